@@ -1,0 +1,444 @@
+"""Load the Immich OpenAPI spec and resolve it into the few shapes the templates render.
+
+Everything about *reading* the spec lives here; everything about *writing* Python lives
+in ``render.py``. The intermediate objects are plain frozen dataclasses so that the
+templates stay free of logic.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codegen.naming import GROUP_BY_TAG, python_name
+from immich._naming import camel_case, snake_case
+
+# The oldest server release the SDK supports. Fields the spec marks as added later are
+# optional in response models, because an older server does not send them.
+OLDEST_SUPPORTED_SERVER = (2, 4, 0)
+
+# Paged operations that also get an auto-paging iterator: (iterator name, how to page).
+# (iterator name, paging strategy in immich._async._paging, item type)
+PAGED_OPERATIONS: dict[str, tuple[str, str, str]] = {
+    "searchAssets": ("iter_assets", "by_next_page", "AssetResponseDto"),
+    "searchSmart": ("iter_smart", "by_next_page", "AssetResponseDto"),
+    "getAllPeople": ("iter_all_people", "by_has_next_page", "PersonResponseDto"),
+}
+
+# Secrets never shown in a model's repr.
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "new_password",
+        "access_token",
+        "secret",
+        "client_secret",
+        "pin_code",
+        "new_pin_code",
+        "token",
+        "logout_token",
+        "license_key",
+        "activation_key",
+        "code_verifier",
+        "api_key",
+    }
+)
+
+
+def load(location: str) -> dict[str, Any]:
+    """Read the spec from a file path or a server URL (``.../api/spec.json``)."""
+    if location.startswith(("http://", "https://")):
+        with urllib.request.urlopen(location, timeout=30) as response:  # noqa: S310 - a URL the developer typed
+            spec: dict[str, Any] = json.load(response)
+    else:
+        spec = json.loads(Path(location).read_text(encoding="utf-8"))
+    return spec
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """``v2.5.0`` -> (2, 5, 0); the spec's shorthand ``v1`` -> (1, 0, 0)."""
+    major, minor, patch = ([int(p) for p in text.lstrip("v").split(".")] + [0, 0])[:3]
+    return major, minor, patch
+
+
+@dataclass(frozen=True)
+class History:
+    """Where an operation or field stands in Immich's release history."""
+
+    added: tuple[int, int, int] | None
+    state: str | None
+    deprecated_in: tuple[int, int, int] | None
+    entries: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, node: dict[str, Any]) -> History:
+        entries = tuple((h["version"], h["state"]) for h in node.get("x-immich-history", []))
+        added = next((parse_version(v) for v, s in entries if s == "Added"), None)
+        deprecated = next((parse_version(v) for v, s in entries if s == "Deprecated"), None)
+        return cls(added, node.get("x-immich-state"), deprecated, entries)
+
+    def describe(self) -> str:
+        return ", ".join(f"{state} in {version}" for version, state in self.entries)
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A Python annotation and the generated names it needs imported."""
+
+    annotation: str
+    models: frozenset[str] = frozenset()
+    uses_datetime: bool = False
+    uses_any: bool = False
+    is_binary: bool = False
+
+    def wrap(self, template: str) -> TypeRef:
+        return TypeRef(
+            template.format(self.annotation),
+            self.models,
+            self.uses_datetime,
+            self.uses_any,
+            self.is_binary,
+        )
+
+    @staticmethod
+    def union(options: list[TypeRef]) -> TypeRef:
+        return TypeRef(
+            " | ".join(o.annotation for o in options),
+            frozenset().union(*(o.models for o in options)),
+            any(o.uses_datetime for o in options),
+            any(o.uses_any for o in options),
+            any(o.is_binary for o in options),
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    nullable: bool
+    description: str
+    history: History
+
+    @property
+    def needs_wire_override(self) -> bool:
+        return camel_case(self.name) != self.wire_name
+
+    @property
+    def annotation(self) -> str:
+        text = self.type.annotation
+        if self.nullable:
+            text += " | None"
+        if not self.required:
+            text += " | Unset"
+        return text
+
+    @property
+    def is_secret(self) -> bool:
+        return self.name in SECRET_FIELDS
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    # A schema that is only another name for one model (``LicenseResponseDto``).
+    alias_of: str | None = None
+    # Free-form objects (``additionalProperties``) are plain dicts, not models.
+
+    @property
+    def module(self) -> str:
+        return snake_case(self.name)
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    description: str
+    values: tuple[str | int, ...]
+    is_int: bool
+
+    @property
+    def module(self) -> str:
+        return snake_case(self.name)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    wire_name: str
+    location: str  # path, query or header
+    type: TypeRef
+    required: bool
+    nullable: bool
+    description: str
+
+    @property
+    def annotation(self) -> str:
+        text = self.type.annotation
+        if self.nullable:
+            text += " | None"
+        if not self.required:
+            text += " | Unset"
+        return text
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    name: str
+    method: str
+    path: str
+    groups: tuple[str, ...]
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    body_model: str | None
+    body_encoding: str | None  # json, multipart or form
+    body_fields: tuple[Field, ...]
+    body_required: bool
+    # Renamed body arguments that collide with a parameter: python name -> field name.
+    body_argument_names: tuple[tuple[str, str], ...]
+    response: TypeRef | None
+    response_kind: str  # json, binary, text or empty
+    success_codes: tuple[int, ...]
+    history: History
+    deprecated: bool
+    permission: str | None
+    admin_only: bool
+    paging: tuple[str, str, str] | None = None
+
+    @property
+    def constant(self) -> str:
+        return self.name.upper()
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def keyword_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location != "path")
+
+    def body_argument(self, field_: Field) -> str:
+        return dict((f, a) for a, f in self.body_argument_names).get(field_.name, field_.name)
+
+
+@dataclass
+class Api:
+    version: str
+    models: dict[str, Model] = field(default_factory=dict)
+    enums: dict[str, Enum] = field(default_factory=dict)
+    operations: list[Operation] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def groups(self) -> dict[str, list[Operation]]:
+        grouped: dict[str, list[Operation]] = {g: [] for g in sorted(set(GROUP_BY_TAG.values()))}
+        for op in self.operations:
+            for group in op.groups:
+                grouped[group].append(op)
+        return grouped
+
+
+class Resolver:
+    """Turns raw schema nodes into ``TypeRef``s and component schemas into models."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.schemas: dict[str, Any] = spec["components"]["schemas"]
+        self.response_schemas = self._reachable_from_responses()
+
+    def ref_name(self, ref: str) -> str:
+        return ref.rsplit("/", 1)[-1]
+
+    def type_of(self, node: dict[str, Any]) -> TypeRef:
+        if "$ref" in node:
+            name = self.ref_name(node["$ref"])
+            return TypeRef(name, frozenset({name}))
+        for combinator in ("allOf", "anyOf", "oneOf"):
+            if combinator in node:
+                return TypeRef.union([self.type_of(option) for option in node[combinator]])
+        kind = node.get("type")
+        fmt = node.get("format")
+        if kind == "string":
+            if fmt == "date-time":
+                return TypeRef("datetime.datetime", uses_datetime=True)
+            if fmt == "date":
+                return TypeRef("datetime.date", uses_datetime=True)
+            if fmt == "binary":
+                return TypeRef("FileInput", is_binary=True)
+            return TypeRef("str")
+        if kind == "integer":
+            return TypeRef("int")
+        if kind == "number":
+            return TypeRef("float")
+        if kind == "boolean":
+            return TypeRef("bool")
+        if kind == "array":
+            return self.type_of(node.get("items", {})).wrap("list[{}]")
+        if kind == "object" or "additionalProperties" in node:
+            return TypeRef("dict[str, Any]", uses_any=True)
+        return TypeRef("Any", uses_any=True)
+
+    def is_nullable(self, node: dict[str, Any]) -> bool:
+        return bool(node.get("nullable"))
+
+    def model(self, name: str) -> Model | Enum:
+        node = self.schemas[name]
+        description = (node.get("description") or "").strip()
+        if "enum" in node:
+            return Enum(name, description, tuple(node["enum"]), node.get("type") == "integer")
+        if "$ref" in node:
+            return Model(name, description, (), alias_of=self.ref_name(node["$ref"]))
+        return Model(name, description, self.fields(name, node))
+
+    def fields(self, owner: str, node: dict[str, Any]) -> tuple[Field, ...]:
+        required = set(node.get("required", []))
+        result = []
+        for wire_name, prop in node.get("properties", {}).items():
+            history = History.of(prop)
+            is_required = wire_name in required
+            if (
+                is_required
+                and owner in self.response_schemas
+                and history.added is not None
+                and history.added > OLDEST_SUPPORTED_SERVER
+            ):
+                is_required = False  # older servers leave it out
+            result.append(
+                Field(
+                    name=python_name(wire_name),
+                    wire_name=wire_name,
+                    type=self.type_of(prop),
+                    required=is_required,
+                    nullable=self.is_nullable(prop),
+                    description=(prop.get("description") or "").strip(),
+                    history=history,
+                )
+            )
+        # Required fields first reads best; attrs' kw_only lets defaults come anywhere.
+        return tuple(sorted(result, key=lambda f: (not f.required, f.name)))
+
+    def _reachable_from_responses(self) -> set[str]:
+        found: set[str] = set()
+        pending = [
+            self.ref_name(ref)
+            for item in self.spec["paths"].values()
+            for op in item.values()
+            for ref in _refs(op.get("responses", {}))
+        ]
+        while pending:
+            name = pending.pop()
+            if name not in found:
+                found.add(name)
+                pending.extend(self.ref_name(r) for r in _refs(self.schemas[name]))
+        return found
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in _refs(value)]
+    return []
+
+
+_BODY_ENCODINGS = {
+    "application/json": "json",
+    "multipart/form-data": "multipart",
+    "application/x-www-form-urlencoded": "form",
+}
+
+
+def build(spec: dict[str, Any]) -> Api:
+    resolver = Resolver(spec)
+    api = Api(version=spec["info"]["version"], tags=spec.get("tags", []))
+    for name in sorted(resolver.schemas):
+        item = resolver.model(name)
+        if isinstance(item, Enum):
+            api.enums[name] = item
+        else:
+            api.models[name] = item
+    for path, path_item in spec["paths"].items():
+        for method, node in path_item.items():
+            if method == "parameters":
+                continue
+            api.operations.append(_operation(resolver, api, path, method, node))
+    api.operations.sort(key=lambda op: op.name)
+    return api
+
+
+def _operation(
+    resolver: Resolver, api: Api, path: str, method: str, node: dict[str, Any]
+) -> Operation:
+    params = tuple(
+        Param(
+            name=python_name(p["name"]),
+            wire_name=p["name"],
+            location=p["in"],
+            type=resolver.type_of(p["schema"]),
+            required=bool(p.get("required")) or p["in"] == "path",
+            nullable=resolver.is_nullable(p["schema"]),
+            description=(p.get("description") or "").strip(),
+        )
+        for p in node.get("parameters", [])
+    )
+    body_model = body_encoding = None
+    body_fields: tuple[Field, ...] = ()
+    body_required = False
+    renames: list[tuple[str, str]] = []
+    if body := node.get("requestBody"):
+        content_type, content = next(iter(body["content"].items()))
+        body_encoding = _BODY_ENCODINGS[content_type]
+        body_model = resolver.ref_name(content["schema"]["$ref"])
+        body_fields = api.models[body_model].fields
+        body_required = bool(body.get("required"))
+        taken = {p.name for p in params}
+        renames = [(f"body_{f.name}", f.name) for f in body_fields if f.name in taken]
+    response, kind, codes = _response(resolver, node["responses"])
+    paging = PAGED_OPERATIONS.get(node["operationId"])
+    return Operation(
+        operation_id=node["operationId"],
+        name=snake_case(node["operationId"]),
+        method=method.upper(),
+        path=path,
+        groups=tuple(GROUP_BY_TAG[t] for t in node.get("tags", [])),
+        summary=(node.get("summary") or "").strip(),
+        description=(node.get("description") or "").strip(),
+        params=tuple(sorted(params, key=lambda p: (p.location != "path", not p.required))),
+        body_model=body_model,
+        body_encoding=body_encoding,
+        body_fields=body_fields,
+        body_required=body_required,
+        body_argument_names=tuple(renames),
+        response=response,
+        response_kind=kind,
+        success_codes=codes,
+        history=History.of(node),
+        deprecated=bool(node.get("deprecated")),
+        permission=node.get("x-immich-permission"),
+        admin_only=bool(node.get("x-immich-admin-only")),
+        paging=paging,
+    )
+
+
+def _response(
+    resolver: Resolver, responses: dict[str, Any]
+) -> tuple[TypeRef | None, str, tuple[int, ...]]:
+    codes = tuple(sorted(int(c) for c in responses if c.startswith("2")))
+    for code in map(str, codes):
+        content = responses[code].get("content") or {}
+        if "application/json" in content:
+            return resolver.type_of(content["application/json"]["schema"]), "json", codes
+        if "application/octet-stream" in content:
+            return None, "binary", codes
+        if content:
+            return None, "text", codes
+    return None, "empty", codes

@@ -1,0 +1,94 @@
+"""A typed Python SDK for the Immich photo server, with blocking and async clients.
+
+>>> from immich import Client
+>>> with Client() as client:        # IMMICH_URL and IMMICH_API_KEY from the environment
+...     client.server.get_server_version()
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from immich._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ImmichError,
+    IncompleteDownloadError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    UnsupportedByServerError,
+)
+from immich._types import UNSET, FileInput, Unset
+from immich._version import __version__
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from immich._async._client import AsyncClient
+    from immich._response import APIResponse
+    from immich._sync._client import Client
+
+    converter: cattrs.Converter
+    API_VERSION: str
+
+# Loaded on first use: the clients pull in httpx and the converter pulls in cattrs.
+_LAZY = {
+    "AsyncClient": ("immich._async._client", "AsyncClient"),
+    "Client": ("immich._sync._client", "Client"),
+    "APIResponse": ("immich._response", "APIResponse"),
+    "converter": ("immich._converter", "converter"),
+    "API_VERSION": ("immich._operations", "API_VERSION"),
+}
+
+__all__ = [
+    "API_VERSION",
+    "UNSET",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConfigurationError",
+    "ConflictError",
+    "FileInput",
+    "ImmichError",
+    "IncompleteDownloadError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "Unset",
+    "UnsupportedByServerError",
+    "__version__",
+    "converter",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'immich' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

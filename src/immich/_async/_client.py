@@ -1,0 +1,242 @@
+"""``AsyncClient``: the canonical client. ``Client`` is generated from this file by unasync."""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import ExitStack, asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from immich import _config
+from immich._async._streaming import AsyncBinaryResponse
+from immich._async.api import AsyncAPIGroups
+from immich._concurrency import async_default_transport, async_sleep
+from immich._errors import APIConnectionError, APITimeoutError, redact_url
+from immich._logging import configure_from_env, logger
+from immich._model import Model
+from immich._operation import Operation
+from immich._request import build_request
+from immich._response import APIResponse, decode, raise_for_status
+from immich._retries import retry_delay, should_retry
+from immich._types import UNSET, AsyncMethod, P
+
+T = TypeVar("T")
+
+# Set while with_response() runs: the responses of the calls made inside it land here.
+_captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "immich_captured_responses", default=None
+)
+
+
+class AsyncClient(AsyncAPIGroups):
+    """An Immich API client. API groups are attributes: ``await client.albums.get_all_albums()``.
+
+    Args:
+        base_url: The server, ``http://host:2283`` or ``.../api``. Default: ``IMMICH_URL``.
+        api_key: An API key (sent as ``x-api-key``). Default: ``IMMICH_API_KEY``.
+        access_token: A session token (sent as ``Authorization: Bearer``), e.g. from
+            :meth:`login`. Default: ``IMMICH_ACCESS_TOKEN``.
+        session_cookie: The value of a browser session's ``immich_access_token`` cookie.
+        timeout: Seconds, or an ``httpx.Timeout`` with connect/read/write/pool parts.
+        max_retries: How often a failed idempotent request is tried again (connection
+            errors, 408, 429 and 5xx), with exponential backoff and ``Retry-After``.
+        verify: TLS verification: True, False, or the path of a CA bundle.
+        transport: An httpx transport to send through (tests, ``immich.testing``).
+        http_client: An ``httpx.AsyncClient`` of your own; you close it, not us.
+        headers: Extra headers for every request.
+    """
+
+    def __init__(
+        self,
+        base_url: str | httpx.URL | None = None,
+        *,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        session_cookie: str | None = None,
+        timeout: float | httpx.Timeout | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        verify: bool | str = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        configure_from_env()
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self.base_url = _config.resolve_base_url(base_url)
+        api_key, access_token = _config.env_credentials(api_key, access_token)
+        self._credentials = _config.auth_headers(
+            api_key=api_key, access_token=access_token, session_cookie=session_cookie
+        )
+        self._auth_kind = next(
+            (kind for kind, value in (("api_key", api_key), ("access_token", access_token),
+                                      ("session_cookie", session_cookie)) if value),
+            None,
+        )
+        _config.warn_if_plain_http(self.base_url, bool(self._credentials))
+        self.max_retries = max_retries
+        self._owns_http = http_client is None
+        if http_client is None:
+            ssl = _config.ssl_context(verify)
+            http_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=_config.timeout_of(timeout),
+                verify=ssl,
+                transport=transport or async_default_transport(ssl),
+                headers={"user-agent": _config.USER_AGENT, **(headers or {})},
+            )
+        self._http = http_client
+
+    def __repr__(self) -> str:
+        auth = self._auth_kind or "none"
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, auth={auth!r})"
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections, unless the httpx client was handed in by the caller."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient``."""
+        return self._http
+
+    async def login(self, email: str, password: str) -> None:
+        """Sign in with a user's password and use the session token for later calls.
+
+        Needed for the endpoints that refuse API keys (``sync``).
+        """
+        result = await self.auth.login(email=email, password=password)
+        self._credentials = _config.auth_headers(
+            api_key=None, access_token=result.access_token, session_cookie=None
+        )
+        self._auth_kind = "access_token"
+
+    async def with_response(
+        self, method: AsyncMethod[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> APIResponse[T]:
+        """Call an API method and return its result with the HTTP response (status, headers).
+
+        ``r = await client.with_response(client.assets.upload_asset, asset_data=...)``
+        """
+        captured: list[httpx.Response] = []
+        token = _captured.set(captured)
+        try:
+            parsed = await method(*args, **kwargs)
+        finally:
+            _captured.reset(token)
+        if not captured:
+            raise TypeError(f"{method!r} sent no request; pass a method of this client")
+        return APIResponse(parsed=parsed, http=captured[-1])
+
+    async def request(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Model | None = None,
+        response_type: Any = None,
+        timeout: Any = UNSET,
+    ) -> Any:
+        """Send one operation and decode its answer; every generated method ends here."""
+        with ExitStack() as files:
+            request = build_request(
+                self._http, operation, files,
+                path=path, query=query, headers={**self._credentials, **(headers or {})},
+                body=body, timeout=timeout,
+            )
+            response = await self._send(request, operation, stream=False)
+        return decode(response, operation, response_type)
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Model | None = None,
+        timeout: Any = UNSET,
+    ) -> AsyncIterator[AsyncBinaryResponse]:
+        """Send one operation and hand over its body as a stream of chunks."""
+        with ExitStack() as files:
+            request = build_request(
+                self._http, operation, files,
+                path=path, query=query, headers={**self._credentials, **(headers or {})},
+                body=body, timeout=timeout,
+            )
+            response = await self._send(request, operation, stream=True)
+        try:
+            yield AsyncBinaryResponse(response)
+        finally:
+            await response.aclose()
+
+    async def download_to_file(
+        self, operation: Operation, destination: str | Path, **arguments: Any
+    ) -> Path:
+        """Stream an operation's body to a file; see :meth:`AsyncBinaryResponse.write_to`."""
+        async with self.stream(operation, **arguments) as body:
+            return await body.write_to(destination)
+
+    async def _send(
+        self, request: httpx.Request, operation: Operation, *, stream: bool
+    ) -> httpx.Response:
+        retry_safe = operation.is_retry_safe(request.headers)
+        where = f"{request.method} {redact_url(request.url)}"
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = await self._http.send(request, stream=stream)
+                if response.status_code >= 400:
+                    await response.aread()
+            except httpx.TransportError as exc:
+                if not (retry_safe or _nothing_sent(exc)) or attempt >= self.max_retries:
+                    raise _connection_error(exc, where, request) from exc
+                delay = retry_delay(attempt)
+                logger.debug("%s failed: %r", where, exc)
+            else:
+                elapsed = (time.perf_counter() - started) * 1000
+                logger.debug("%s -> %s (%.1f ms)", where, response.status_code, elapsed)
+                if (captured := _captured.get()) is not None:
+                    captured.append(response)
+                if response.status_code < 400:
+                    return response
+                if not (retry_safe and should_retry(response)) or attempt >= self.max_retries:
+                    raise_for_status(response)
+                delay = retry_delay(attempt, response)
+            attempt += 1
+            logger.info("%s: retry %d of %d in %.2f s", where, attempt, self.max_retries, delay)
+            await async_sleep(delay)
+
+
+def _nothing_sent(exc: httpx.TransportError) -> bool:
+    """Failures before the request left: safe to retry whatever the method."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def _connection_error(
+    exc: httpx.TransportError, where: str, request: httpx.Request
+) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{where} timed out ({type(exc).__name__})", request=request)
+    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}", request=request)

@@ -1,0 +1,124 @@
+"""Where the client's settings come from: arguments first, then environment variables.
+
+``IMMICH_URL`` (or the official CLI's ``IMMICH_INSTANCE_URL``) and ``IMMICH_API_KEY``
+(or ``IMMICH_ACCESS_TOKEN``) fill in what the caller leaves out.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import ssl
+import warnings
+from typing import Any
+
+import httpx
+
+from immich._errors import ConfigurationError
+from immich._version import __version__
+
+URL_VARIABLES = ("IMMICH_URL", "IMMICH_INSTANCE_URL")
+API_KEY_VARIABLE = "IMMICH_API_KEY"
+ACCESS_TOKEN_VARIABLE = "IMMICH_ACCESS_TOKEN"
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+USER_AGENT = f"immich-python/{__version__} httpx/{httpx.__version__}"
+
+COOKIE_NAME = "immich_access_token"
+
+
+class InsecureTransportWarning(UserWarning):
+    """Credentials are about to travel unencrypted to another machine."""
+
+
+def resolve_base_url(base_url: str | httpx.URL | None) -> httpx.URL:
+    """The API root: ``http://host:2283`` and ``http://host:2283/api`` both give ``.../api``."""
+    raw = str(base_url) if base_url is not None else _first_env(URL_VARIABLES)
+    if not raw:
+        raise ConfigurationError(
+            "no Immich server URL: pass base_url=... or set IMMICH_URL "
+            "(e.g. IMMICH_URL=http://localhost:2283)"
+        )
+    try:
+        url = httpx.URL(raw.strip())
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"malformed Immich server URL {raw!r}: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"malformed Immich server URL {raw!r}: expected http(s)://host[:port][/api]"
+        )
+    path = url.path.rstrip("/")
+    if not path.endswith("/api"):
+        path += "/api"
+    return url.copy_with(path=path + "/", query=None, fragment=None)
+
+
+def auth_headers(
+    *, api_key: str | None, access_token: str | None, session_cookie: str | None
+) -> dict[str, str]:
+    """The headers that carry whichever credentials were given (none is fine: public calls)."""
+    headers = {}
+    if api_key:
+        headers["x-api-key"] = api_key
+    if access_token:
+        headers["authorization"] = f"Bearer {access_token}"
+    if session_cookie:
+        headers["cookie"] = f"{COOKIE_NAME}={session_cookie}"
+    return headers
+
+
+def env_credentials(api_key: str | None, access_token: str | None) -> tuple[str | None, str | None]:
+    if api_key is None and access_token is None:
+        return os.environ.get(API_KEY_VARIABLE) or None, os.environ.get(ACCESS_TOKEN_VARIABLE) or None
+    return api_key, access_token
+
+
+def warn_if_plain_http(url: httpx.URL, has_credentials: bool) -> None:
+    if url.scheme == "https" or not has_credentials or _is_loopback(url.host):
+        return
+    warnings.warn(
+        f"sending Immich credentials over plain HTTP to {url.host}; "
+        "anyone on the network can read them. Use https:// for remote servers.",
+        InsecureTransportWarning,
+        stacklevel=4,
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@functools.cache
+def ssl_context(verify: bool | str = True) -> ssl.SSLContext | bool:
+    """One SSL context per setting and process: building one costs milliseconds."""
+    if verify is False:
+        return False
+    if verify is True:
+        return ssl.create_default_context(cafile=_default_ca_bundle())
+    if os.path.isdir(verify):
+        return ssl.create_default_context(capath=verify)
+    return ssl.create_default_context(cafile=verify)
+
+
+def _default_ca_bundle() -> str | None:
+    # httpx trusts certifi's bundle by default; keep that, as users expect it.
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - httpx depends on certifi
+        return None
+    return certifi.where()
+
+
+def _first_env(names: tuple[str, ...]) -> str | None:
+    return next((os.environ[n] for n in names if os.environ.get(n)), None)
+
+
+def timeout_of(value: Any) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)

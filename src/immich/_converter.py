@@ -1,0 +1,173 @@
+"""The one cattrs converter that maps models to wire JSON and back, for both clients.
+
+Hooks are registered once, here. Field names are snake_case in Python and camelCase on
+the wire; a generated field whose wire name is not plain camelCase carries it in its
+metadata (``metadata={"wire": ...}``). Decoding checks types, never patterns or ranges:
+real servers hand out UUIDs the spec's patterns reject.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+from enum import Enum
+from typing import Any, Union
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from immich._model import Model
+from immich._naming import camel_case
+from immich._types import UNSET, Unset
+
+WIRE_NAME = "wire"
+#: Metadata key of the fields that a multipart body sends as files.
+FILE_FIELD = "file"
+
+
+def wire_name(field: attrs.Attribute[Any]) -> str:
+    explicit: str | None = field.metadata.get(WIRE_NAME)
+    return explicit if explicit is not None else camel_case(field.name)
+
+
+# Python 3.10's fromisoformat takes neither "Z" nor fractions other than 3 or 6 digits.
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """Parse an ISO 8601 timestamp leniently; a value without offset is taken as UTC."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    if sys.version_info < (3, 11):
+        text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
+    parsed = datetime.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+def format_datetime(value: datetime.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError(
+            f"naive datetime {value.isoformat()} has no timezone; pass an aware datetime, "
+            "e.g. datetime.now(timezone.utc) or dt.astimezone()"
+        )
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _structure_datetime(value: Any, _: type) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return parse_datetime(value)
+
+
+def _structure_date(value: Any, _: type) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value[:10])
+
+
+def _structure_enum(value: Any, cls: type[Enum]) -> Enum:
+    # The generated enums accept unknown values (see immich._enum).
+    return cls(value)
+
+
+def _structure_passthrough(value: Any, _: type) -> Any:
+    return value
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Model) and attrs.has(cls)
+
+
+def _make_structure(cls: type[Model], converter: cattrs.Converter) -> Any:
+    renames = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
+    return make_dict_structure_fn(cls, converter, **renames)
+
+
+def _make_unstructure(cls: type[Model], converter: cattrs.Converter) -> Any:
+    renames = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
+    # UNSET is every optional field's default: omitting defaults drops exactly the UNSETs.
+    return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **renames)
+
+
+def _structure_union(converter: cattrs.Converter) -> Any:
+    """Members of ``Model | Model`` unions (edit parameters) are told apart by trying each."""
+
+    def factory(union: Any) -> Any:
+        options = [o for o in union.__args__ if o is not type(None) and o is not Unset]
+
+        def structure(value: Any, _: type) -> Any:
+            if value is None or value is UNSET:
+                return value
+            for option in options:
+                try:
+                    return converter.structure(value, option)
+                except (cattrs.BaseValidationError, TypeError, ValueError, KeyError):
+                    continue
+            return value  # a shape this SDK does not know: hand over the raw JSON
+
+        return structure
+
+    return factory
+
+
+def _has_unset(tp: Any) -> bool:
+    return Unset in getattr(tp, "__args__", ())
+
+
+def _structure_optional_field(converter: cattrs.Converter) -> Any:
+    """``X | Unset``: a value that is present is structured as ``X``."""
+
+    def factory(union: Any) -> Any:
+        present = Union[tuple(a for a in union.__args__ if a is not Unset)]  # noqa: UP007
+        handler = None
+
+        def structure(value: Any, _: type) -> Any:
+            nonlocal handler
+            if handler is None:  # resolved on first use: the target may not be ready yet
+                handler = converter.get_structure_hook(present)
+            return handler(value, present)
+
+        return structure
+
+    return factory
+
+
+def _is_model_union(tp: Any) -> bool:
+    args = getattr(tp, "__args__", None)
+    if not args or getattr(tp, "__origin__", None) is list:
+        return False
+    models = [a for a in args if _is_model(a)]
+    return len(models) > 1
+
+
+def make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(omit_if_default=False)
+    converter.register_structure_hook(datetime.datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime.datetime, format_datetime)
+    converter.register_structure_hook(datetime.date, _structure_date)
+    converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    converter.register_structure_hook(Any, _structure_passthrough)
+    converter.register_structure_hook(Unset, _structure_passthrough)
+    converter.register_unstructure_hook(Unset, lambda _: None)
+    converter.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum
+    )
+    converter.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda e: e.value
+    )
+    converter.register_structure_hook_factory(_is_model_union, _structure_union(converter))
+    converter.register_structure_hook_factory(_has_unset, _structure_optional_field(converter))
+    converter.register_structure_hook_factory(_is_model, lambda cls: _make_structure(cls, converter))
+    converter.register_unstructure_hook_factory(
+        _is_model, lambda cls: _make_unstructure(cls, converter)
+    )
+    return converter
+
+
+#: The converter shared by both clients; public as ``immich.converter``.
+converter = make_converter()

@@ -1,0 +1,75 @@
+"""The one response decoder: an ``httpx.Response`` in, a model (or an exception) out."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import attrs
+import cattrs
+import httpx
+
+from immich import _json
+from immich._converter import converter
+from immich._errors import APIResponseValidationError, status_error
+from immich._operation import Operation
+
+T = TypeVar("T")
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    """Raise the typed error for a 4xx/5xx response; the body must have been read."""
+    if response.status_code < 400:
+        return
+    try:
+        body: Any = _json.loads(response.content) if response.content else None
+    except ValueError:
+        body = response.text
+    raise status_error(response, body)
+
+
+def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:
+    """The success body as the operation's declared type."""
+    if operation.response == "binary":
+        return response.content
+    if operation.response == "text":
+        return response.text
+    if operation.response == "empty" or response_type is None:
+        return None
+    try:
+        data = _json.loads(response.content)
+    except ValueError:
+        raise APIResponseValidationError(
+            "the server's answer is not valid JSON", response=response
+        ) from None
+    try:
+        return converter.structure(data, response_type)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise APIResponseValidationError(
+            f"the server's answer does not fit {getattr(response_type, '__name__', response_type)}: "
+            f"{_first_problem(exc)}",
+            response=response,
+        ) from exc
+
+
+def _first_problem(exc: BaseException) -> str:
+    if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+        return _first_problem(exc.exceptions[0])
+    if isinstance(exc, KeyError):
+        return f"required field {exc.args[0]!r} is missing"
+    return f"{type(exc).__name__}: {exc}"
+
+
+@attrs.frozen
+class APIResponse(Generic[T]):
+    """A decoded result together with the HTTP response it came from."""
+
+    parsed: T
+    http: httpx.Response
+
+    @property
+    def status_code(self) -> int:
+        return self.http.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http.headers

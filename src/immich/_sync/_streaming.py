@@ -1,0 +1,78 @@
+"""Binary responses read in chunks, so that memory stays flat whatever the size."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import httpx
+
+from immich._errors import IncompleteDownloadError
+from immich._paths import safe_filename
+
+CHUNK_SIZE = 1 << 20
+
+
+class BinaryResponse:
+    """A streamed response body. Iterate it, or write it to a file."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.http = response
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http.headers
+
+    @property
+    def content_type(self) -> str | None:
+        return self.http.headers.get("content-type")
+
+    @property
+    def content_length(self) -> int | None:
+        """The size the server announced for the body on the wire, if it did."""
+        value = self.http.headers.get("content-length")
+        return int(value) if value and value.isdigit() else None
+
+    @property
+    def filename(self) -> str | None:
+        """The file name the server suggested (Content-Disposition), made safe to use."""
+        disposition = self.http.headers.get("content-disposition")
+        if not disposition:
+            return None
+        message = Message()
+        message["content-disposition"] = disposition
+        name = message.get_filename()
+        return safe_filename(name) if name else None
+
+    def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        for chunk in self.http.iter_bytes(chunk_size):
+            yield chunk
+
+    def write_to(self, destination: str | os.PathLike[str]) -> Path:
+        """Stream the body to ``destination`` (a file, or a folder to put the server's
+        file name in). The file only appears, by an atomic rename, once every byte
+        has arrived; a short body raises :class:`IncompleteDownloadError`."""
+        target = Path(destination)
+        if target.is_dir():
+            target = target / (self.filename or "download")
+        expected = None if self.http.headers.get("content-encoding") else self.content_length
+        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            written = 0
+            with os.fdopen(fd, "wb") as out:
+                for chunk in self.iter_bytes():
+                    out.write(chunk)
+                    written += len(chunk)
+            if expected is not None and written != expected:
+                raise IncompleteDownloadError(
+                    f"download of {target.name} stopped after {written} of {expected} bytes",
+                    request=self.http.request,
+                )
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        return target
