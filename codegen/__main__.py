@@ -27,9 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.split("\n")[0])
     parser.add_argument("--spec", default=str(DEFAULT_SPEC), help="spec file path or URL")
     parser.add_argument("--check", action="store_true", help="fail if generated files are stale")
-    parser.add_argument(
-        "--unasync-only", action="store_true", help="only mirror _async into _sync"
-    )
+    parser.add_argument("--unasync-only", action="store_true", help="only mirror _async into _sync")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:

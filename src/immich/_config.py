@@ -71,7 +71,9 @@ def auth_headers(
 
 def env_credentials(api_key: str | None, access_token: str | None) -> tuple[str | None, str | None]:
     if api_key is None and access_token is None:
-        return os.environ.get(API_KEY_VARIABLE) or None, os.environ.get(ACCESS_TOKEN_VARIABLE) or None
+        return os.environ.get(API_KEY_VARIABLE) or None, os.environ.get(
+            ACCESS_TOKEN_VARIABLE
+        ) or None
     return api_key, access_token
 
 

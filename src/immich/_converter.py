@@ -83,13 +83,16 @@ def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, Model) and attrs.has(cls)
 
 
+def _renames(cls: type[Model]) -> dict[str, Any]:
+    return {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}  # type: ignore[arg-type]
+
+
 def _make_structure(cls: type[Model], converter: cattrs.Converter) -> Any:
-    renames = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
-    return make_dict_structure_fn(cls, converter, **renames)
+    return make_dict_structure_fn(cls, converter, **_renames(cls))
 
 
 def _make_unstructure(cls: type[Model], converter: cattrs.Converter) -> Any:
-    renames = {f.name: override(rename=wire_name(f)) for f in attrs.fields(cls)}
+    renames = _renames(cls)
     # UNSET is every optional field's default: omitting defaults drops exactly the UNSETs.
     return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **renames)
 
@@ -123,7 +126,7 @@ def _structure_optional_field(converter: cattrs.Converter) -> Any:
     """``X | Unset``: a value that is present is structured as ``X``."""
 
     def factory(union: Any) -> Any:
-        present = Union[tuple(a for a in union.__args__ if a is not Unset)]  # noqa: UP007
+        present: Any = Union[tuple(a for a in union.__args__ if a is not Unset)]  # noqa: UP007
         handler = None
 
         def structure(value: Any, _: type) -> Any:
@@ -162,7 +165,9 @@ def make_converter() -> cattrs.Converter:
     )
     converter.register_structure_hook_factory(_is_model_union, _structure_union(converter))
     converter.register_structure_hook_factory(_has_unset, _structure_optional_field(converter))
-    converter.register_structure_hook_factory(_is_model, lambda cls: _make_structure(cls, converter))
+    converter.register_structure_hook_factory(
+        _is_model, lambda cls: _make_structure(cls, converter)
+    )
     converter.register_unstructure_hook_factory(
         _is_model, lambda cls: _make_unstructure(cls, converter)
     )

@@ -16,7 +16,7 @@ from typing import Any
 _lock = threading.Lock()
 
 
-def _pseudo_member(cls: type[enum.Enum], base: type, value: Any) -> Any:
+def _pseudo_member(cls: type[enum.Enum], base: Any, value: Any) -> Any:
     # Immich's enum values are str or int, so anything else is a caller's mistake.
     if not isinstance(value, base) or isinstance(value, bool):
         return None

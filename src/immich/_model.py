@@ -23,7 +23,7 @@ class Model:
 
     def __repr__(self) -> str:
         parts = []
-        for field in attrs.fields(type(self)):  # type: ignore[misc]
+        for field in attrs.fields(type(self)):  # type: ignore[arg-type]
             value = getattr(self, field.name)
             if value is UNSET:
                 continue

@@ -1,6 +1,6 @@
-from __future__ import annotations
 """How spec names and Python names map; shared by the runtime and the generator."""
 
+from __future__ import annotations
 
 import re
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -41,7 +42,7 @@ class Operation:
         """The Python method name, ``get_all_albums``."""
         return snake_case(self.operation_id)
 
-    def is_retry_safe(self, headers: dict[str, str] | None) -> bool:
+    def is_retry_safe(self, headers: Mapping[str, str] | None) -> bool:
         if self.method in _IDEMPOTENT_METHODS or self.read_only:
             return True
         return bool(self.dedupe_header and headers and headers.get(self.dedupe_header))

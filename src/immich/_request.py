@@ -65,9 +65,9 @@ def build_request(
     )
 
 
-def _query(query: Params) -> list[tuple[str, str]]:
+def _query(query: Params) -> list[tuple[str, str | int | float | bool | None]]:
     # Arrays go out repeated (?ids=a&ids=b), as the server's query parser expects.
-    pairs = []
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for name, value in query.items():
         if value is UNSET or value is None:
             continue
@@ -92,7 +92,7 @@ def _text(value: Any) -> str:
 def _multipart_fields(body: Model, files: ExitStack) -> tuple[dict[str, Any], dict[str, Any]]:
     data: dict[str, Any] = {}
     uploads: dict[str, Any] = {}
-    for field in attrs.fields(type(body)):  # type: ignore[misc]
+    for field in attrs.fields(type(body)):  # type: ignore[arg-type]
         value = getattr(body, field.name)
         if value is UNSET or value is None:
             continue

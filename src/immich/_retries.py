@@ -26,8 +26,8 @@ def retry_delay(attempt: int, response: httpx.Response | None = None) -> float:
         advised = retry_after(response.headers)
         if advised is not None:
             return advised
-    delay = min(INITIAL_DELAY * 2**attempt, MAX_DELAY)
-    return delay * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not security
+    delay: float = min(INITIAL_DELAY * 2**attempt, MAX_DELAY)
+    return delay * (1 - 0.25 * random.random())
 
 
 def retry_after(headers: httpx.Headers) -> float | None:

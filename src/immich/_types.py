@@ -27,7 +27,9 @@ UNSET: Final = Unset.UNSET
 
 #: What a multipart file field accepts: a path, an open binary file, raw bytes, or
 #: ``(filename, file_or_bytes)`` to choose the name the server records.
-FileInput: TypeAlias = Union[str, "os.PathLike[str]", bytes, IO[bytes], tuple[str, Union[IO[bytes], bytes]]]
+FileInput: TypeAlias = Union[
+    str, "os.PathLike[str]", bytes, IO[bytes], tuple[str, IO[bytes] | bytes]
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")

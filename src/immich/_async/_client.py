@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import os
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import ExitStack, asynccontextmanager
@@ -74,8 +75,15 @@ class AsyncClient(AsyncAPIGroups):
             api_key=api_key, access_token=access_token, session_cookie=session_cookie
         )
         self._auth_kind = next(
-            (kind for kind, value in (("api_key", api_key), ("access_token", access_token),
-                                      ("session_cookie", session_cookie)) if value),
+            (
+                kind
+                for kind, value in (
+                    ("api_key", api_key),
+                    ("access_token", access_token),
+                    ("session_cookie", session_cookie),
+                )
+                if value
+            ),
             None,
         )
         _config.warn_if_plain_http(self.base_url, bool(self._credentials))
@@ -159,9 +167,14 @@ class AsyncClient(AsyncAPIGroups):
         """Send one operation and decode its answer; every generated method ends here."""
         with ExitStack() as files:
             request = build_request(
-                self._http, operation, files,
-                path=path, query=query, headers={**self._credentials, **(headers or {})},
-                body=body, timeout=timeout,
+                self._http,
+                operation,
+                files,
+                path=path,
+                query=query,
+                headers={**self._credentials, **(headers or {})},
+                body=body,
+                timeout=timeout,
             )
             response = await self._send(request, operation, stream=False)
         return decode(response, operation, response_type)
@@ -180,9 +193,14 @@ class AsyncClient(AsyncAPIGroups):
         """Send one operation and hand over its body as a stream of chunks."""
         with ExitStack() as files:
             request = build_request(
-                self._http, operation, files,
-                path=path, query=query, headers={**self._credentials, **(headers or {})},
-                body=body, timeout=timeout,
+                self._http,
+                operation,
+                files,
+                path=path,
+                query=query,
+                headers={**self._credentials, **(headers or {})},
+                body=body,
+                timeout=timeout,
             )
             response = await self._send(request, operation, stream=True)
         try:
@@ -191,7 +209,7 @@ class AsyncClient(AsyncAPIGroups):
             await response.aclose()
 
     async def download_to_file(
-        self, operation: Operation, destination: str | Path, **arguments: Any
+        self, operation: Operation, destination: str | os.PathLike[str], **arguments: Any
     ) -> Path:
         """Stream an operation's body to a file; see :meth:`AsyncBinaryResponse.write_to`."""
         async with self.stream(operation, **arguments) as body:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-from immich._types import UNSET
+from immich._types import UNSET, AsyncMethod
 
 
 async def by_next_page(
-    fetch: Callable[..., Awaitable[Any]], arguments: dict[str, Any]
+    fetch: AsyncMethod[..., Any], arguments: dict[str, Any]
 ) -> AsyncIterator[Any]:
     """Search results: ``assets.nextPage`` names the next page, null after the last."""
     page = 1
@@ -24,7 +24,7 @@ async def by_next_page(
 
 
 async def by_has_next_page(
-    fetch: Callable[..., Awaitable[Any]], arguments: dict[str, Any]
+    fetch: AsyncMethod[..., Any], arguments: dict[str, Any]
 ) -> AsyncIterator[Any]:
     """People: ``hasNextPage`` says whether the page after this one exists."""
     page = 1

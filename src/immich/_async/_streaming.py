@@ -28,7 +28,8 @@ class AsyncBinaryResponse:
 
     @property
     def content_type(self) -> str | None:
-        return self.http.headers.get("content-type")
+        value: str | None = self.http.headers.get("content-type")
+        return value
 
     @property
     def content_length(self) -> int | None:
@@ -45,7 +46,7 @@ class AsyncBinaryResponse:
         message = Message()
         message["content-disposition"] = disposition
         name = message.get_filename()
-        return safe_filename(name) if name else None
+        return safe_filename(str(name)) if name else None
 
     async def aiter_bytes(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
         async for chunk in self.http.aiter_bytes(chunk_size):
@@ -56,7 +57,7 @@ class AsyncBinaryResponse:
         file name in). The file only appears, by an atomic rename, once every byte
         has arrived; a short body raises :class:`IncompleteDownloadError`."""
         target = Path(destination)
-        if target.is_dir():
+        if target.is_dir():  # noqa: ASYNC240 - a stat call on local disk
             target = target / (self.filename or "download")
         expected = None if self.http.headers.get("content-encoding") else self.content_length
         fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
@@ -73,6 +74,6 @@ class AsyncBinaryResponse:
                 )
             os.replace(partial, target)
         except BaseException:
-            Path(partial).unlink(missing_ok=True)
+            Path(partial).unlink(missing_ok=True)  # noqa: ASYNC240
             raise
         return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -208,7 +209,7 @@ class Client(APIGroups):
             response.close()
 
     def download_to_file(
-        self, operation: Operation, destination: str | Path, **arguments: Any
+        self, operation: Operation, destination: str | os.PathLike[str], **arguments: Any
     ) -> Path:
         """Stream an operation's body to a file; see :meth:`AsyncBinaryResponse.write_to`."""
         with self.stream(operation, **arguments) as body:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from immich._types import UNSET
+from immich._types import UNSET, Method
 
 
-def by_next_page(fetch: Callable[..., Awaitable[Any]], arguments: dict[str, Any]) -> Iterator[Any]:
+def by_next_page(fetch: Method[..., Any], arguments: dict[str, Any]) -> Iterator[Any]:
     """Search results: ``assets.nextPage`` names the next page, null after the last."""
     page = 1
     while True:
@@ -21,9 +21,7 @@ def by_next_page(fetch: Callable[..., Awaitable[Any]], arguments: dict[str, Any]
         page = int(next_page)
 
 
-def by_has_next_page(
-    fetch: Callable[..., Awaitable[Any]], arguments: dict[str, Any]
-) -> Iterator[Any]:
+def by_has_next_page(fetch: Method[..., Any], arguments: dict[str, Any]) -> Iterator[Any]:
     """People: ``hasNextPage`` says whether the page after this one exists."""
     page = 1
     while True:
