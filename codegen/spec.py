@@ -15,10 +15,7 @@ from typing import Any
 
 from codegen.naming import GROUP_BY_TAG, python_name
 from immich._naming import camel_case, snake_case
-
-# The oldest server release the SDK supports. Fields the spec marks as added later are
-# optional in response models, because an older server does not send them.
-OLDEST_SUPPORTED_SERVER = (2, 4, 0)
+from immich.versions import OLDEST_SUPPORTED
 
 # Paged operations that also get an auto-paging iterator: (iterator name, how to page).
 # (iterator name, paging strategy in immich._async._paging, item type)
@@ -308,9 +305,9 @@ class Resolver:
                 is_required
                 and owner in self.response_schemas
                 and history.added is not None
-                and history.added > OLDEST_SUPPORTED_SERVER
+                and history.added > OLDEST_SUPPORTED  # an older server leaves it out
             ):
-                is_required = False  # older servers leave it out
+                is_required = False
             result.append(
                 Field(
                     name=python_name(wire_name),

@@ -72,7 +72,9 @@ class APIStatusError(APIError):
 
     status_code: int
 
-    def __init__(self, response: httpx.Response, body: Any) -> None:
+    def __init__(
+        self, response: httpx.Response, body: Any, *, permission: str | None = None
+    ) -> None:
         detail = body if isinstance(body, dict) else {}
         server_message = detail.get("message")
         if isinstance(server_message, list):  # validation errors come as a list
@@ -85,11 +87,17 @@ class APIStatusError(APIError):
         self.correlation_id: str | None = detail.get("correlationId")
         self.method = response.request.method
         self.url = redact_url(response.request.url)
+        #: The API-key permission the operation needs, from the spec.
+        self.permission = permission
         reason = server_message or self.error or response.reason_phrase or _excerpt(response)
+        hint = self._hint()
         super().__init__(
-            f"{response.status_code} {reason} ({self.method} {self.url})",
+            f"{response.status_code} {reason} ({self.method} {self.url}){hint}",
             request=response.request,
         )
+
+    def _hint(self) -> str:
+        return ""
 
 
 class BadRequestError(APIStatusError):
@@ -101,9 +109,12 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
-    """403: the user or API key may not do this."""
+    """403: the user or API key may not do this; ``permission`` names what it lacks."""
 
-    permission: str | None = None
+    def _hint(self) -> str:
+        if not self.permission:
+            return ""
+        return f"; this call needs the {self.permission!r} permission (or an admin user)"
 
 
 class NotFoundError(APIStatusError):
@@ -137,11 +148,13 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response, body: Any) -> APIStatusError:
+def status_error(
+    response: httpx.Response, body: Any, *, permission: str | None = None
+) -> APIStatusError:
     """The exception for an error response; its class follows the status code."""
     status = response.status_code
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return cls(response, body)
+    return cls(response, body, permission=permission)
 
 
 # Query parameters that carry credentials (shared-link keys, tokens) are not repeated

@@ -16,7 +16,7 @@ from immich._operation import Operation
 T = TypeVar("T")
 
 
-def raise_for_status(response: httpx.Response) -> None:
+def raise_for_status(response: httpx.Response, operation: Operation) -> None:
     """Raise the typed error for a 4xx/5xx response; the body must have been read."""
     if response.status_code < 400:
         return
@@ -24,7 +24,7 @@ def raise_for_status(response: httpx.Response) -> None:
         body: Any = _json.loads(response.content) if response.content else None
     except ValueError:
         body = response.text
-    raise status_error(response, body)
+    raise status_error(response, body, permission=operation.permission)
 
 
 def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import os
 import time
+import warnings
 from collections.abc import AsyncIterator, Mapping
 from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
@@ -13,11 +14,16 @@ from typing import Any, TypeVar
 
 import httpx
 
-from immich import _config
+from immich import _config, _operations, versions
 from immich._async._streaming import AsyncBinaryResponse
 from immich._async.api import AsyncAPIGroups
 from immich._concurrency import async_default_transport, async_sleep
-from immich._errors import APIConnectionError, APITimeoutError, redact_url
+from immich._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    UnsupportedByServerError,
+    redact_url,
+)
 from immich._logging import configure_from_env, logger
 from immich._model import Model
 from immich._operation import Operation
@@ -50,6 +56,9 @@ class AsyncClient(AsyncAPIGroups):
         transport: An httpx transport to send through (tests, ``immich.testing``).
         http_client: An ``httpx.AsyncClient`` of your own; you close it, not us.
         headers: Extra headers for every request.
+        check_server_version: Before calling a method that needs a newer server than
+            the oldest supported one, ask the server its version (once, cached) and
+            raise :class:`UnsupportedByServerError` rather than send a doomed request.
     """
 
     def __init__(
@@ -65,6 +74,7 @@ class AsyncClient(AsyncAPIGroups):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         headers: Mapping[str, str] | None = None,
+        check_server_version: bool = True,
     ) -> None:
         configure_from_env()
         if max_retries < 0:
@@ -88,6 +98,8 @@ class AsyncClient(AsyncAPIGroups):
         )
         _config.warn_if_plain_http(self.base_url, bool(self._credentials))
         self.max_retries = max_retries
+        self._check_server_version = check_server_version
+        self._server_version: tuple[int, int, int] | None = None
         self._owns_http = http_client is None
         if http_client is None:
             ssl = _config.ssl_context(verify)
@@ -165,6 +177,7 @@ class AsyncClient(AsyncAPIGroups):
         timeout: Any = UNSET,
     ) -> Any:
         """Send one operation and decode its answer; every generated method ends here."""
+        await self._preflight(operation)
         with ExitStack() as files:
             request = build_request(
                 self._http,
@@ -191,6 +204,7 @@ class AsyncClient(AsyncAPIGroups):
         timeout: Any = UNSET,
     ) -> AsyncIterator[AsyncBinaryResponse]:
         """Send one operation and hand over its body as a stream of chunks."""
+        await self._preflight(operation)
         with ExitStack() as files:
             request = build_request(
                 self._http,
@@ -207,6 +221,28 @@ class AsyncClient(AsyncAPIGroups):
             yield AsyncBinaryResponse(response)
         finally:
             await response.aclose()
+
+    async def server_version(self) -> tuple[int, int, int]:
+        """The server's ``(major, minor, patch)``, asked once and remembered."""
+        if self._server_version is None:
+            answer = await self.request(_operations.GET_SERVER_VERSION, response_type=dict)
+            self._server_version = (answer["major"], answer["minor"], answer["patch"])
+        return self._server_version
+
+    async def _preflight(self, operation: Operation) -> None:
+        """Warn about deprecated methods; refuse what the server is too old to serve."""
+        if operation.deprecated:
+            warnings.warn(
+                f"{operation.name} is deprecated by the Immich API and will be removed",
+                DeprecationWarning,
+                stacklevel=4,
+            )
+        if self._check_server_version and operation.since > versions.OLDEST_SUPPORTED:
+            server = await self.server_version()
+            if server < operation.since:
+                raise UnsupportedByServerError(
+                    operation.name, operation.since_version, ".".join(map(str, server))
+                )
 
     async def download_to_file(
         self, operation: Operation, destination: str | os.PathLike[str], **arguments: Any
@@ -240,7 +276,7 @@ class AsyncClient(AsyncAPIGroups):
                 if response.status_code < 400:
                     return response
                 if not (retry_safe and should_retry(response)) or attempt >= self.max_retries:
-                    raise_for_status(response)
+                    raise_for_status(response, operation)
                 delay = retry_delay(attempt, response)
             attempt += 1
             logger.info("%s: retry %d of %d in %.2f s", where, attempt, self.max_retries, delay)

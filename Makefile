@@ -1,0 +1,35 @@
+# Two commands on a fresh machine:  `make demo` runs the quick start, `make test` the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check lint typecheck generate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[aiohttp,cli,speedups]" --group dev
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server
+	$(BIN)/python examples/quickstart.py
+
+test: $(STAMP)  ## the whole test suite, both clients
+	$(BIN)/python -m pytest -q
+
+check: lint typecheck  ## generated code fresh, lint, types
+	$(BIN)/python -m codegen --check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+generate: $(STAMP)  ## regenerate models, API groups and the sync tree from the spec
+	$(BIN)/python -m codegen $(if $(SPEC),--spec $(SPEC))
+
+clean:
+	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache dist build

@@ -1,0 +1,59 @@
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``generate``, ``check``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["tests", "lint", "typecheck", "check"]
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13", "3.14"]
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install(session: nox.Session, *groups: str, extras: str = "aiohttp,cli,speedups") -> None:
+    session.install("-e", f".[{extras}]" if extras else ".")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The test suite, on every supported Python that is installed."""
+    install(session, "test")
+    session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def tests_minimal(session: nox.Session) -> None:
+    """The test suite without the optional extras (plain httpx, stdlib json)."""
+    install(session, "test", extras="")
+    session.run("pip", "uninstall", "--yes", "orjson", silent=True)
+    session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    install(session, "lint", "test")
+    session.run("mypy")
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate from the spec: ``nox -s generate -- --spec URL_OR_PATH``."""
+    install(session, "codegen")
+    session.run("python", "-m", "codegen", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Fail when the generated models, API groups or the _sync tree are stale."""
+    install(session, "codegen")
+    session.run("python", "-m", "codegen", "--check", *session.posargs)
