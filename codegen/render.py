@@ -37,6 +37,9 @@ DEDUPE_HEADERS = {"uploadAsset": "x-immich-checksum"}
 # A tag with no operations of its own in the spec; its description names these paths.
 GROUP_PATH_PREFIXES = {"integrity_admin": "/admin/integrity"}
 TIMEOUT_ANNOTATION = "float | httpx.Timeout | None | Unset"
+# Hand-written workflow methods mixed into a generated group (e.g. ``assets.upload``):
+# group -> (module under immich._async, class name).
+GROUP_MIXINS: dict[str, tuple[str, str]] = {}
 
 
 def environment() -> jinja2.Environment:
@@ -258,10 +261,15 @@ def render_group(
             methods.append(render_paging_method(api, op))
     for _, owner in aliased:
         imports.add((f"_async.api.{owner}", group_class_name(owner)))
+    bases = ["AsyncAPIGroup"]
+    if mixin := GROUP_MIXINS.get(group):
+        imports.add((f"_async.{mixin[0]}", mixin[1]))
+        bases.insert(0, mixin[1])
     cls = group_class_name(group)
     return env.get_template("api_group.py.j2").render(
         description=_one_line(description) or f"The {group} API group.",
         cls=cls,
+        bases=", ".join(bases),
         class_docstring=_docstring(description or f"The {group} API group.", [], indent=4),
         stdlib_imports="\n".join(sorted(stdlib)),
         type_names=sorted(type_names),
