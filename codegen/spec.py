@@ -278,7 +278,11 @@ class Resolver:
         if kind == "boolean":
             return TypeRef("bool")
         if kind == "array":
-            return self.type_of(node.get("items", {})).wrap("list[{}]")
+            items = node.get("items", {})
+            item_type = self.type_of(items)
+            if self.is_nullable(items):
+                item_type = item_type.wrap("{} | None")
+            return item_type.wrap("list[{}]")
         if kind == "object" or "additionalProperties" in node:
             return TypeRef("dict[str, Any]", uses_any=True)
         return TypeRef("Any", uses_any=True)

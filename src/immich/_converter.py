@@ -20,7 +20,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from immich._model import Model
 from immich._naming import camel_case
-from immich._types import UNSET, Unset
+from immich._types import UNSET, FileInput, Unset
 
 WIRE_NAME = "wire"
 #: Metadata key of the fields that a multipart body sends as files.
@@ -156,6 +156,8 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     converter.register_structure_hook(Any, _structure_passthrough)
     converter.register_structure_hook(Unset, _structure_passthrough)
+    # Files are what the caller hands in for an upload; there is nothing to decode.
+    converter.register_structure_hook_func(lambda t: t == FileInput, _structure_passthrough)
     converter.register_unstructure_hook(Unset, lambda _: None)
     converter.register_structure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum

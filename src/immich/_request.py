@@ -40,11 +40,17 @@ def build_request(
     """Build the request; files opened for a multipart body are registered on ``files``."""
     url = operation.path
     for name, value in (path or {}).items():
-        url = url.replace("{" + name + "}", quote(_text(value), safe=""))
+        text = _text(value)
+        if not text:
+            # An empty segment would silently address another endpoint.
+            raise ValueError(f"{operation.name}: path parameter {name!r} must not be empty")
+        url = url.replace("{" + name + "}", quote(text, safe=""))
     content: bytes | None = None
     data: dict[str, Any] | None = None
     multipart: dict[str, Any] | None = None
-    request_headers = {k: _text(v) for k, v in (headers or {}).items() if v is not UNSET}
+    request_headers = {
+        k: _header_value(operation, k, v) for k, v in (headers or {}).items() if v is not UNSET
+    }
     if body is not None:
         if operation.body == "json":
             content = _json.dumps(converter.unstructure(body))
@@ -63,6 +69,13 @@ def build_request(
         files=multipart,
         timeout=httpx.USE_CLIENT_DEFAULT if timeout is UNSET else timeout,
     )
+
+
+def _header_value(operation: Operation, name: str, value: Any) -> str:
+    text = _text(value)
+    if not text.isascii():
+        raise ValueError(f"{operation.name}: header {name!r} must be ASCII, got {text!r}")
+    return text
 
 
 def _query(query: Params) -> list[tuple[str, str | int | float | bool | None]]:

@@ -27,8 +27,8 @@ UNSET: Final = Unset.UNSET
 
 #: What a multipart file field accepts: a path, an open binary file, raw bytes, or
 #: ``(filename, file_or_bytes)`` to choose the name the server records.
-FileInput: TypeAlias = Union[
-    str, "os.PathLike[str]", bytes, IO[bytes], tuple[str, IO[bytes] | bytes]
+FileInput: TypeAlias = Union[  # noqa: UP007 - a runtime alias: cattrs and get_type_hints read it
+    str, os.PathLike[str], bytes, IO[bytes], tuple[str, IO[bytes] | bytes]
 ]
 
 P = ParamSpec("P")

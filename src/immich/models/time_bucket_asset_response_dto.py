@@ -41,21 +41,21 @@ class TimeBucketAssetResponseDto(Model):
     """
 
     created_at: list[str]
-    duration: list[int]
+    duration: list[int | None]
     file_created_at: list[str]
     id: list[str]
     is_favorite: list[bool]
     is_image: list[bool]
     is_trashed: list[bool]
-    live_photo_video_id: list[str]
+    live_photo_video_id: list[str | None]
     local_offset_hours: list[float]
     owner_id: list[str]
-    projection_type: list[str]
+    projection_type: list[str | None]
     ratio: list[float]
-    thumbhash: list[str]
+    thumbhash: list[str | None]
     visibility: list[AssetVisibility]
-    city: list[str] | Unset = UNSET
-    country: list[str] | Unset = UNSET
-    latitude: list[float] | Unset = UNSET
-    longitude: list[float] | Unset = UNSET
-    stack: list[list[str]] | Unset = UNSET
+    city: list[str | None] | Unset = UNSET
+    country: list[str | None] | Unset = UNSET
+    latitude: list[float | None] | Unset = UNSET
+    longitude: list[float | None] | Unset = UNSET
+    stack: list[list[str] | None] | Unset = UNSET
