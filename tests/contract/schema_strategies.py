@@ -73,7 +73,9 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 def _object(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     properties = schema.get("properties", {})
     if not properties:
-        return st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=2)
+        return st.dictionaries(
+            st.text(max_size=5), st.integers(-(2**53), 2**53) | st.text(max_size=5), max_size=2
+        )
     required = set(schema.get("required", []))
     return st.fixed_dictionaries(
         {k: from_schema(v) for k, v in properties.items() if k in required},

@@ -79,7 +79,7 @@ def _call(draw: st.DrawFn, op: dict[str, Any]) -> dict[str, Any]:
             continue  # a query string cannot say null
         sent[param["name"]] = value
         arguments[python_name(param["name"])] = _python_value(param["schema"], value)
-    content_type, schema = _body_schema(op)
+    _, schema = _body_schema(op)
     if schema is not None:
         model = getattr(immich.models, schema["$ref"].rsplit("/", 1)[-1])
         instance = draw(from_schema(inline(SPEC, schema, relax=True)))
@@ -118,7 +118,7 @@ def _check_request(
     match = re.match(template, request.url.raw_path.decode().split("?")[0])
     assert match, f"{request.url} does not match {path}"
     names = re.findall(r"\{([^}]+)\}", path)
-    for name, raw in zip(names, match.groups()):
+    for name, raw in zip(names, match.groups(), strict=True):
         assert unquote(raw) == _as_text(sent[name])
 
     query = parse_qsl(request.url.query.decode(), keep_blank_values=True)
