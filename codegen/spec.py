@@ -413,7 +413,7 @@ def _operation(
         groups=tuple(GROUP_BY_TAG[t] for t in node.get("tags", [])),
         summary=(node.get("summary") or "").strip(),
         description=(node.get("description") or "").strip(),
-        params=tuple(sorted(params, key=lambda p: (p.location != "path", not p.required))),
+        params=tuple(sorted(params, key=lambda p: _param_order(p, path))),
         body_model=body_model,
         body_encoding=body_encoding,
         body_fields=body_fields,
@@ -428,6 +428,13 @@ def _operation(
         admin_only=bool(node.get("x-immich-admin-only")),
         paging=paging,
     )
+
+
+def _param_order(param: Param, path: str) -> tuple[int, int]:
+    """Path parameters first, in the order the URL has them; then required ones."""
+    if param.location == "path":
+        return 0, path.index("{" + param.wire_name + "}")
+    return (1 if param.required else 2), 0
 
 
 def _response(

@@ -93,22 +93,22 @@ class AsyncStacksApi(AsyncAPIGroup):
         )
 
     async def remove_asset_from_stack(
-        self, asset_id: str, id: str, *, timeout: float | httpx.Timeout | None | Unset = UNSET
+        self, id: str, asset_id: str, *, timeout: float | httpx.Timeout | None | Unset = UNSET
     ) -> None:
         """Remove an asset from a stack
 
         Remove a specific asset from a stack by providing the stack ID and asset ID.
 
         Args:
-            asset_id: Asset id.
             id: Id.
+            asset_id: Asset id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/stacks/{id}/assets/{assetId}``. History: Added in v1, Beta in v1, Stable
         in v2. Permission: ``stack.update``.
         """
         return await self._client.request(
-            ops.REMOVE_ASSET_FROM_STACK, path={"assetId": asset_id, "id": id}, timeout=timeout
+            ops.REMOVE_ASSET_FROM_STACK, path={"id": id, "assetId": asset_id}, timeout=timeout
         )
 
     async def search_stacks(

@@ -687,10 +687,10 @@ class AssetsApi(APIGroup):
 
     def get_segment(
         self,
-        filename: str,
         id: str,
         session_id: str,
         variant_index: int,
+        filename: str,
         *,
         key: str | Unset = UNSET,
         slug: str | Unset = UNSET,
@@ -702,10 +702,10 @@ class AssetsApi(APIGroup):
         Streams an HLS init segment (init.mp4) or media segment (seg_N.m4s).
 
         Args:
-            filename: Filename.
             id: Id.
             session_id: Session id.
             variant_index: Variant index.
+            filename: Filename.
             key: Key.
             slug: Slug.
             x_immich_hls_msn: X immich hls msn.
@@ -717,10 +717,10 @@ class AssetsApi(APIGroup):
         return self._client.request(
             ops.GET_SEGMENT,
             path={
-                "filename": filename,
                 "id": id,
                 "sessionId": session_id,
                 "variantIndex": variant_index,
+                "filename": filename,
             },
             query={"key": key, "slug": slug},
             headers={"x-immich-hls-msn": x_immich_hls_msn},
@@ -729,10 +729,10 @@ class AssetsApi(APIGroup):
 
     def get_segment_stream(
         self,
-        filename: str,
         id: str,
         session_id: str,
         variant_index: int,
+        filename: str,
         *,
         key: str | Unset = UNSET,
         slug: str | Unset = UNSET,
@@ -749,10 +749,10 @@ class AssetsApi(APIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            filename: Filename.
             id: Id.
             session_id: Session id.
             variant_index: Variant index.
+            filename: Filename.
             key: Key.
             slug: Slug.
             x_immich_hls_msn: X immich hls msn.
@@ -764,10 +764,10 @@ class AssetsApi(APIGroup):
         return self._client.stream(
             ops.GET_SEGMENT,
             path={
-                "filename": filename,
                 "id": id,
                 "sessionId": session_id,
                 "variantIndex": variant_index,
+                "filename": filename,
             },
             query={"key": key, "slug": slug},
             headers={"x-immich-hls-msn": x_immich_hls_msn},
@@ -776,10 +776,10 @@ class AssetsApi(APIGroup):
 
     def get_segment_to_file(
         self,
-        filename: str,
         id: str,
         session_id: str,
         variant_index: int,
+        filename: str,
         destination: str | os.PathLike[str],
         *,
         key: str | Unset = UNSET,
@@ -794,10 +794,10 @@ class AssetsApi(APIGroup):
         Writes the body of :meth:`get_segment` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            filename: Filename.
             id: Id.
             session_id: Session id.
             variant_index: Variant index.
+            filename: Filename.
             key: Key.
             slug: Slug.
             x_immich_hls_msn: X immich hls msn.
@@ -810,10 +810,10 @@ class AssetsApi(APIGroup):
             ops.GET_SEGMENT,
             destination,
             path={
-                "filename": filename,
                 "id": id,
                 "sessionId": session_id,
                 "variantIndex": variant_index,
+                "filename": filename,
             },
             query={"key": key, "slug": slug},
             headers={"x-immich-hls-msn": x_immich_hls_msn},
