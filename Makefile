@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server
 	$(BIN)/python examples/quickstart.py
 
-test: $(STAMP)  ## the whole test suite, both clients
+test: $(STAMP) .tools/.installed  ## the whole test suite, both clients
 	$(BIN)/python -m pytest -q
+
+# Node.js 22 and the official @immich/cli, which a test runs against FakeImmich.
+.tools/.installed: scripts/install_node_tools.sh
+	scripts/install_node_tools.sh >/dev/null
+	touch $@
 
 check: lint typecheck  ## generated code fresh, lint, types
 	$(BIN)/python -m codegen --check

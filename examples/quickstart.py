@@ -46,16 +46,20 @@ def tour(client: Client, *, seed: bool) -> None:
     print(f"Signed in as: {me.name} <{me.email}>")
 
     if seed:
+        from immich.testing import tiny_jpeg
+
         now = datetime.datetime.now(datetime.timezone.utc)
+        uploaded = []
         for day in range(3):
             taken = now - datetime.timedelta(days=day)
             result = client.assets.upload_asset(
-                asset_data=(f"photo-{day}.jpg", _tiny_jpeg(day)),
+                asset_data=(f"photo-{day}.jpg", tiny_jpeg(day)),
                 file_created_at=taken,
                 file_modified_at=taken,
             )
+            uploaded.append(result.id)
             print(f"Uploaded photo-{day}.jpg: {result.status.value} ({result.id})")
-        album = client.albums.create_album(album_name="Quick start")
+        album = client.albums.create_album(album_name="Quick start", asset_ids=uploaded)
         print(f"Created album {album.album_name!r}")
 
     albums = client.albums.get_all_albums()
@@ -67,14 +71,9 @@ def tour(client: Client, *, seed: bool) -> None:
     recent = list(client.search.iter_assets(taken_after=week_ago, size=100))
     print(f"Assets taken in the last 7 days: {len(recent)}")
     for asset in recent[:5]:
-        print(f"  - {asset.original_file_name} ({asset.type.value}, {asset.file_created_at:%Y-%m-%d})")
-
-
-def _tiny_jpeg(seed: int) -> bytes:
-    # A distinct payload per photo so that the server does not see duplicates.
-    from immich.testing import tiny_jpeg
-
-    return tiny_jpeg(seed)
+        print(
+            f"  - {asset.original_file_name} ({asset.type.value}, {asset.file_created_at:%Y-%m-%d})"
+        )
 
 
 if __name__ == "__main__":
