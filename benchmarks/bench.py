@@ -1,0 +1,225 @@
+"""Side-by-side figures: this SDK, immichpy (when installed), raw httpx and raw aiohttp.
+
+    nox -s bench                      # installs immichpy==9.2.4 beside this package
+    python benchmarks/bench.py        # whatever is installed; --rounds N, --quick
+
+Every variant of a figure runs interleaved with the others, round after round, against
+the same loopback server (benchmarks/loopback.py, its own process); the table shows
+medians and the ratio to the reference named for each figure. Warm-up rounds are not
+counted. Transfers are checked (byte counts) so that a fast wrong answer cannot win.
+Absolute numbers depend on the machine and its load; compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import variants  # noqa: E402
+
+try:
+    import immichpy  # noqa: F401
+
+    HAVE_IMMICHPY = True
+except ImportError:
+    HAVE_IMMICHPY = False
+
+
+@dataclass
+class Figure:
+    title: str
+    unit: str
+    higher_is_better: bool
+    reference: str
+    target: str
+    runs: dict[str, Callable[[], float]] = field(default_factory=dict)
+    results: dict[str, list[float]] = field(default_factory=dict)
+
+
+@contextmanager
+def loopback() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "loopback.py")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def in_subprocess(code: str) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object of figures."""
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(HERE)},
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def figures(url: str, workdir: Path, quick: bool) -> list[Figure]:
+    scale = 0.25 if quick else 1.0
+    calls = int(2000 * scale)
+    download_mib = 200 if not quick else 50
+    upload_mib = 50 if not quick else 20
+    upload_file = workdir / "upload.bin"
+    with upload_file.open("wb") as f:
+        f.write(os.urandom(upload_mib << 20))
+
+    result = []
+
+    f = Figure("import immich + build a Client", "ms", False, "immichpy", "<= 200 ms")
+    f.runs["immich"] = lambda: in_subprocess(variants.IMPORT_IMMICH.format(url=url))["ms"]
+    f.runs["immich RSS MB"] = lambda: in_subprocess(variants.IMPORT_IMMICH.format(url=url))[
+        "rss_mb"
+    ]
+    if HAVE_IMMICHPY:
+        f.runs["immichpy"] = lambda: in_subprocess(variants.IMPORT_IMMICHPY.format(url=url))["ms"]
+        f.runs["immichpy RSS MB"] = lambda: in_subprocess(variants.IMPORT_IMMICHPY.format(url=url))[
+            "rss_mb"
+        ]
+    result.append(f)
+
+    f = Figure("build a client", "ms", False, "immichpy", "< 1 ms")
+    f.runs["immich Client"] = lambda: variants.build_clients(url, 200)
+    f.runs["immich AsyncClient"] = lambda: variants.build_async_clients(url, 200)
+    if HAVE_IMMICHPY:
+        f.runs["immichpy"] = lambda: variants.build_immichpy_clients(url, 50)
+    result.append(f)
+
+    f = Figure("decode 5,000 AssetResponseDto", "assets/s", True, "immichpy", ">= 30,000/s")
+    body = variants.asset_list_body(5000)
+    f.runs["immich"] = lambda: variants.decode_immich(body)
+    f.runs["immich held MB"] = lambda: variants.decode_immich_memory(body)
+    if HAVE_IMMICHPY:
+        f.runs["immichpy"] = lambda: variants.decode_immichpy(body)
+    result.append(f)
+
+    f = Figure("sync sequential calls", "calls/s", True, "raw httpx.Client", ">= 0.9x raw httpx")
+    f.runs["immich Client"] = lambda: variants.sync_calls(url, calls)
+    f.runs["raw httpx.Client"] = lambda: variants.raw_httpx_sync(url, calls)
+    if HAVE_IMMICHPY:
+        f.runs["immichpy (asyncio.run per call)"] = lambda: variants.immichpy_sync_pattern(
+            url, max(20, calls // 20)
+        )
+    result.append(f)
+
+    for concurrency in (1, 50):
+        label = "sequential" if concurrency == 1 else f"{concurrency}-concurrent"
+        f = Figure(f"async {label} calls", "calls/s", True, "immichpy", ">= 1.0x immichpy")
+        f.runs["immich AsyncClient"] = lambda c=concurrency: variants.async_calls(url, calls, c)
+        f.runs["immich AsyncClient (httpx transport)"] = lambda c=concurrency: variants.async_calls(
+            url, calls, c, plain_httpx=True
+        )
+        f.runs["raw httpx.AsyncClient"] = lambda c=concurrency: variants.raw_httpx_async(
+            url, calls, c
+        )
+        f.runs["raw aiohttp"] = lambda c=concurrency: variants.raw_aiohttp(url, calls, c)
+        if HAVE_IMMICHPY:
+            f.runs["immichpy"] = lambda c=concurrency: variants.immichpy_async(url, calls, c)
+        result.append(f)
+
+    size = download_mib << 20
+    f = Figure(
+        f"{download_mib} MiB streamed download",
+        "MB/s",
+        True,
+        "immichpy",
+        ">= 1.0x, RSS growth < 10 MB",
+    )
+    for name, code in variants.download_variants(HAVE_IMMICHPY).items():
+        f.runs[name] = lambda code=code: in_subprocess(
+            code.format(url=url, size=size, dir=workdir)
+        )["mb_s"]
+        f.runs[name + " RSS growth MB"] = lambda code=code: in_subprocess(
+            code.format(url=url, size=size, dir=workdir)
+        )["rss_growth_mb"]
+    result.append(f)
+
+    f = Figure(
+        f"{upload_mib} MiB upload", "MB/s", True, "immichpy", ">= 2x immichpy, RSS growth < 10 MB"
+    )
+    for name, code in variants.upload_variants(HAVE_IMMICHPY).items():
+        f.runs[name] = lambda code=code: in_subprocess(code.format(url=url, path=upload_file))[
+            "mb_s"
+        ]
+        f.runs[name + " RSS growth MB"] = lambda code=code: in_subprocess(
+            code.format(url=url, path=upload_file)
+        )["rss_growth_mb"]
+    result.append(f)
+    return result
+
+
+def run(rounds: int, warmup: int, quick: bool) -> list[Figure]:
+    with loopback() as url, tempfile.TemporaryDirectory() as tmp:
+        table = figures(url, Path(tmp), quick)
+        for figure in table:
+            for round_number in range(warmup + rounds):
+                for name, measure in figure.runs.items():  # interleaved: one of each per round
+                    value = measure()
+                    if round_number >= warmup:
+                        figure.results.setdefault(name, []).append(value)
+            print(f"  measured: {figure.title}", file=sys.stderr)
+    return table
+
+
+def render(table: list[Figure], rounds: int) -> str:
+    lines = [
+        f"| figure | variant | median ({rounds} rounds) | ratio | target |",
+        "|---|---|---:|---:|---|",
+    ]
+    for figure in table:
+        reference = (
+            statistics.median(figure.results[figure.reference])
+            if figure.reference in figure.results
+            else None
+        )
+        for name, values in figure.results.items():
+            median = statistics.median(values)
+            unit = "MB" if name.endswith(" MB") else figure.unit
+            ratio = ""
+            if reference and not name.endswith(" MB") and name != figure.reference:
+                ratio = (
+                    f"{median / reference:.2f}x"
+                    if figure.higher_is_better
+                    else f"{reference / median:.2f}x faster"
+                )
+            lines.append(
+                f"| {figure.title} | {name} | {median:,.1f} {unit} | {ratio} | {figure.target} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    table = run(args.rounds, args.warmup, args.quick)
+    print(render(table, args.rounds))
+    if not HAVE_IMMICHPY:
+        print("\n(immichpy is not installed: run `nox -s bench` for the side-by-side figures)")
+
+
+if __name__ == "__main__":
+    main()
