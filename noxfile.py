@@ -57,3 +57,13 @@ def check(session: nox.Session) -> None:
     """Fail when the generated models, API groups or the _sync tree are stale."""
     install(session, "codegen")
     session.run("python", "-m", "codegen", "--check", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Figures and ratios against immichpy, raw httpx and raw aiohttp: ``nox -s bench``."""
+    install(session)
+    # The comparison client, pinned so that runs compare like with like.
+    session.install("immichpy==9.2.4")
+    session.chdir("benchmarks")
+    session.run("python", "bench.py", *session.posargs)

@@ -39,7 +39,10 @@ GROUP_PATH_PREFIXES = {"integrity_admin": "/admin/integrity"}
 TIMEOUT_ANNOTATION = "float | httpx.Timeout | None | Unset"
 # Hand-written workflow methods mixed into a generated group (e.g. ``assets.upload``):
 # group -> (module under immich._async, class name).
-GROUP_MIXINS: dict[str, tuple[str, str]] = {}
+GROUP_MIXINS: dict[str, tuple[str, str]] = {
+    "assets": ("_helpers", "AsyncAssetsHelpers"),
+    "download": ("_helpers", "AsyncDownloadHelpers"),
+}
 
 
 def environment() -> jinja2.Environment:
@@ -104,7 +107,7 @@ def render_model(env: jinja2.Environment, api: Api, model: Model) -> str:
     typing_names = []
     if any(f.type.uses_any for f in model.fields):
         typing_names.append("Any")
-    secrets = sorted(repr(f.name) for f in model.fields if f.is_secret)
+    secrets = sorted(repr(f.name) for f in model.fields if f.is_secret_in(model.name))
     if secrets:
         typing_names.append("ClassVar")
     base = api.models[model.alias_of] if model.alias_of else None

@@ -45,6 +45,10 @@ SECRET_FIELDS = frozenset(
 )
 
 
+# Fields that are secrets only in one model (a shared link's key opens the link).
+SECRET_MODEL_FIELDS = {"SharedLinkResponseDto": frozenset({"key"})}
+
+
 def load(location: str) -> dict[str, Any]:
     """Read the spec from a file path or a server URL (``.../api/spec.json``)."""
     if location.startswith(("http://", "https://")):
@@ -134,9 +138,8 @@ class Field:
             text += " | Unset"
         return text
 
-    @property
-    def is_secret(self) -> bool:
-        return self.name in SECRET_FIELDS
+    def is_secret_in(self, model: str) -> bool:
+        return self.name in SECRET_FIELDS or self.name in SECRET_MODEL_FIELDS.get(model, ())
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ REPLACEMENTS = {
     "async_sleep": "sleep",
     "async_default_transport": "default_transport",
     "async_to_thread": "to_thread",
+    "async_map_concurrently": "map_concurrently",
+    "handle_async_request": "handle_request",
     "AbstractAsyncContextManager": "AbstractContextManager",
     "AsyncByteStream": "SyncByteStream",
     "AsyncMethod": "Method",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from immich._config import InsecureTransportWarning
 from immich._errors import (
     APIConnectionError,
     APIError,
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
     import cattrs
 
     from immich._async._client import AsyncClient
+    from immich._progress import Progress
     from immich._response import APIResponse
+    from immich._results import DownloadResult, UploadResult
     from immich._sync._client import Client
 
     converter: cattrs.Converter
@@ -48,6 +51,9 @@ _LAZY = {
     "Client": ("immich._sync._client", "Client"),
     "APIResponse": ("immich._response", "APIResponse"),
     "converter": ("immich._converter", "converter"),
+    "DownloadResult": ("immich._results", "DownloadResult"),
+    "Progress": ("immich._progress", "Progress"),
+    "UploadResult": ("immich._results", "UploadResult"),
     "API_VERSION": ("immich._operations", "API_VERSION"),
 }
 
@@ -66,15 +72,19 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "DownloadResult",
     "FileInput",
     "ImmichError",
+    "InsecureTransportWarning",
     "IncompleteDownloadError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
+    "Progress",
     "RateLimitError",
     "UnprocessableEntityError",
     "Unset",
+    "UploadResult",
     "UnsupportedByServerError",
     "__version__",
     "converter",

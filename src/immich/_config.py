@@ -84,7 +84,7 @@ def warn_if_plain_http(url: httpx.URL, has_credentials: bool) -> None:
         f"sending Immich credentials over plain HTTP to {url.host}; "
         "anyone on the network can read them. Use https:// for remote servers.",
         InsecureTransportWarning,
-        stacklevel=4,
+        stacklevel=3,  # the line that built the client
     )
 
 

@@ -5,6 +5,7 @@ Messages name the method and URL of the failed request, never its credentials.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -176,8 +177,20 @@ def _where(request: httpx.Request) -> str:
     return f"{request.method} {redact_url(request.url)}"
 
 
+# JSON members whose values are credentials; masked in body excerpts.
+_SECRET_MEMBER = re.compile(
+    r'("(?:accessToken|access_token|secret|clientSecret|password|newPassword|token|'
+    r'apiKey|api_key|pinCode|newPinCode|key|licenseKey|activationKey)"\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with the values of credential-like JSON members replaced by ``***``."""
+    return _SECRET_MEMBER.sub(r'\1"***"', text)
+
+
 def _excerpt(response: httpx.Response) -> str:
     try:
-        return response.text[:_BODY_EXCERPT]
+        return redact_secrets(response.text[: _BODY_EXCERPT * 2])[:_BODY_EXCERPT]
     except (httpx.ResponseNotRead, UnicodeDecodeError):
         return ""

@@ -8,8 +8,10 @@ every common file system.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 MAX_NAME_BYTES = 240  # leaves room for a " (2)" suffix and a ".part" temporary name
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -17,21 +19,54 @@ _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"COM{i}" for i in range(1, 10)}
     | {f"LPT{i}" for i in range(1, 10)}
+    # Windows also reserves the superscript digits: COM¹, LPT².
+    | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "\u00b9\u00b2\u00b3"}
 )
 
 
 def safe_filename(name: str, fallback: str = "file") -> str:
     """``name`` made into one safe path component (``fallback`` if nothing is left)."""
+    # NFC, so that the NFC and NFD spellings of a name are one name (and collide on purpose).
     name = unicodedata.normalize("NFC", name)
     # Keep the last component only: "../../etc/passwd" and "C:\\x\\y.jpg" lose their folders.
     name = re.split(r"[/\\]", name)[-1]
-    name = _UNSAFE.sub("_", name).strip().rstrip(".")
+    # Windows drops trailing dots and spaces, so "x. ." would name the same file as "x".
+    name = _UNSAFE.sub("_", name).strip().rstrip(". ")
     if name in ("", ".", ".."):
         name = fallback
     stem, dot, suffix = name.partition(".")
-    if stem.upper() in _WINDOWS_RESERVED:
+    if stem.rstrip(" ").upper() in _WINDOWS_RESERVED:
         name = f"_{stem}{dot}{suffix}"
     return _truncate(name)
+
+
+def numbered(name: str, number: int) -> str:
+    """``IMG.jpg`` as the ``number``-th of its name: ``IMG (2).jpg``; 1 is the name itself."""
+    if number <= 1:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not stem or not dot:
+        return f"{name} ({number})"
+    return f"{stem} ({number}).{suffix}"
+
+
+def name_key(name: str) -> str:
+    """What two names must share to be the same file on a case-insensitive file system."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def inside(root: str | os.PathLike[str], *components: str) -> Path:
+    """``root`` joined with already-sanitised ``components``, checked to stay inside ``root``.
+
+    Raises ``ValueError`` when the result resolves elsewhere (a symlink in the way, or a
+    component that was not made safe first).
+    """
+    base = Path(root).resolve()
+    target = base.joinpath(*components)
+    resolved = target.resolve()
+    if resolved != base and base not in resolved.parents:
+        raise ValueError(f"{target} is outside {base}")
+    return target
 
 
 def _truncate(name: str) -> str:

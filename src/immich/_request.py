@@ -28,6 +28,7 @@ Params = Mapping[str, Any]
 
 def build_request(
     http: httpx.Client | httpx.AsyncClient,
+    base_url: httpx.URL,
     operation: Operation,
     files: ExitStack,
     *,
@@ -61,7 +62,8 @@ def build_request(
             data, multipart = _multipart_fields(body, files)
     return http.build_request(
         operation.method,
-        url,
+        # Absolute, so that an httpx client handed in by the caller needs no base_url.
+        str(base_url) + url.lstrip("/"),
         params=_query(query) if query else None,
         headers=request_headers,
         content=content,

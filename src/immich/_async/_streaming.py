@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from email.message import Message
 from pathlib import Path
 
@@ -52,10 +52,16 @@ class AsyncBinaryResponse:
         async for chunk in self.http.aiter_bytes(chunk_size):
             yield chunk
 
-    async def write_to(self, destination: str | os.PathLike[str]) -> Path:
+    async def write_to(
+        self,
+        destination: str | os.PathLike[str],
+        *,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> Path:
         """Stream the body to ``destination`` (a file, or a folder to put the server's
         file name in). The file only appears, by an atomic rename, once every byte
-        has arrived; a short body raises :class:`IncompleteDownloadError`."""
+        has arrived; a short body raises :class:`IncompleteDownloadError`.
+        ``on_chunk`` is called with the size of each chunk written (for progress)."""
         target = Path(destination)
         if target.is_dir():  # noqa: ASYNC240 - a stat call on local disk
             target = target / (self.filename or "download")
@@ -67,6 +73,8 @@ class AsyncBinaryResponse:
                 async for chunk in self.aiter_bytes():
                     out.write(chunk)
                     written += len(chunk)
+                    if on_chunk is not None:
+                        on_chunk(len(chunk))
             if expected is not None and written != expected:
                 raise IncompleteDownloadError(
                     f"download of {target.name} stopped after {written} of {expected} bytes",

@@ -6,11 +6,11 @@ import contextvars
 import os
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -31,6 +31,12 @@ from immich._retries import retry_delay, should_retry
 from immich._sync._streaming import BinaryResponse
 from immich._sync.api import APIGroups
 from immich._types import UNSET, Method, P
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from immich._options import UploadOptions
+    from immich._results import UploadResult
 
 T = TypeVar("T")
 
@@ -181,6 +187,7 @@ class Client(APIGroups):
         with ExitStack() as files:
             request = build_request(
                 self._http,
+                self.base_url,
                 operation,
                 files,
                 path=path,
@@ -208,6 +215,7 @@ class Client(APIGroups):
         with ExitStack() as files:
             request = build_request(
                 self._http,
+                self.base_url,
                 operation,
                 files,
                 path=path,
@@ -281,6 +289,21 @@ class Client(APIGroups):
             attempt += 1
             logger.info("%s: retry %d of %d in %.2f s", where, attempt, self.max_retries, delay)
             sleep(delay)
+
+    # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
+
+    def upload(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        **options: Unpack[UploadOptions],
+    ) -> UploadResult:
+        """Upload files and folders, skipping what the server already has.
+
+        The options and behaviour are those of :func:`immich._async.upload.upload`.
+        """
+        from immich._sync.upload import upload
+
+        return upload(self, paths, **options)
 
 
 def _nothing_sent(exc: httpx.TransportError) -> bool:

@@ -34,7 +34,7 @@ class SharedLinkResponseDto(Model):
         album: :class:`AlbumResponseDto`.
     """
 
-    _secret_fields: ClassVar[frozenset[str]] = frozenset({"password"})
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"key", "password"})
 
     allow_download: bool
     allow_upload: bool

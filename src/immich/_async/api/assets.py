@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from immich import _operations as ops
+from immich._async._helpers import AsyncAssetsHelpers
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, FileInput, Unset
@@ -43,7 +44,7 @@ from immich.models.asset_visibility import AssetVisibility
 from immich.models.update_asset_dto import UpdateAssetDto
 
 
-class AsyncAssetsApi(AsyncAPIGroup):
+class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
     """An asset is an image or video that has been uploaded to Immich."""
 
     __slots__ = ()

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from immich import _operations as ops
+from immich._async._helpers import AsyncDownloadHelpers
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, Unset
@@ -18,7 +19,7 @@ from immich.models.download_info_dto import DownloadInfoDto
 from immich.models.download_response_dto import DownloadResponseDto
 
 
-class AsyncDownloadApi(AsyncAPIGroup):
+class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
     """Endpoints for downloading assets or collections of assets."""
 
     __slots__ = ()

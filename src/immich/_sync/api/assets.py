@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from immich import _operations as ops
+from immich._sync._helpers import AssetsHelpers
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, FileInput, Unset
@@ -43,7 +44,7 @@ from immich.models.asset_visibility import AssetVisibility
 from immich.models.update_asset_dto import UpdateAssetDto
 
 
-class AssetsApi(APIGroup):
+class AssetsApi(AssetsHelpers, APIGroup):
     """An asset is an image or video that has been uploaded to Immich."""
 
     __slots__ = ()

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from immich import _operations as ops
+from immich._sync._helpers import DownloadHelpers
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, Unset
@@ -18,7 +19,7 @@ from immich.models.download_info_dto import DownloadInfoDto
 from immich.models.download_response_dto import DownloadResponseDto
 
 
-class DownloadApi(APIGroup):
+class DownloadApi(DownloadHelpers, APIGroup):
     """Endpoints for downloading assets or collections of assets."""
 
     __slots__ = ()

@@ -1,0 +1,519 @@
+"""Bulk download: assets to local files (resumable, verified), or as zip archives."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import os
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+import httpx
+
+from immich import _operations as ops
+from immich._async._lookup import find_album, find_person
+from immich._concurrency import async_map_concurrently, async_to_thread, default_concurrency
+from immich._errors import (
+    APIStatusError,
+    AuthenticationError,
+    ImmichError,
+    IncompleteDownloadError,
+)
+from immich._files import LocalFile
+from immich._hash_cache import HashCache, from_server, open_hash_cache, sha1_file
+from immich._layout import Layout, NameClaims, numbered_names, target_folder
+from immich._partial import ChecksumMismatch, PartialDownload
+from immich._paths import inside, name_key, safe_filename
+from immich._progress import ProgressCallback, ProgressTracker
+from immich._results import DownloadLog, DownloadResult
+from immich._types import UNSET
+from immich.models.asset_response_dto import AssetResponseDto
+
+if TYPE_CHECKING:
+    from immich._async._client import AsyncClient
+
+# A smart search ranks the whole library; without a limit it would download all of it.
+SMART_SEARCH_LIMIT = 250
+# Small enough that an interrupted download keeps most of what arrived (a chunk is
+# written only once complete), large enough to keep the writes few.
+_CHUNK_SIZE = 256 * 1024
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+
+
+async def download(
+    client: AsyncClient,
+    destination: str | os.PathLike[str],
+    *,
+    album: str | None = None,
+    asset_ids: Iterable[str] | None = None,
+    taken_after: datetime.datetime | None = None,
+    taken_before: datetime.datetime | None = None,
+    person: str | None = None,
+    favorite: bool | None = None,
+    query: str | None = None,
+    limit: int | None = None,
+    layout: str = "{original}",
+    concurrency: int | None = None,
+    progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+    hash_cache: bool | str | os.PathLike[str] = True,
+) -> DownloadResult:
+    """Download original files into ``destination``: every asset of the user, or those
+    the selectors pick.
+
+    Args:
+        client: The client to download with.
+        destination: The folder to download into (created if missing).
+        album: An album's name or id.
+        asset_ids: These assets (not combined with the other selectors).
+        taken_after: Taken at or after this time.
+        taken_before: Taken before this time.
+        person: A person's name or id.
+        favorite: Favourites only (True) or all but favourites (False).
+        query: A smart (CLIP) search; the best ``limit`` matches (default 250).
+        limit: At most this many assets.
+        layout: Where files go below ``destination``: ``"{original}"`` (the default)
+            keeps the original names side by side; ``"{album}/{yyyy}/{mm}"`` sorts them
+            into album, year and month folders (see :mod:`immich._layout`).
+        concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
+        progress: Called with a :class:`~immich._progress.Progress` as work advances.
+        overwrite: Replace an existing file of the same name but other content, rather
+            than writing the asset next to it as ``name (2).ext``.
+        hash_cache: Where the SHA-1 of existing files is remembered (see :func:`upload`).
+
+    A file is written under a temporary name and renamed only once its SHA-1 matches the
+    server's checksum. A file that is already there with the right checksum is skipped;
+    an interrupted download is resumed by the next run (HTTP ``Range``). Names from the
+    server are never used as paths: each becomes one safe file name, two assets never
+    share a file (``IMG.jpg``, ``IMG (2).jpg``), and nothing is written outside
+    ``destination``. (Assets of external libraries carry no content checksum; they are
+    compared by size only.)
+    """
+    started = time.monotonic()
+    plan = Layout(layout)
+    workers = default_concurrency() if concurrency is None else concurrency
+    if workers < 1:
+        raise ValueError("concurrency must be at least 1")
+    root = Path(destination)
+    await async_to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
+    log = DownloadLog()
+    tracker = ProgressTracker(progress)
+
+    chosen_album = await find_album(client, album) if album is not None else None
+    assets = await _select(
+        client,
+        album_id=chosen_album.id if chosen_album else None,
+        asset_ids=asset_ids,
+        taken_after=taken_after,
+        taken_before=taken_before,
+        person=person,
+        favorite=favorite,
+        query=query,
+        limit=limit,
+        workers=workers,
+        log=log,
+    )
+    album_names: dict[str, str] = {}
+    if plan.uses_album:
+        if chosen_album is not None:
+            album_names = dict.fromkeys((a.id for a in assets), chosen_album.album_name)
+        else:
+            album_names = await _albums_of(client, {a.id for a in assets})
+
+    cache = await async_to_thread(open_hash_cache, hash_cache)
+    try:
+        downloader = _Downloader(
+            client,
+            root=root,
+            layout=plan,
+            album_names=album_names,
+            cache=cache,
+            overwrite=overwrite,
+            log=log,
+            tracker=tracker,
+        )
+        await downloader.run(assets, workers)
+    finally:
+        await async_to_thread(cache.close)
+    return log.result(elapsed=time.monotonic() - started)
+
+
+async def _select(
+    client: AsyncClient,
+    *,
+    album_id: str | None,
+    asset_ids: Iterable[str] | None,
+    taken_after: datetime.datetime | None,
+    taken_before: datetime.datetime | None,
+    person: str | None,
+    favorite: bool | None,
+    query: str | None,
+    limit: int | None,
+    workers: int,
+    log: DownloadLog,
+) -> list[AssetResponseDto]:
+    if asset_ids is not None:
+        others = (album_id, taken_after, taken_before, person, favorite, query)
+        if any(value is not None for value in others):
+            raise ValueError("asset_ids cannot be combined with other selectors")
+        ids = list(dict.fromkeys(asset_ids))[:limit]
+
+        async def info(asset_id: str) -> AssetResponseDto | None:
+            try:
+                return await client.assets.get_asset_info(asset_id)
+            except AuthenticationError:
+                raise
+            except ImmichError as exc:
+                log.failed[asset_id] = _message(exc)
+                return None
+
+        found = await async_map_concurrently(info, ids, workers)
+        return [asset for asset in found if asset is not None]
+
+    person_ids = [await find_person(client, person)] if person is not None else UNSET
+    album_ids = [album_id] if album_id is not None else UNSET
+    if query is not None:
+        limit = SMART_SEARCH_LIMIT if limit is None else limit
+        source = client.search.iter_smart(
+            query=query,
+            album_ids=album_ids,
+            person_ids=person_ids,
+            taken_after=taken_after or UNSET,
+            taken_before=taken_before or UNSET,
+            is_favorite=UNSET if favorite is None else favorite,
+            with_exif=True,
+        )
+    else:
+        source = client.search.iter_assets(
+            album_ids=album_ids,
+            person_ids=person_ids,
+            taken_after=taken_after or UNSET,
+            taken_before=taken_before or UNSET,
+            is_favorite=UNSET if favorite is None else favorite,
+            with_exif=True,
+        )
+    assets: dict[str, AssetResponseDto] = {}
+    if limit is not None and limit <= 0:
+        return []
+    async for asset in source:
+        assets.setdefault(asset.id, asset)
+        if limit is not None and len(assets) >= limit:
+            break
+    return list(assets.values())
+
+
+async def _albums_of(client: AsyncClient, asset_ids: set[str]) -> dict[str, str]:
+    """Asset id -> the name of an album it is in (the first by name, if several)."""
+    names: dict[str, str] = {}
+    albums = sorted(await client.albums.get_all_albums(), key=lambda a: (a.album_name, a.id))
+    for album in albums:
+        if album.asset_count == 0:
+            continue
+        async for asset in client.search.iter_assets(album_ids=[album.id]):
+            if asset.id in asset_ids:
+                names.setdefault(asset.id, album.album_name)
+    return names
+
+
+def _taken(asset: AssetResponseDto) -> datetime.datetime:
+    # localDateTime is the wall-clock time where it was taken: the calendar people expect.
+    return asset.local_date_time or asset.file_created_at
+
+
+def _size(asset: AssetResponseDto) -> int | None:
+    exif = asset.exif_info
+    size = exif.file_size_in_byte if exif else None
+    return size if isinstance(size, int) else None
+
+
+def _content_checksum(asset: AssetResponseDto) -> bytes | None:
+    """The SHA-1 of the file's bytes, or None: an external library's assets carry a hash
+    of their path instead, until the server has read them."""
+    if asset.library_id:
+        return None
+    return from_server(asset.checksum)
+
+
+def _existing(path: Path) -> tuple[bool, LocalFile | None]:
+    """Whether something is at ``path``, and the file if it is a regular one."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return os.path.lexists(path), None
+    if not os.path.isfile(path):
+        return True, None
+    return True, LocalFile.from_stat(path, info)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, APIStatusError):
+        return exc.server_message or str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}"
+    return str(exc) or type(exc).__name__
+
+
+@attrs.frozen
+class _Job:
+    asset_id: str
+    folder: Path
+    target: Path
+    expected: bytes | None
+    size: int | None
+
+
+class _Downloader:
+    """Places every asset (a file of its own, or one already holding it), then downloads.
+
+    Assets that would share a name are placed one after the other, so that each finds
+    the file that already holds it whatever the order; different names are placed, and
+    all files downloaded, concurrently.
+    """
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        *,
+        root: Path,
+        layout: Layout,
+        album_names: dict[str, str],
+        cache: HashCache,
+        overwrite: bool,
+        log: DownloadLog,
+        tracker: ProgressTracker,
+    ) -> None:
+        self.client = client
+        self.root = root
+        self.layout = layout
+        self.album_names = album_names
+        self.cache = cache
+        self.overwrite = overwrite
+        self.log = log
+        self.tracker = tracker
+        self.claims = NameClaims()
+
+    async def run(self, assets: list[AssetResponseDto], workers: int) -> None:
+        groups = self._by_name(assets)
+        placed = await async_map_concurrently(self._place_group, groups, workers)
+        jobs = [job for group in placed for job in group]
+        self.tracker.start("download", len(assets), sum(_size(a) or 0 for a in assets))
+        self.tracker.advance(
+            files=len(assets) - len(jobs),
+            nbytes=sum(_size(a) or 0 for a in assets) - sum(job.size or 0 for job in jobs),
+        )
+        await async_map_concurrently(self._job, jobs, workers)
+
+    def _by_name(
+        self, assets: list[AssetResponseDto]
+    ) -> list[list[tuple[AssetResponseDto, tuple[str, ...]]]]:
+        groups: dict[tuple[str, ...], list[tuple[AssetResponseDto, tuple[str, ...]]]] = {}
+        # A stable order, so that runs over the same assets give them the same names.
+        for asset in sorted(assets, key=lambda a: (a.file_created_at, a.id)):
+            relative = self.layout.relative(
+                original=asset.original_file_name,
+                taken=_taken(asset),
+                album=self.album_names.get(asset.id),
+            )
+            key = tuple(name_key(part) for part in relative)
+            groups.setdefault(key, []).append((asset, relative))
+        return list(groups.values())
+
+    async def _place_group(
+        self, group: list[tuple[AssetResponseDto, tuple[str, ...]]]
+    ) -> list[_Job]:
+        jobs = []
+        for asset, relative in group:
+            try:
+                folder = target_folder(self.root, relative)
+                await async_to_thread(functools.partial(folder.mkdir, parents=True, exist_ok=True))
+                expected = _content_checksum(asset)
+                size = _size(asset)
+                target, present = await self._place(folder, relative[-1], expected, size)
+            except (OSError, ValueError) as exc:
+                self.log.failed[asset.id] = _message(exc)
+                continue
+            if present:
+                self.log.skipped[asset.id] = target
+            else:
+                jobs.append(_Job(asset.id, folder, target, expected, size))
+        return jobs
+
+    async def _place(
+        self, folder: Path, name: str, expected: bytes | None, size: int | None
+    ) -> tuple[Path, bool]:
+        """The file for an asset: one that already holds it (then True), else a free name
+        (or, with ``overwrite``, the first file of that name holding something else)."""
+        replaceable: Path | None = None
+        for candidate in numbered_names(name):
+            if self.claims.is_claimed(folder, candidate):
+                continue  # another asset of this run has it
+            try:
+                target = inside(folder, candidate)
+            except ValueError:
+                continue  # a symlink out of the destination: leave it be
+            found, file = await async_to_thread(_existing, target)
+            if file is not None and await self._holds(file, expected, size):
+                if self.claims.claim(folder, candidate):
+                    return target, True
+            elif file is not None:
+                if self.overwrite and replaceable is None:
+                    replaceable = target
+            elif not found:
+                chosen = replaceable or target
+                if self.claims.claim(folder, chosen.name):
+                    return chosen, False
+                replaceable = None  # taken meanwhile by another name's asset
+            # Anything else (a folder, a dangling link) is not ours to replace.
+        raise OSError(f"no free file name for {name} in {folder}")
+
+    async def _holds(self, file: LocalFile, expected: bytes | None, size: int | None) -> bool:
+        if expected is None:
+            # Without a content checksum the name and size are all there is to compare.
+            return size is None or file.size == size
+        if size is not None and file.size != size:
+            return False
+        digest = self.cache.get(file)
+        if digest is None:
+            digest = await async_to_thread(sha1_file, file.path)
+            self.cache.put(file, digest)
+        return digest == expected
+
+    async def _job(self, job: _Job) -> None:
+        try:
+            digest = await self._fetch(job)
+        except AuthenticationError:
+            raise
+        except (ImmichError, httpx.HTTPError, OSError, ChecksumMismatch) as exc:
+            self.log.failed[job.asset_id] = _message(exc)
+        else:
+            _, file = await async_to_thread(_existing, job.target)
+            if file is not None:
+                self.cache.put(file, digest)  # the next run need not read it again
+            self.log.downloaded[job.asset_id] = job.target
+        self.tracker.advance(files=1, path=job.target)
+
+    async def _fetch(self, job: _Job) -> bytes:
+        part = PartialDownload(job.folder, job.asset_id)
+        offset = await async_to_thread(part.resumable_size, job.size)
+        try:
+            while True:
+                await self._transfer(job.asset_id, part, offset)
+                try:
+                    return await async_to_thread(part.finish, job.target, job.expected)
+                except ChecksumMismatch:
+                    if offset == 0:
+                        raise
+                    offset = 0  # the bytes kept from last time were stale: start over once
+        finally:
+            part.close()
+
+    async def _transfer(self, asset_id: str, part: PartialDownload, offset: int) -> None:
+        """Stream the asset into ``part``, from ``offset`` on when the server agrees."""
+        headers = {"range": f"bytes={offset}-"} if offset else None
+        try:
+            async with self.client.stream(
+                ops.DOWNLOAD_ASSET, path={"id": asset_id}, headers=headers
+            ) as body:
+                start = _start_of(body.http, offset)
+                await async_to_thread(part.open, start)
+                async for chunk in body.aiter_bytes(_CHUNK_SIZE):
+                    part.write(chunk)
+                    self.log.add_bytes(len(chunk))
+                    self.tracker.advance(nbytes=len(chunk))
+                announced = None if body.headers.get("content-encoding") else body.content_length
+                if announced is not None and part.written - start != announced:
+                    raise IncompleteDownloadError(
+                        f"download stopped after {part.written - start} of {announced} bytes; "
+                        "run again to resume",
+                        request=body.http.request,
+                    )
+        except APIStatusError as exc:
+            if exc.status_code != 416 or not offset:
+                raise
+            # The kept bytes do not fit the file any more: start from scratch.
+            await async_to_thread(part.discard)
+            await self._transfer(asset_id, part, 0)
+        finally:
+            part.close()
+
+
+def _start_of(response: httpx.Response, offset: int) -> int:
+    """Where the body starts in the file: ``offset`` for a 206, 0 for a whole file."""
+    if response.status_code != 206:
+        return 0
+    match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", "").strip())
+    if match is None or int(match.group(1)) != offset:
+        raise IncompleteDownloadError(
+            f"asked to resume at byte {offset}, the server sent "
+            f"{response.headers.get('content-range')!r}",
+            request=response.request,
+        )
+    return offset
+
+
+async def download_archive(
+    client: AsyncClient,
+    destination: str | os.PathLike[str],
+    *,
+    asset_ids: Iterable[str] | None = None,
+    album: str | None = None,
+    archive_size: int | None = None,
+    progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Download assets as zip archives into the folder ``destination``; returns the files.
+
+    The server splits a large selection into archives of about ``archive_size`` bytes
+    (its default is 4 GiB); each is streamed to disk in constant memory and appears only
+    once complete. Select ``asset_ids``, an ``album`` (name or id), or neither for all of
+    the user's assets. Archives are named after the album (or ``immich``), numbered when
+    there are several; an existing file is kept (the new one becomes ``name (2).zip``)
+    unless ``overwrite``.
+    """
+    if asset_ids is not None and album is not None:
+        raise ValueError("pass either asset_ids or album, not both")
+    folder = Path(destination)
+    await async_to_thread(functools.partial(folder.mkdir, parents=True, exist_ok=True))
+    tracker = ProgressTracker(progress)
+    label = "immich"
+    if album is not None:
+        chosen = await find_album(client, album)
+        label = safe_filename(chosen.album_name, fallback="album")
+        info = await client.download.get_download_info(
+            album_id=chosen.id, archive_size=archive_size or UNSET
+        )
+    elif asset_ids is not None:
+        info = await client.download.get_download_info(
+            asset_ids=list(asset_ids), archive_size=archive_size or UNSET
+        )
+    else:
+        me = await client.users.get_my_user()
+        info = await client.download.get_download_info(
+            user_id=me.id, archive_size=archive_size or UNSET
+        )
+    tracker.start("download", len(info.archives), info.total_size)
+    written: list[Path] = []
+    for number, archive in enumerate(info.archives, 1):
+        name = f"{label}.zip" if len(info.archives) == 1 else f"{label}-{number}.zip"
+        target = await async_to_thread(_free_file, folder, name, overwrite)
+        async with client.download.download_archive_stream(asset_ids=archive.asset_ids) as body:
+
+            def advance(count: int) -> None:
+                tracker.advance(nbytes=count)
+
+            await body.write_to(target, on_chunk=advance)
+        tracker.advance(files=1, path=target)
+        written.append(target)
+    return written
+
+
+def _free_file(folder: Path, name: str, overwrite: bool) -> Path:
+    for candidate in numbered_names(name):
+        target = inside(folder, candidate)
+        if overwrite or not os.path.lexists(target):
+            return target
+    raise OSError(f"no free file name for {name} in {folder}")

@@ -1,0 +1,169 @@
+"""What a bulk upload or download did, file by file, as frozen and JSON-able results.
+
+The ``*Log`` classes collect outcomes while the work runs (from several threads with
+the blocking client) and produce the frozen result at the end.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+
+def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class UploadResult:
+    """The outcome of :func:`upload`, per local file.
+
+    Attributes:
+        uploaded: Files the server stored as new assets: path -> asset id.
+        duplicates: Files the server already had (same SHA-1): path -> existing asset id.
+        unsupported: Files the server does not accept (by extension or by its answer).
+        failed: Files that could not be uploaded: path -> the server's (or OS's) message.
+        would_upload: With ``dry_run``: the files a real run would upload.
+        deleted: Local files deleted after the server confirmed them.
+        albums: Album name -> album id, for the albums files were added to.
+        album_failures: Album name -> why assets could not be added to it.
+        bytes_uploaded: Bytes of file content sent.
+        elapsed: Seconds the run took.
+    """
+
+    uploaded: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    duplicates: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    unsupported: tuple[Path, ...] = ()
+    failed: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    would_upload: tuple[Path, ...] = ()
+    deleted: tuple[Path, ...] = ()
+    albums: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    album_failures: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    bytes_uploaded: int = 0
+    elapsed: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed and every album could be filled (unsupported files
+        are not failures)."""
+        return not self.failed and not self.album_failures
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types: paths as strings, mappings as objects."""
+        return {
+            "uploaded": {str(k): v for k, v in self.uploaded.items()},
+            "duplicates": {str(k): v for k, v in self.duplicates.items()},
+            "unsupported": [str(p) for p in self.unsupported],
+            "failed": {str(k): v for k, v in self.failed.items()},
+            "would_upload": [str(p) for p in self.would_upload],
+            "deleted": [str(p) for p in self.deleted],
+            "albums": dict(self.albums),
+            "album_failures": dict(self.album_failures),
+            "bytes_uploaded": self.bytes_uploaded,
+            "elapsed": self.elapsed,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+        }
+
+
+@attrs.frozen
+class DownloadResult:
+    """The outcome of :func:`download`, per asset.
+
+    Attributes:
+        downloaded: Asset id -> the file it was written to.
+        skipped: Asset id -> the existing file that already holds it (same SHA-1).
+        failed: Asset id -> why it could not be downloaded.
+        bytes_downloaded: Bytes received.
+        elapsed: Seconds the run took.
+    """
+
+    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    skipped: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    failed: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    bytes_downloaded: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "downloaded": {k: str(v) for k, v in self.downloaded.items()},
+            "skipped": {k: str(v) for k, v in self.skipped.items()},
+            "failed": dict(self.failed),
+            "bytes_downloaded": self.bytes_downloaded,
+            "elapsed": self.elapsed,
+            "ok": self.ok,
+        }
+
+
+class UploadLog:
+    """Outcomes recorded as they happen; safe to call from several threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.uploaded: dict[Path, str] = {}
+        self.duplicates: dict[Path, str] = {}
+        self.unsupported: list[Path] = []
+        self.failed: dict[Path, str] = {}
+        self.would_upload: list[Path] = []
+        self.deleted: list[Path] = []
+        self.bytes_uploaded = 0
+
+    def add_bytes(self, count: int) -> None:
+        with self.lock:
+            self.bytes_uploaded += count
+
+    def result(
+        self,
+        *,
+        albums: Mapping[str, str],
+        album_failures: Mapping[str, str],
+        elapsed: float,
+        dry_run: bool,
+    ) -> UploadResult:
+        with self.lock:
+            return UploadResult(
+                uploaded=self.uploaded,
+                duplicates=self.duplicates,
+                unsupported=tuple(self.unsupported),
+                failed=self.failed,
+                would_upload=tuple(self.would_upload),
+                deleted=tuple(self.deleted),
+                albums=albums,
+                album_failures=album_failures,
+                bytes_uploaded=self.bytes_uploaded,
+                elapsed=elapsed,
+                dry_run=dry_run,
+            )
+
+
+class DownloadLog:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.downloaded: dict[str, Path] = {}
+        self.skipped: dict[str, Path] = {}
+        self.failed: dict[str, str] = {}
+        self.bytes_downloaded = 0
+
+    def add_bytes(self, count: int) -> None:
+        with self.lock:
+            self.bytes_downloaded += count
+
+    def result(self, *, elapsed: float) -> DownloadResult:
+        with self.lock:
+            return DownloadResult(
+                downloaded=self.downloaded,
+                skipped=self.skipped,
+                failed=self.failed,
+                bytes_downloaded=self.bytes_downloaded,
+                elapsed=elapsed,
+            )

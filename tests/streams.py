@@ -1,0 +1,22 @@
+"""Response bodies that misbehave, for either kind of client (the download tests)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+
+
+class BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """Sends ``data`` and then fails as a dropped connection does."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data
+        raise httpx.ReadError("connection reset by peer")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.data
+        raise httpx.ReadError("connection reset by peer")

@@ -1,0 +1,71 @@
+"""Result objects: frozen, JSON-able, ``ok`` when nothing failed; progress reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+
+from immich._concurrency import StopFlag, Stopped
+from immich._progress import Progress, ProgressFile, ProgressTracker
+from immich._results import DownloadResult, UploadLog, UploadResult
+
+
+def test_upload_result_is_frozen_and_json_able() -> None:
+    log = UploadLog()
+    log.uploaded[Path("/a.jpg")] = "id-a"
+    log.duplicates[Path("/b.jpg")] = "id-b"
+    log.unsupported.append(Path("/c.txt"))
+    log.add_bytes(10)
+    result = log.result(albums={"Trip": "album-1"}, album_failures={}, elapsed=1.5, dry_run=False)
+    assert result.ok
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["uploaded"] == {"/a.jpg": "id-a"}
+    assert data["duplicates"] == {"/b.jpg": "id-b"}
+    assert data["unsupported"] == ["/c.txt"]
+    assert data["bytes_uploaded"] == 10
+    assert data["ok"] is True
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        result.bytes_uploaded = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.uploaded[Path("/x")] = "y"  # type: ignore[index]
+    # Later changes to the log do not leak into a result already made.
+    log.uploaded[Path("/z.jpg")] = "id-z"
+    assert Path("/z.jpg") not in result.uploaded
+
+
+def test_failures_make_results_not_ok() -> None:
+    assert not UploadResult(failed={Path("/a.jpg"): "boom"}).ok
+    assert not UploadResult(album_failures={"Trip": "no permission"}).ok
+    assert UploadResult(unsupported=(Path("/a.txt"),)).ok
+    assert not DownloadResult(failed={"id": "gone"}).ok
+    data = json.loads(json.dumps(DownloadResult(downloaded={"id": Path("/d/a.jpg")}).to_dict()))
+    assert data["downloaded"] == {"id": "/d/a.jpg"}
+
+
+def test_tracker_reports_per_phase() -> None:
+    seen: list[Progress] = []
+    tracker = ProgressTracker(seen.append)
+    tracker.start("upload", 2, 30)
+    tracker.advance(nbytes=10)
+    tracker.advance(files=1, nbytes=20, path=Path("a.jpg"))
+    assert seen[-1] == Progress("upload", 1, 2, 30, 30, Path("a.jpg"))
+    tracker.start("album", 1)
+    assert seen[-1] == Progress("album", 0, 1, 0, 0)
+
+
+def test_progress_file_counts_each_byte_once_and_stops_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "a.bin"
+    path.write_bytes(b"x" * 100)
+    counted: list[int] = []
+    stop = StopFlag()
+    with ProgressFile(path, counted.append, stop) as file:
+        assert file.read(60) == b"x" * 60
+        file.seek(0)  # a retry sends it again
+        file.read(100)
+        assert sum(counted) == 100
+        stop.set()
+        with pytest.raises(Stopped):
+            file.read(1)
