@@ -1,0 +1,122 @@
+"""``@command``: registers a function as a subcommand that also takes the global options.
+
+``--url``, ``--api-key``, ``--json`` and ``--debug`` work before the command
+(``immich --json whoami``) and after it (``immich whoami --json``). Writing them into
+every command's signature would repeat four parameters twenty times, so the decorator
+adds them to the signature typer reads and hands the command a :class:`Session` instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from immich.cli._session import GlobalOptions, Session, run
+
+_CONNECTION = "Connection"
+_OUTPUT = "Output"
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        metavar="URL",
+        help="Immich server URL, e.g. http://localhost:2283. Default: IMMICH_URL, then the saved login.",
+        show_default=False,
+        rich_help_panel=_CONNECTION,
+    ),
+]
+ApiKeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        metavar="KEY",
+        help="API key. Default: IMMICH_API_KEY, then the saved login.",
+        show_default=False,
+        rich_help_panel=_CONNECTION,
+    ),
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Machine-readable JSON on stdout (and nothing else).",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+DebugOption = Annotated[
+    bool,
+    typer.Option(
+        "--debug", help="Log each request (never credentials) to stderr.", rich_help_panel=_OUTPUT
+    ),
+]
+
+_COMMON = {
+    "url": UrlOption,
+    "api_key": ApiKeyOption,
+    "json_output": JsonOption,
+    "debug": DebugOption,
+}
+_DEFAULTS: dict[str, Any] = {"url": None, "api_key": None, "json_output": False, "debug": False}
+_CONTEXT = "_typer_context"
+
+
+def root_options(ctx: typer.Context) -> GlobalOptions:
+    """The global options given before the command (stored by the app's callback)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
+
+
+def command(
+    app: typer.Typer, name: str | None = None, **settings: Any
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register ``fn(session, **its_own_options)`` as ``name`` on ``app``."""
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]
+        clashes = {p.name for p in own} & {*_COMMON, _CONTEXT}
+        if clashes:
+            raise TypeError(f"{fn.__name__} redefines the global options {sorted(clashes)}")
+
+        def wrapper(**arguments: Any) -> None:
+            ctx: typer.Context = arguments.pop(_CONTEXT)
+            given = GlobalOptions(
+                url=arguments.pop("url"),
+                api_key=arguments.pop("api_key"),
+                json=arguments.pop("json_output"),
+                debug=arguments.pop("debug"),
+            )
+            options = root_options(ctx).merged(given)
+            run(options, lambda session: fn(session, **arguments))
+
+        common = [
+            inspect.Parameter(
+                key,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=_DEFAULTS[key],
+                annotation=annotation,
+            )
+            for key, annotation in _COMMON.items()
+        ]
+        context = inspect.Parameter(
+            _CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
+        )
+        parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + [
+            *common,
+            context,
+        ]
+        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+        wrapper.__name__ = fn.__name__
+        wrapper.__qualname__ = fn.__qualname__
+        wrapper.__doc__ = fn.__doc__
+        app.command(name, **settings)(wrapper)
+        return fn
+
+    return decorate
+
+
+__all__ = ["ApiKeyOption", "DebugOption", "JsonOption", "Session", "UrlOption", "command"]

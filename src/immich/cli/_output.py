@@ -1,0 +1,156 @@
+"""Where output goes: results on stdout, everything else (notes, warnings, progress) on
+stderr, so that ``--json`` output can be piped into ``jq`` untouched."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types for models (camelCase, as on the wire), paths, dates and enums."""
+    import attrs
+
+    if attrs.has(type(value)):
+        from immich import converter
+
+        value = converter.unstructure(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_jsonable(dataclasses.asdict(value))
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def human_bytes(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(size) < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Output:
+    """The printing side of one command run."""
+
+    def __init__(self, *, json_mode: bool) -> None:
+        self.json_mode = json_mode
+        self._stdout: Console | None = None
+        self._stderr: Console | None = None
+
+    # Consoles are made on first use: rich is imported only by commands that print with
+    # it, and the streams are looked up when printing (CliRunner swaps them per run).
+    @property
+    def stdout(self) -> Console:
+        if self._stdout is None:
+            from rich.console import Console
+
+            # Piped output is read by tools or wide pagers, not an 80-column terminal.
+            width = None if self.interactive else 200
+            self._stdout = Console(highlight=False, soft_wrap=False, width=width)
+        return self._stdout
+
+    @property
+    def stderr(self) -> Console:
+        if self._stderr is None:
+            from rich.console import Console
+
+            self._stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._stderr
+
+    @property
+    def interactive(self) -> bool:
+        """Whether stdout is a terminal a human watches (progress bars, colours)."""
+        return bool(getattr(sys.stdout, "isatty", lambda: False)())
+
+    def json(self, data: Any) -> None:
+        sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def text(self, message: str) -> None:
+        """A result line for humans; in JSON mode results go through :meth:`json` only."""
+        if not self.json_mode:
+            self.stdout.print(message, markup=False)
+
+    def note(self, message: str) -> None:
+        self.stderr.print(message, markup=False, style="dim")
+
+    def warn(self, message: str) -> None:
+        self.stderr.print(f"warning: {message}", markup=False, style="yellow")
+
+    def error(self, message: str) -> None:
+        self.stderr.print(f"error: {message}", markup=False, style="bold red")
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        title: str | None = None,
+        right: Iterable[str] = (),
+    ) -> None:
+        """A table of rows on stdout; cells are printed as text, never as rich markup."""
+        from rich.table import Table
+        from rich.text import Text
+
+        aligned = set(right)
+        table = Table(title=title, title_justify="left", title_style="bold")
+        for index, column in enumerate(columns):
+            # Ids and names in the first column are copied and pasted: never cut them
+            # short with an ellipsis; long cells elsewhere wrap instead.
+            table.add_column(
+                column,
+                justify="right" if column in aligned else "left",
+                no_wrap=index == 0 or column in aligned,
+                overflow="fold",
+            )
+        for row in rows:
+            table.add_row(*(Text(_cell(value)) for value in row))
+        self.stdout.print(table)
+
+    def fields(self, pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> None:
+        """A two-column "name: value" block."""
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            title=title, title_justify="left", title_style="bold", show_header=False, box=None
+        )
+        table.add_column(style="bold")
+        table.add_column()
+        for name, value in pairs:
+            table.add_row(Text(name), Text(_cell(value)))
+        self.stdout.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime.datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(_cell, value)) or "-"
+    return str(value)

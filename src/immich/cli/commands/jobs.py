@@ -1,0 +1,249 @@
+"""``immich jobs`` and ``immich queues``: the server's background work (admin only).
+
+Immich 2.4 moved queue control to ``/queues`` (list, pause, resume, empty). Starting a
+queue (processing every asset again, or only the missing ones) still has only the older
+``PUT /jobs/{name}``; one-off jobs such as ``backup-database`` are ``POST /jobs``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from immich.cli._command import command
+from immich.cli._errors import UsageError
+from immich.cli._queues import (
+    find_manual_job,
+    find_queue,
+    manual_job_names,
+    queue_names,
+    queue_of_manual_job,
+    wait_for_queue,
+)
+from immich.cli._session import Session
+
+if TYPE_CHECKING:
+    from immich.models.queue_name import QueueName
+    from immich.models.queue_response_dto import QueueResponseDto
+
+jobs_app = typer.Typer(
+    help="Start, pause and resume the server's background jobs (admin only).",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+queues_app = typer.Typer(
+    help="Inspect and control the server's job queues (admin only).",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+NameArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help="A queue, e.g. thumbnailGeneration or library.")
+]
+WaitOption = Annotated[bool, typer.Option("--wait", help="Wait until the queue has no jobs left.")]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout", metavar="SECONDS", help="With --wait: give up after this many seconds."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(jobs_app, name="jobs")
+    app.add_typer(queues_app, name="queues")
+    command(jobs_app, "list")(list_queues)
+    command(jobs_app, "start")(start)
+    command(jobs_app, "pause")(pause)
+    command(jobs_app, "resume")(resume)
+    command(queues_app, "list")(list_queues)
+    command(queues_app, "show")(show)
+    command(queues_app, "jobs")(queue_jobs)
+    command(queues_app, "pause")(pause)
+    command(queues_app, "resume")(resume)
+    command(queues_app, "empty")(empty)
+
+
+def _queue(text: str) -> QueueName:
+    queue = find_queue(text)
+    if queue is None:
+        raise UsageError(f"unknown queue {text!r}; queues are: {', '.join(queue_names())}")
+    return queue
+
+
+def _print_queues(session: Session, queues: Iterable[QueueResponseDto]) -> None:
+    session.out.table(
+        ["Queue", "Paused", "Active", "Waiting", "Delayed", "Failed", "Completed"],
+        (
+            (
+                queue.name,
+                queue.is_paused,
+                queue.statistics.active,
+                queue.statistics.waiting,
+                queue.statistics.delayed,
+                queue.statistics.failed,
+                queue.statistics.completed,
+            )
+            for queue in queues
+        ),
+        right=["Active", "Waiting", "Delayed", "Failed", "Completed"],
+    )
+
+
+def list_queues(session: Session) -> None:
+    """List the queues with their job counts."""
+    queues = session.client.queues.get_queues()
+    if session.json:
+        session.out.json(queues)
+        return
+    _print_queues(session, queues)
+    session.out.note(f"One-off jobs for `immich jobs start`: {', '.join(manual_job_names())}")
+
+
+def start(
+    session: Session,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="A queue (thumbnailGeneration, library, ...) or a one-off job (backup-database, ...).",
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Process every asset again, not only the missing ones."),
+    ] = False,
+    wait: WaitOption = False,
+    timeout: TimeoutOption = None,
+) -> None:
+    """Start a queue's jobs for all assets, or run a one-off job."""
+    from immich.models.queue_command import QueueCommand
+
+    client = session.client
+    # "backup-database" is a one-off job and "backupDatabase" a queue (its start does the
+    # same); an exact spelling decides, then queues win.
+    queue = None if name in manual_job_names() else find_queue(name)
+    if queue is not None:
+        with warnings.catch_warnings():
+            # The legacy endpoint is deprecated, but nothing newer starts a queue yet.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            client.jobs.run_queue_command_legacy(queue, command=QueueCommand.START, force=force)
+        started = f"Started the {queue} queue."
+    else:
+        job = find_manual_job(name)
+        if job is None:
+            raise UsageError(
+                f"unknown queue or job {name!r}; queues: {', '.join(queue_names())}; "
+                f"one-off jobs: {', '.join(manual_job_names())}"
+            )
+        if force:
+            raise UsageError("--force applies to queues, not to one-off jobs")
+        client.jobs.create_job(name=job)
+        queue = queue_of_manual_job(job)
+        started = f"Started the {job} job."
+    _finish(session, queue, started, wait=wait, timeout=timeout)
+
+
+def _finish(
+    session: Session, queue: QueueName, message: str, *, wait: bool, timeout: float | None
+) -> None:
+    if wait:
+        state = wait_for_queue(session.client, queue, timeout=timeout, out=session.out)
+        message += " It has no jobs left."
+    else:
+        state = session.client.queues.get_queue(queue)
+    if session.json:
+        session.out.json(state)
+    else:
+        session.out.text(message)
+
+
+def pause(session: Session, name: NameArgument) -> None:
+    """Pause a queue: jobs in it wait until it is resumed."""
+    queue = _queue(name)
+    state = session.client.queues.update_queue(queue, is_paused=True)
+    if session.json:
+        session.out.json(state)
+    else:
+        session.out.text(f"Paused the {queue} queue.")
+
+
+def resume(
+    session: Session, name: NameArgument, wait: WaitOption = False, timeout: TimeoutOption = None
+) -> None:
+    """Resume a paused queue."""
+    queue = _queue(name)
+    session.client.queues.update_queue(queue, is_paused=False)
+    _finish(session, queue, f"Resumed the {queue} queue.", wait=wait, timeout=timeout)
+
+
+def show(session: Session, name: NameArgument) -> None:
+    """Show one queue's job counts."""
+    state = session.client.queues.get_queue(_queue(name))
+    if session.json:
+        session.out.json(state)
+    else:
+        _print_queues(session, [state])
+
+
+def queue_jobs(
+    session: Session,
+    name: NameArgument,
+    statuses: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only jobs in this state: active, failed, completed, delayed, waiting, paused (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """List the jobs in a queue."""
+    from immich.models.queue_job_status import QueueJobStatus
+
+    known = {status.value: status for status in QueueJobStatus}
+    unknown = [s for s in statuses or [] if s not in known]
+    if unknown:
+        raise UsageError(f"unknown status {unknown[0]!r}; statuses are: {', '.join(known)}")
+    from immich import UNSET
+
+    wanted = [known[s] for s in statuses] if statuses else UNSET
+    jobs = session.client.queues.get_queue_jobs(_queue(name), status=wanted)
+    if session.json:
+        session.out.json(jobs)
+        return
+    if not jobs:
+        session.out.note("No jobs.")
+        return
+    import datetime
+
+    session.out.table(
+        ["ID", "Job", "Queued at", "Data"],
+        (
+            (
+                job.id or None,
+                job.name,
+                datetime.datetime.fromtimestamp(job.timestamp / 1000, datetime.timezone.utc),
+                ", ".join(f"{k}={v}" for k, v in job.data.items()),
+            )
+            for job in jobs
+        ),
+    )
+
+
+def empty(
+    session: Session,
+    name: NameArgument,
+    failed: Annotated[bool, typer.Option("--failed", help="Also remove the failed jobs.")] = False,
+) -> None:
+    """Remove the waiting jobs from a queue."""
+    queue = _queue(name)
+    session.client.queues.empty_queue(queue, failed=failed)
+    state = session.client.queues.get_queue(queue)
+    if session.json:
+        session.out.json(state)
+    else:
+        session.out.text(f"Emptied the {queue} queue.")

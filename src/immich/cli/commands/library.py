@@ -1,0 +1,173 @@
+"""``immich library``: external libraries (folders on the server that Immich imports)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from immich.cli._command import command
+from immich.cli._errors import CLIError
+from immich.cli._output import human_bytes
+from immich.cli._session import Session
+
+if TYPE_CHECKING:
+    from immich import Client
+    from immich.models.library_response_dto import LibraryResponseDto
+
+library_app = typer.Typer(
+    help="External libraries: folders on the server that Immich imports (admin only).",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(library_app, name="library")
+    command(library_app, "list")(list_libraries)
+    command(library_app, "create")(create)
+    command(library_app, "scan")(scan)
+
+
+def find_library(client: Client, wanted: str) -> LibraryResponseDto:
+    """The library with id ``wanted``, or else the one so named."""
+    libraries = client.libraries.get_all_libraries()
+    for library in libraries:
+        if library.id == wanted:
+            return library
+    named = [library for library in libraries if library.name == wanted]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise CLIError(f"{len(named)} libraries are named {wanted!r}; give the id instead")
+    raise CLIError(f"no library with id or name {wanted!r} (see `immich library list`)")
+
+
+def list_libraries(session: Session) -> None:
+    """List the external libraries."""
+    libraries = session.client.libraries.get_all_libraries()
+    if session.json:
+        session.out.json(libraries)
+        return
+    if not libraries:
+        session.out.note("No external libraries.")
+        return
+    session.out.table(
+        ["ID", "Name", "Import paths", "Exclusions", "Assets", "Last scan"],
+        (
+            (
+                library.id,
+                library.name,
+                library.import_paths,
+                library.exclusion_patterns,
+                library.asset_count,
+                library.refreshed_at,
+            )
+            for library in libraries
+        ),
+        right=["Assets"],
+    )
+
+
+def create(
+    session: Session,
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The library's name.")],
+    import_paths: Annotated[
+        list[str],
+        typer.Option(
+            "--import-path",
+            metavar="PATH",
+            help="A folder to import, as the server sees it (repeat for several).",
+        ),
+    ],
+    exclusion_patterns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclusion-pattern",
+            metavar="GLOB",
+            help="A glob of files to skip, e.g. '**/@eaDir/**' (repeat for several).",
+        ),
+    ] = None,
+    owner_id: Annotated[
+        str | None,
+        typer.Option(
+            "--owner-id", metavar="ID", help="The user who owns the assets. Default: you."
+        ),
+    ] = None,
+) -> None:
+    """Create an external library, and check its import paths on the server."""
+    client = session.client
+    owner = owner_id or client.users.get_my_user().id
+    library = client.libraries.create_library(
+        owner_id=owner,
+        name=name,
+        import_paths=import_paths,
+        exclusion_patterns=exclusion_patterns or [],
+    )
+    invalid = _invalid_import_paths(client, library.id, import_paths)
+    for path, message in invalid.items():
+        session.out.warn(f"import path {path}: {message}")
+    if session.json:
+        session.out.json({"library": library, "invalid_import_paths": invalid})
+        return
+    session.out.text(f"Created library {library.name!r} ({library.id}).")
+    session.out.note(f"Scan it with: immich library scan {library.id}")
+
+
+def _invalid_import_paths(client: Client, library_id: str, paths: list[str]) -> dict[str, str]:
+    """The server accepts any path; checking now beats finding out after an empty scan.
+    A check the server refuses is no reason to fail a library that was created."""
+    from immich import APIStatusError
+
+    try:
+        checked = client.libraries.validate(library_id, import_paths=paths)
+    except APIStatusError:
+        return {}
+    return {
+        result.import_path: str(result.message or "invalid")
+        for result in checked.import_paths or []
+        if not result.is_valid
+    }
+
+
+def scan(
+    session: Session,
+    library_ref: Annotated[str, typer.Argument(metavar="ID", help="The library's id or name.")],
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait until the scan is done, then show counts.")
+    ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="With --wait: give up after this many seconds."
+        ),
+    ] = None,
+) -> None:
+    """Scan a library for new, changed and removed files."""
+    from immich.cli._queues import wait_for_queue
+    from immich.models.queue_name import QueueName
+
+    client = session.client
+    library = find_library(client, library_ref)
+    before = library.refreshed_at
+    client.libraries.scan_library(library.id)
+    if not wait:
+        if session.json:
+            session.out.json({"library": library.id, "queued": True})
+        else:
+            session.out.text(f"Scan of {library.name!r} queued.")
+        return
+
+    def refreshed() -> bool:
+        return client.libraries.get_library(library.id).refreshed_at != before
+
+    wait_for_queue(client, QueueName.LIBRARY, timeout=timeout, out=session.out, finished=refreshed)
+    library = client.libraries.get_library(library.id)
+    statistics = client.libraries.get_library_statistics(library.id)
+    if session.json:
+        session.out.json({"library": library, "statistics": statistics})
+        return
+    session.out.text(
+        f"Scanned {library.name!r}: {statistics.photos} photos, {statistics.videos} videos, "
+        f"{human_bytes(statistics.usage)}."
+    )

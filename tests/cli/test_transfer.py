@@ -1,0 +1,352 @@
+"""``immich upload`` (with ``--watch``) and ``immich download`` against a FakeImmich."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from immich._progress import Progress
+from immich._results import DownloadResult
+from immich.cli._progress import ProgressDisplay, progress_enabled
+from immich.testing import FakeImmich
+from tests.cli.conftest import Invoke, make_jpeg
+
+
+def _names(fake: FakeImmich) -> list[str]:
+    return sorted(fake.asset(i)["originalFileName"] for i in fake.asset_ids())
+
+
+# ---- upload -------------------------------------------------------------------------------
+
+
+def test_upload_a_folder(
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
+) -> None:
+    (photos / "notes.txt").write_text("not a photo")
+    result = invoke("upload", str(photos), *connect)
+    assert result.exit_code == 0, result
+    assert _names(fake) == ["a.jpg", "b.jpg", "c.jpg"]
+    assert "Uploaded" in result.stdout
+    assert "Unsupported" in result.stdout
+
+
+def test_upload_json_and_duplicates(
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
+) -> None:
+    first = invoke("upload", str(photos), "--json", *connect)
+    assert first.exit_code == 0, first
+    data = first.json()
+    assert len(data["uploaded"]) == 3
+    assert data["ok"] is True
+    again = invoke("upload", str(photos), "--json", *connect).json()
+    assert again["uploaded"] == {}
+    assert set(again["duplicates"].values()) == set(data["uploaded"].values())
+
+
+def test_upload_into_an_album(
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
+) -> None:
+    result = invoke("upload", str(photos), "--album", "Holiday", "--json", *connect)
+    albums = result.json()["albums"]
+    assert list(albums) == ["Holiday"]
+    listed = invoke("api", "albums", "get_all_albums", *connect).json()
+    assert [(a["albumName"], a["assetCount"]) for a in listed] == [("Holiday", 3)]
+
+
+def test_upload_albums_from_folders(invoke: Invoke, connect: list[str], photos: Path) -> None:
+    result = invoke("upload", str(photos), "--album-from-folder", "--json", *connect)
+    assert sorted(result.json()["albums"]) == ["photos", "trip"]
+
+
+def test_upload_options(invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich) -> None:
+    make_jpeg(photos / ".hidden.jpg", 10)
+    make_jpeg(photos / "skip.jpg", 11)
+    result = invoke(
+        "upload",
+        str(photos),
+        "--no-recursive",
+        "--ignore",
+        "skip.*",
+        "--favorite",
+        "--visibility",
+        "archive",
+        "-c",
+        "2",
+        *connect,
+    )
+    assert result.exit_code == 0, result
+    assert _names(fake) == ["a.jpg", "b.jpg"]
+    for asset_id in fake.asset_ids():
+        assert fake.asset(asset_id)["isFavorite"] is True
+        assert fake.asset(asset_id)["visibility"] == "archive"
+    hidden = invoke("upload", str(photos), "--include-hidden", "--json", *connect).json()
+    assert sorted(Path(p).name for p in hidden["uploaded"]) == [".hidden.jpg", "c.jpg", "skip.jpg"]
+
+
+def test_upload_dry_run_changes_nothing(
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
+) -> None:
+    result = invoke("upload", str(photos), "--dry-run", *connect)
+    assert result.exit_code == 0, result
+    assert "Would upload" in result.stdout
+    assert "a.jpg" in result.stdout
+    assert fake.asset_ids() == []
+
+
+def test_upload_delete_removes_local_files(
+    invoke: Invoke, connect: list[str], photos: Path
+) -> None:
+    result = invoke("upload", str(photos), "--delete", "--json", *connect)
+    assert len(result.json()["deleted"]) == 3
+    assert not list(photos.rglob("*.jpg"))
+
+
+def test_upload_delete_duplicates(
+    invoke: Invoke, connect: list[str], photos: Path, tmp_path: Path
+) -> None:
+    invoke("upload", str(photos), *connect)
+    copy = tmp_path / "copy.jpg"
+    copy.write_bytes((photos / "a.jpg").read_bytes())
+    result = invoke("upload", str(copy), "--delete-duplicates", "--json", *connect)
+    assert result.json()["deleted"] == [str(copy)]
+    assert not copy.exists()
+
+
+def test_upload_failures_exit_1(
+    invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from immich._sync import upload as workflow
+
+    real = workflow.sha1_file
+
+    def unreadable(path: str | os.PathLike[str]) -> bytes:
+        if Path(path).name == "b.jpg":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(workflow, "sha1_file", unreadable)
+    result = invoke("upload", str(photos), "--no-hash-cache", *connect)
+    assert result.exit_code == 1
+    assert "b.jpg" in result.stdout
+    assert "Permission denied" in result.stdout
+
+
+def test_upload_usage_errors(invoke: Invoke, connect: list[str], photos: Path) -> None:
+    both = invoke("upload", str(photos), "--album", "x", "--album-from-folder", *connect)
+    assert both.exit_code == 2
+    missing = invoke("upload", str(photos / "nope"), *connect)
+    assert missing.exit_code == 2
+    assert "no such file" in missing.stderr
+    visibility = invoke("upload", str(photos), "--visibility", "public", *connect)
+    assert visibility.exit_code == 2
+    assert "archive" in visibility.stderr
+
+
+def test_upload_interrupted_exits_130(
+    invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("immich._sync.upload.upload", interrupted)
+    result = invoke("upload", str(photos), *connect)
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr
+
+
+def test_upload_watch_picks_up_new_files_once_stable(
+    invoke: Invoke,
+    connect: list[str],
+    photos: Path,
+    fake: FakeImmich,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    polls: list[int] = []
+    late = photos / "late.jpg"
+
+    def pause(seconds: float) -> None:
+        polls.append(1)
+        if len(polls) == 1:
+            make_jpeg(late, 50)  # appears: seen on poll 1, unchanged on poll 2
+        elif len(polls) == 2:
+            assert _names(fake) == ["a.jpg", "b.jpg", "c.jpg"]  # not stable yet
+        elif len(polls) == 4:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("immich.cli._watch.pause", pause)
+    result = invoke("upload", str(photos), "--watch", "--json", *connect)
+    assert result.exit_code == 0, result
+    passes = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [len(p["uploaded"]) for p in passes] == [3, 1]
+    assert list(passes[1]["uploaded"]) == [str(late)]
+    assert "late.jpg" in _names(fake)
+    assert "Stopped watching" in result.stderr
+
+
+def test_watcher_waits_for_a_file_to_stop_changing(tmp_path: Path) -> None:
+    from immich._files import WalkOptions
+    from immich.cli._watch import Watcher
+
+    watcher = Watcher([tmp_path], WalkOptions())
+    watcher.mark_current()
+    growing = tmp_path / "video.mp4"
+    growing.write_bytes(b"x" * 10)
+    assert watcher.poll() == []  # new
+    growing.write_bytes(b"x" * 20)
+    assert watcher.poll() == []  # still changing
+    assert watcher.poll() == [growing]  # unchanged for two polls
+    assert watcher.poll() == []  # handed over once
+    growing.write_bytes(b"y" * 30)
+    assert watcher.poll() == []
+    assert watcher.poll() == [growing]  # a change is new work again
+    growing.unlink()
+    assert watcher.poll() == []
+
+
+# ---- download -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def album(invoke: Invoke, connect: list[str], photos: Path) -> str:
+    result = invoke("upload", str(photos), "--album", "Holiday", "--json", *connect)
+    return str(result.json()["albums"]["Holiday"])
+
+
+def test_download_an_album_with_a_layout(
+    invoke: Invoke, connect: list[str], album: str, photos: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "out"
+    result = invoke(
+        "download", str(target), "--album", "Holiday", "--layout", "{album}/{yyyy}", *connect
+    )
+    assert result.exit_code == 0, result
+    assert "Downloaded" in result.stdout
+    files = sorted(p.relative_to(target) for p in target.rglob("*.jpg"))
+    assert len(files) == 3
+    assert all(f.parts[0] == "Holiday" and len(f.parts) == 3 for f in files)
+    again = invoke(
+        "download", str(target), "--album", album, "--layout", "{album}/{yyyy}", "--json", *connect
+    )
+    data = again.json()
+    assert (len(data["downloaded"]), len(data["skipped"])) == (0, 3)
+
+
+def test_download_selected_assets(
+    invoke: Invoke, connect: list[str], fake: FakeImmich, tmp_path: Path
+) -> None:
+    wanted = fake.add_asset(b"\xff\xd8\xff\xd9 wanted", filename="wanted.jpg")
+    fake.add_asset(b"\xff\xd8\xff\xd9 other", filename="other.jpg")
+    result = invoke("download", str(tmp_path / "out"), "--asset-id", wanted, "--json", *connect)
+    assert result.exit_code == 0, result
+    assert list(result.json()["downloaded"]) == [wanted]
+    assert (tmp_path / "out" / "wanted.jpg").read_bytes() == b"\xff\xd8\xff\xd9 wanted"
+
+
+def test_download_by_date_and_favorite(
+    invoke: Invoke, connect: list[str], fake: FakeImmich, tmp_path: Path
+) -> None:
+    fake.add_asset(b"\xff\xd8 old", filename="old.jpg", taken_at="2019-01-01T00:00:00Z")
+    fake.add_asset(b"\xff\xd8 new", filename="new.jpg", taken_at="2024-03-01T00:00:00Z")
+    fake.add_asset(
+        b"\xff\xd8 fav", filename="fav.jpg", taken_at="2024-04-01T00:00:00Z", is_favorite=True
+    )
+    dated = invoke(
+        "download",
+        str(tmp_path / "d"),
+        "--taken-after",
+        "2020-01-01",
+        "--taken-before",
+        "2024-03-15",
+        "--json",
+        *connect,
+    )
+    assert dated.exit_code == 0, dated
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["new.jpg"]
+    favorites = invoke("download", str(tmp_path / "f"), "--favorite", *connect)
+    assert favorites.exit_code == 0, favorites
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == ["fav.jpg"]
+
+
+def test_download_archive(invoke: Invoke, connect: list[str], album: str, tmp_path: Path) -> None:
+    result = invoke(
+        "download", str(tmp_path), "--archive", "--album", "Holiday", "--json", *connect
+    )
+    assert result.exit_code == 0, result
+    (archive,) = result.json()["archives"]
+    with zipfile.ZipFile(archive["path"]) as zipped:
+        assert sorted(Path(n).name for n in zipped.namelist()) == ["a.jpg", "b.jpg", "c.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--archive", "--taken-after", "2020-01-01"], "--archive takes only"),
+        (["--archive", "--album", "x", "--asset-id", "y"], "not both"),
+        (["--taken-after", "yesterday-ish"], "--taken-after"),
+        (["--asset-id", "x", "--album", "y"], "cannot be combined"),
+    ],
+)
+def test_download_usage_errors(
+    invoke: Invoke, connect: list[str], tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = invoke("download", str(tmp_path), *args, *connect)
+    assert result.exit_code == 2, result
+    assert message in result.stderr
+
+
+def test_download_of_an_unknown_album(invoke: Invoke, connect: list[str], tmp_path: Path) -> None:
+    result = invoke("download", str(tmp_path), "--album", "Nope", *connect)
+    assert result.exit_code == 1
+    assert "Nope" in result.stderr
+
+
+def test_download_failures_exit_1(
+    invoke: Invoke, connect: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: object, **kwargs: object) -> DownloadResult:
+        return DownloadResult(failed={"asset-1": "checksum mismatch"})
+
+    monkeypatch.setattr("immich._sync.download.download", failing)
+    result = invoke("download", str(tmp_path), *connect)
+    assert result.exit_code == 1
+    assert "asset-1" in result.stdout
+    assert "checksum mismatch" in result.stdout
+
+
+# ---- progress -------------------------------------------------------------------------------
+
+
+def test_progress_bar_follows_the_phases() -> None:
+    import io
+
+    from rich.console import Console
+
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    with ProgressDisplay(console, enabled=True) as display:
+        display(Progress("hash", 0, 2, 0, 2048))
+        display(Progress("hash", 2, 2, 2048, 2048))
+        display(Progress("upload", 1, 2, 1024, 2048))
+        display(Progress("album", 1, 1, 2, 2))
+    text = stream.getvalue()
+    for label in ("Hashing", "Uploading", "Albums", "1.0 KiB/2.0 KiB"):
+        assert label in text
+
+
+def test_no_progress_bar_when_piped_or_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    assert progress_enabled(False) is False
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdout", Terminal())
+    assert progress_enabled(False) is True
+    assert progress_enabled(True) is False
