@@ -89,3 +89,15 @@ def test_upload_from_a_100mb_path_streams_the_file(tmp_path: Path, traced: list[
     assert sink.largest_chunk < MEMORY_BUDGET
     assert int(sink.requests[0].headers["content-length"]) == sink.sizes[0]
     assert peak < MEMORY_BUDGET, f"peak {peak / 2**20:.1f} MiB while uploading 100 MiB"
+
+
+def test_downloaded_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    """Not the 0600 of a private temporary file: what any new file gets under the umask."""
+    server = FakeServer(lambda request: httpx.Response(200, content=b"photo bytes"))
+    target = tmp_path / "photo.jpg"
+    with Client(BASE_URL, api_key=API_KEY, transport=server.transport) as client:
+        client.assets.download_asset_to_file(ASSET_ID, target)
+    reference = tmp_path / "reference"
+    reference.write_bytes(b"")
+    assert target.stat().st_mode & 0o777 == reference.stat().st_mode & 0o777
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

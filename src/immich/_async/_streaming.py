@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import AsyncIterator, Callable
 from email.message import Message
 from pathlib import Path
@@ -66,10 +66,11 @@ class AsyncBinaryResponse:
         if target.is_dir():  # noqa: ASYNC240 - a stat call on local disk
             target = target / (self.filename or "download")
         expected = None if self.http.headers.get("content-encoding") else self.content_length
-        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        partial = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
         try:
             written = 0
-            with os.fdopen(fd, "wb") as out:
+            # open() rather than mkstemp(): the file gets the usual umask-based mode, not 0600.
+            with open(partial, "xb") as out:  # noqa: ASYNC230 - local disk, written chunk by chunk
                 async for chunk in self.aiter_bytes():
                     out.write(chunk)
                     written += len(chunk)
@@ -82,6 +83,6 @@ class AsyncBinaryResponse:
                 )
             os.replace(partial, target)
         except BaseException:
-            Path(partial).unlink(missing_ok=True)  # noqa: ASYNC240
+            partial.unlink(missing_ok=True)
             raise
         return target
