@@ -106,16 +106,20 @@ def figures(url: str, workdir: Path, quick: bool) -> list[Figure]:
         f.runs["immichpy"] = lambda: variants.build_immichpy_clients(url, 50)
     result.append(f)
 
-    f = Figure("decode 5,000 AssetResponseDto", "assets/s", True, "immichpy", ">= 30,000/s, <= 45 MB held")
+    f = Figure(
+        "decode 5,000 AssetResponseDto", "assets/s", True, "immichpy", ">= 30,000/s, <= 45 MB held"
+    )
     # Each in a fresh interpreter: a heap full of the other clients' objects slows the GC.
-    f.runs["immich"] = lambda: in_subprocess(variants.DECODE.format(variant="decode_immich"))["value"]
+    f.runs["immich"] = lambda: in_subprocess(variants.DECODE.format(variant="decode_immich"))[
+        "value"
+    ]
     f.runs["immich held MB"] = lambda: in_subprocess(
         variants.DECODE.format(variant="decode_immich_memory")
     )["value"]
     if HAVE_IMMICHPY:
-        f.runs["immichpy"] = lambda: in_subprocess(variants.DECODE.format(variant="decode_immichpy"))[
-            "value"
-        ]
+        f.runs["immichpy"] = lambda: in_subprocess(
+            variants.DECODE.format(variant="decode_immichpy")
+        )["value"]
         f.runs["immichpy held MB"] = lambda: in_subprocess(
             variants.DECODE.format(variant="decode_immichpy_memory")
         )["value"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,4 +101,4 @@ async def test_downloaded_file_gets_the_usual_permissions(tmp_path: Path) -> Non
     reference = tmp_path / "reference"
     reference.write_bytes(b"")
     assert target.stat().st_mode & 0o777 == reference.stat().st_mode & 0o777
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert [name for name in os.listdir(tmp_path) if name.endswith(".part")] == []
