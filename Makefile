@@ -23,8 +23,9 @@ test: $(STAMP) .tools/.installed  ## the whole test suite, both clients
 	scripts/install_node_tools.sh >/dev/null
 	touch $@
 
-check: lint typecheck  ## generated code fresh, lint, types
+check: lint typecheck  ## generated code fresh, lint, types, the wheel as generated
 	$(BIN)/python -m codegen --check
+	$(BIN)/python scripts/check_wheel.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
