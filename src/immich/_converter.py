@@ -140,6 +140,49 @@ def _structure_optional_field(converter: cattrs.Converter) -> Any:
     return factory
 
 
+def _is_list(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is list
+
+
+def _unstructure_list(converter: cattrs.Converter) -> Any:
+    def factory(tp: Any) -> Any:
+        (item_type,) = getattr(tp, "__args__", (Any,))
+
+        def unstructure(value: Any) -> list[Any]:
+            if isinstance(value, (str, bytes)):
+                # Iterating it would send one element per character: "Trip" -> T, r, i, p.
+                raise TypeError(f"expected a list, got the string {value!r}; wrap it: [{value!r}]")
+            return [converter.unstructure(item, item_type) for item in value]
+
+        return unstructure
+
+    return factory
+
+
+def _unstructure_present(converter: cattrs.Converter) -> Any:
+    """``X | Unset`` (UNSET itself is omitted before this): encode the value by its own
+    type, as cattrs does for unions, but refuse a string where ``X`` is a list."""
+
+    def factory(union: Any) -> Any:
+        if not any(_is_list(option) for option in union.__args__):
+            return converter.unstructure
+        lists = _unstructure_list(converter)(list[Any])
+
+        def unstructure(value: Any) -> Any:
+            return lists(value) if isinstance(value, (str, bytes)) else converter.unstructure(value)
+
+        return unstructure
+
+    return factory
+
+
+def _unstructure_float(value: float) -> float:
+    if value != value or value in (float("inf"), float("-inf")):
+        # JSON has no NaN or infinity; orjson would send null and clear the field.
+        raise ValueError(f"{value} cannot be sent: JSON has no NaN or infinity")
+    return value
+
+
 def _is_model_union(tp: Any) -> bool:
     args = getattr(tp, "__args__", None)
     if not args or getattr(tp, "__origin__", None) is list:
@@ -159,6 +202,9 @@ def make_converter() -> cattrs.Converter:
     # Files are what the caller hands in for an upload; there is nothing to decode.
     converter.register_structure_hook_func(lambda t: t == FileInput, _structure_passthrough)
     converter.register_unstructure_hook(Unset, lambda _: None)
+    converter.register_unstructure_hook(float, _unstructure_float)
+    converter.register_unstructure_hook_factory(_is_list, _unstructure_list(converter))
+    converter.register_unstructure_hook_factory(_has_unset, _unstructure_present(converter))
     converter.register_structure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum
     )

@@ -28,6 +28,8 @@ def safe_filename(name: str, fallback: str = "file") -> str:
     """``name`` made into one safe path component (``fallback`` if nothing is left)."""
     # NFC, so that the NFC and NFD spellings of a name are one name (and collide on purpose).
     name = unicodedata.normalize("NFC", name)
+    # Bidi overrides and other invisible format characters make "gpj.exe" look like "exe.jpg".
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     # Keep the last component only: "../../etc/passwd" and "C:\\x\\y.jpg" lose their folders.
     name = re.split(r"[/\\]", name)[-1]
     # Windows drops trailing dots and spaces, so "x. ." would name the same file as "x".
@@ -53,6 +55,29 @@ def numbered(name: str, number: int) -> str:
 def name_key(name: str) -> str:
     """What two names must share to be the same file on a case-insensitive file system."""
     return unicodedata.normalize("NFC", name).casefold()
+
+
+def claim(partial: Path, folder: Path, name: str) -> Path:
+    """Move the finished ``partial`` file into ``folder`` as ``name``, or as ``name (2)``,
+    ``name (3)``, ... when that is taken: a file that is already there is never replaced.
+
+    A hard link claims the name atomically (it fails if the name exists); where the file
+    system has none, the name is checked first and the file renamed into it.
+    """
+    for number in range(1, 10_000):
+        candidate = folder / numbered(name, number)
+        try:
+            os.link(partial, candidate)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some network shares)
+            if candidate.exists():
+                continue
+            os.replace(partial, candidate)
+            return candidate
+        partial.unlink()
+        return candidate
+    raise FileExistsError(f"no free name for {name} in {folder}")
 
 
 def inside(root: str | os.PathLike[str], *components: str) -> Path:

@@ -10,7 +10,7 @@ import httpx
 
 from immich import _json
 from immich._converter import converter
-from immich._errors import APIResponseValidationError, status_error
+from immich._errors import APIResponseValidationError, IncompleteDownloadError, status_error
 from immich._operation import Operation
 
 T = TypeVar("T")
@@ -30,6 +30,7 @@ def raise_for_status(response: httpx.Response, operation: Operation) -> None:
 def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:
     """The success body as the operation's declared type."""
     if operation.response == "binary":
+        _check_complete(response)
         return response.content
     if operation.response == "text":
         return response.text
@@ -49,6 +50,18 @@ def decode(response: httpx.Response, operation: Operation, response_type: Any) -
             f"{_first_problem(exc)}",
             response=response,
         ) from exc
+
+
+def _check_complete(response: httpx.Response) -> None:
+    """A body shorter than its Content-Length is never handed over as if it were whole."""
+    announced = response.headers.get("content-length")
+    if announced is None or response.headers.get("content-encoding") or not announced.isdigit():
+        return
+    if len(response.content) != int(announced):
+        raise IncompleteDownloadError(
+            f"the body stopped after {len(response.content)} of {announced} bytes",
+            request=response.request,
+        )
 
 
 def _first_problem(exc: BaseException) -> str:

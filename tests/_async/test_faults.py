@@ -63,13 +63,6 @@ AIOHTTP_DROP_IS_A_CONNECT_TIMEOUT = pytest.mark.xfail(
         "which _nothing_sent() takes for 'never sent': the POST is sent again"
     ),
 )
-STREAM_ERRORS_ARE_RAW_HTTPX = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK bug: a body that breaks off while it is streamed (write_to, aiter_bytes) "
-        "raises httpx.ReadError / httpx.RemoteProtocolError, not an ImmichError"
-    ),
-)
 SHORT_BODY_IS_RETURNED = pytest.mark.xfail(
     strict=True,
     reason=(
@@ -316,14 +309,9 @@ async def test_upload_without_checksum_is_not_retried(
 
 
 def _download_params(*faults: Fault) -> list[Any]:
-    params = []
-    for via in VIAS:
-        for fault in faults:
-            # Only an in-process body that just ends early reaches write_to's length check.
-            fine = via == "transport" and fault is Fault.SHORT_BODY
-            marks = [] if fine else [STREAM_ERRORS_ARE_RAW_HTTPX]
-            params.append(pytest.param(via, fault, marks=marks, id=f"{via}-{fault}"))
-    return params
+    return [
+        pytest.param(via, fault, id=f"{via}-{fault}") for via in VIAS for fault in faults
+    ]
 
 
 @pytest.mark.parametrize("via", VIAS)
@@ -361,14 +349,6 @@ async def test_broken_download_to_file_raises_incomplete_download(
 
 @pytest.mark.parametrize("via", VIAS)
 @pytest.mark.parametrize("fault", [Fault.TRUNCATE, Fault.SHORT_BODY, Fault.DROP_MID_BODY])
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK bug: a streamed body that breaks off raises httpx.ReadError / "
-        "RemoteProtocolError, not an ImmichError; one that just ends early (in-process) "
-        "is not noticed by aiter_bytes at all"
-    ),
-)
 async def test_broken_download_stream_raises_an_immich_error(
     via: Via, fault: Fault, rig: Rig
 ) -> None:

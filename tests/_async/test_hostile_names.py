@@ -143,13 +143,6 @@ async def test_what_becomes_of_a_hostile_name(name: str, kept: str, target: Path
     assert path.name == kept
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK hardening: safe_filename keeps Unicode format characters such as the "
-        "right-to-left override U+202E, so 'x\u202egpj.exe' is shown as 'xexe.jpg'"
-    ),
-)
 @pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u200f"])
 async def test_bidirectional_controls_do_not_survive(control: str, target: Path) -> None:
     name = f"holiday{control}gpj.exe"
@@ -190,15 +183,6 @@ def _twin_cases() -> list[Any]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK bug (hardening): download_asset_to_file(id, folder) moves the download over "
-        "an existing file of the server's chosen name (os.replace): NFC/NFD twins, two "
-        "assets of one name, or a name picked to match a file already in the folder "
-        "(e.g. '.bashrc' in a home folder) silently replace what was there"
-    ),
-)
 @pytest.mark.parametrize(("first", "second"), _twin_cases())
 async def test_a_server_name_never_replaces_an_existing_file(
     first: str, second: str, target: Path

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from immich._errors import IncompleteDownloadError
-from immich._paths import safe_filename
+from immich._paths import claim, safe_filename
 
 CHUNK_SIZE = 1 << 20
 
@@ -49,8 +49,24 @@ class AsyncBinaryResponse:
         return safe_filename(str(name)) if name else None
 
     async def aiter_bytes(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
-        async for chunk in self.http.aiter_bytes(chunk_size):
-            yield chunk
+        """The body in chunks. A body that breaks off, or ends before its Content-Length,
+        raises :class:`IncompleteDownloadError` (an ``ImmichError``)."""
+        expected = None if self.http.headers.get("content-encoding") else self.content_length
+        received = 0
+        try:
+            async for chunk in self.http.aiter_bytes(chunk_size):
+                received += len(chunk)
+                yield chunk
+        except httpx.TransportError as exc:
+            raise IncompleteDownloadError(
+                f"the download broke off after {received} bytes: {type(exc).__name__}",
+                request=self.http.request,
+            ) from exc
+        if expected is not None and received != expected:
+            raise IncompleteDownloadError(
+                f"the download stopped after {received} of {expected} bytes",
+                request=self.http.request,
+            )
 
     async def write_to(
         self,
@@ -58,30 +74,27 @@ class AsyncBinaryResponse:
         *,
         on_chunk: Callable[[int], None] | None = None,
     ) -> Path:
-        """Stream the body to ``destination`` (a file, or a folder to put the server's
-        file name in). The file only appears, by an atomic rename, once every byte
-        has arrived; a short body raises :class:`IncompleteDownloadError`.
+        """Stream the body to ``destination``: a file path (replaced if it exists), or a
+        folder to put the server's file name in (never replacing a file already there: a
+        taken name becomes ``name (2)``). The file only appears once every byte has
+        arrived; a short body raises :class:`IncompleteDownloadError` and leaves nothing.
         ``on_chunk`` is called with the size of each chunk written (for progress)."""
         target = Path(destination)
-        if target.is_dir():  # noqa: ASYNC240 - a stat call on local disk
+        into_folder = target.is_dir()  # noqa: ASYNC240 - a stat call on local disk
+        if into_folder:
             target = target / (self.filename or "download")
-        expected = None if self.http.headers.get("content-encoding") else self.content_length
         partial = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
         try:
-            written = 0
             # open() rather than mkstemp(): the file gets the usual umask-based mode, not 0600.
             with open(partial, "xb") as out:  # noqa: ASYNC230 - local disk, written chunk by chunk
-                async for chunk in self.aiter_bytes():
+                async for chunk in self.aiter_bytes():  # checks the length as it ends
                     out.write(chunk)
-                    written += len(chunk)
                     if on_chunk is not None:
                         on_chunk(len(chunk))
-            if expected is not None and written != expected:
-                raise IncompleteDownloadError(
-                    f"download of {target.name} stopped after {written} of {expected} bytes",
-                    request=self.http.request,
-                )
-            os.replace(partial, target)
+            if into_folder:
+                target = claim(partial, target.parent, target.name)
+            else:
+                os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
