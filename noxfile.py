@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``generate``, ``check``."""
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``generate``, ``check``, ``docs``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ nox.options.sessions = ["tests", "lint", "typecheck", "check"]
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13", "3.14"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# mkdocs-material prints a banner about its future on every build; the build is the same.
+QUIET_MATERIAL = {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def install(session: nox.Session, *groups: str, extras: str = "aiohttp,cli,speedups") -> None:
@@ -20,7 +22,7 @@ def install(session: nox.Session, *groups: str, extras: str = "aiohttp,cli,speed
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite, on every supported Python that is installed."""
-    install(session, "test")
+    install(session, "test", "notebook")
     session.run("pytest", "-q", *session.posargs)
 
 
@@ -67,3 +69,16 @@ def bench(session: nox.Session) -> None:
     session.install("immichpy==9.2.4")
     session.chdir("benchmarks")
     session.run("python", "bench.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ (strict: a broken link or reference fails).
+
+    ``nox -s docs -- serve`` serves it with live reload instead.
+    """
+    install(session, "docs")
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", *session.posargs[1:], env=QUIET_MATERIAL)
+    else:
+        session.run("mkdocs", "build", "--strict", *session.posargs, env=QUIET_MATERIAL)
