@@ -256,7 +256,7 @@ def render_group(
             stdlib.add("import os")
             stdlib.add("from contextlib import AbstractAsyncContextManager")
             stdlib.add("from pathlib import Path")
-            methods.append(render_stream_method(op))
+            methods.append(render_stream_method(op, group))
             methods.append(render_to_file_method(op))
         if op.paging:
             stdlib.add("from collections.abc import AsyncIterator")
@@ -372,13 +372,13 @@ def render_method(op: Operation) -> str:
     )
 
 
-def render_stream_method(op: Operation) -> str:
+def render_stream_method(op: Operation, group: str) -> str:
     args = [*_call_arguments(op), "timeout=timeout"]
     doc = _method_docstring(
         op,
         [
             f"Streams the body of :meth:`{op.name}` in chunks, in constant memory::\n\n"
-            f"    async with client.GROUP.{op.name}_stream(...) as body:\n"
+            f"    async with client.{group}.{op.name}_stream(...) as body:\n"
             "        async for chunk in body.aiter_bytes(): ..."
         ],
     )

@@ -7,7 +7,10 @@ Like httpcore's ``scripts/unasync.py``: ``src/immich/_async`` -> ``src/immich/_s
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import unasync
 
@@ -34,7 +37,32 @@ REPLACEMENTS = {
 }
 
 
+# Docstrings and comments are prose that unasync leaves alone; "await client.x()" in a
+# docstring of the blocking client would mislead.
+_PROSE = [
+    (re.compile(r"\bawait\s+"), ""),
+    (re.compile(r"\basync\s+(with|for|def)\b"), r"\1"),
+    (re.compile(r"\basyncio\.run\((.*?)\)"), r"\1"),
+]
+_WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
 class _Rule(unasync.Rule):  # type: ignore[misc]
+    def __init__(self, fromdir: str, todir: str, *, prose: bool) -> None:
+        super().__init__(fromdir, todir, REPLACEMENTS)
+        self.prose = prose
+
+    def _unasync_tokens(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        for token in super()._unasync_tokens(tokens):
+            if self.prose and token.name in ("STRING", "COMMENT"):
+                token = token._replace(src=self._unasync_prose(token.src))
+            yield token
+
+    def _unasync_prose(self, text: str) -> str:
+        for pattern, replacement in _PROSE:
+            text = pattern.sub(replacement, text)
+        return _WORD.sub(lambda m: self._unasync_name(m.group(0)), text)
+
     def _unasync_name(self, name: str) -> str:
         if name in self.token_replacements:
             return str(self.token_replacements[name])
@@ -50,7 +78,8 @@ def unasync_tree(root: Path, trees: tuple[tuple[str, str], ...] = TREES) -> list
         source_dir, target_dir = root / source, root / target
         if not source_dir.is_dir():
             continue
-        rule = _Rule(str(source_dir) + "/", str(target_dir) + "/", REPLACEMENTS)
+        # The package's docs describe the client in hand; the tests' prose names both on purpose.
+        rule = _Rule(str(source_dir) + "/", str(target_dir) + "/", prose=source.startswith("src/"))
         files = sorted(str(p) for p in source_dir.rglob("*.py"))
         unasync.unasync_files(files, [rule])
         written += [Path(f.replace(str(source_dir), str(target_dir))) for f in files]

@@ -32,7 +32,7 @@ class AssetsHelpers:
     ) -> UploadResult:
         """Upload files and folders, skipping what the server already has.
 
-        The options and behaviour are those of :func:`immich._async.upload.upload`.
+        The options and behaviour are those of :func:`immich._sync.upload.upload`.
         """
         from immich._sync.upload import upload
 
@@ -41,7 +41,7 @@ class AssetsHelpers:
     def download(self, destination: PathArg, **options: Unpack[DownloadOptions]) -> DownloadResult:
         """Download original files into the folder ``destination``, resumably and verified.
 
-        The options and behaviour are those of :func:`immich._async.download.download`.
+        The options and behaviour are those of :func:`immich._sync.download.download`.
         """
         from immich._sync.download import download
 
@@ -52,7 +52,7 @@ class AssetsHelpers:
     ) -> list[Path]:
         """Download assets as zip archives into the folder ``destination``.
 
-        The options and behaviour are those of :func:`immich._async.download.download_archive`.
+        The options and behaviour are those of :func:`immich._sync.download.download_archive`.
         """
         from immich._sync.download import download_archive
 
@@ -72,7 +72,7 @@ class DownloadHelpers:
     def __call__(self, destination: PathArg, **options: Unpack[DownloadOptions]) -> DownloadResult:
         """Download original files into the folder ``destination``, resumably and verified.
 
-        The options and behaviour are those of :func:`immich._async.download.download`.
+        The options and behaviour are those of :func:`immich._sync.download.download`.
         """
         from immich._sync.download import download
 
@@ -81,7 +81,7 @@ class DownloadHelpers:
     def archive(self, destination: PathArg, **options: Unpack[ArchiveOptions]) -> list[Path]:
         """Download assets as zip archives into the folder ``destination``.
 
-        The options and behaviour are those of :func:`immich._async.download.download_archive`.
+        The options and behaviour are those of :func:`immich._sync.download.download_archive`.
         """
         from immich._sync.download import download_archive
 

@@ -226,7 +226,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`download_asset` in chunks, in constant memory::
 
-            async with client.GROUP.download_asset_stream(...) as body:
+            async with client.assets.download_asset_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -521,7 +521,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`get_main_playlist` in chunks, in constant memory::
 
-            async with client.GROUP.get_main_playlist_stream(...) as body:
+            async with client.assets.get_main_playlist_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -624,7 +624,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`get_media_playlist` in chunks, in constant memory::
 
-            async with client.GROUP.get_media_playlist_stream(...) as body:
+            async with client.assets.get_media_playlist_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -746,7 +746,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`get_segment` in chunks, in constant memory::
 
-            async with client.GROUP.get_segment_stream(...) as body:
+            async with client.assets.get_segment_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -860,7 +860,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`play_asset_video` in chunks, in constant memory::
 
-            async with client.GROUP.play_asset_video_stream(...) as body:
+            async with client.assets.play_asset_video_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -1213,7 +1213,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`view_asset` in chunks, in constant memory::
 
-            async with client.GROUP.view_asset_stream(...) as body:
+            async with client.assets.view_asset_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

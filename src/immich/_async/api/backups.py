@@ -70,7 +70,7 @@ class AsyncBackupsApi(AsyncAPIGroup):
 
         Streams the body of :meth:`download_database_backup` in chunks, in constant memory::
 
-            async with client.GROUP.download_database_backup_stream(...) as body:
+            async with client.backups.download_database_backup_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

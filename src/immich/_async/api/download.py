@@ -69,7 +69,7 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
 
         Streams the body of :meth:`download_archive` in chunks, in constant memory::
 
-            async with client.GROUP.download_archive_stream(...) as body:
+            async with client.download.download_archive_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

@@ -123,7 +123,7 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
 
         Streams the body of :meth:`get_integrity_report_csv` in chunks, in constant memory::
 
-            async with client.GROUP.get_integrity_report_csv_stream(...) as body:
+            async with client.maintenance_admin.get_integrity_report_csv_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
@@ -188,7 +188,7 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
 
         Streams the body of :meth:`get_integrity_report_file` in chunks, in constant memory::
 
-            async with client.GROUP.get_integrity_report_file_stream(...) as body:
+            async with client.maintenance_admin.get_integrity_report_file_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

@@ -235,7 +235,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         Streams the body of :meth:`get_person_thumbnail` in chunks, in constant memory::
 
-            async with client.GROUP.get_person_thumbnail_stream(...) as body:
+            async with client.people.get_person_thumbnail_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

@@ -201,7 +201,7 @@ class AsyncUsersApi(AsyncAPIGroup):
 
         Streams the body of :meth:`get_profile_image` in chunks, in constant memory::
 
-            async with client.GROUP.get_profile_image_stream(...) as body:
+            async with client.users.get_profile_image_stream(...) as body:
                 async for chunk in body.aiter_bytes(): ...
 
         Args:

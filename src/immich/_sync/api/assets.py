@@ -226,8 +226,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`download_asset` in chunks, in constant memory::
 
-            async with client.GROUP.download_asset_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.download_asset_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
@@ -521,8 +521,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`get_main_playlist` in chunks, in constant memory::
 
-            async with client.GROUP.get_main_playlist_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.get_main_playlist_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
@@ -624,8 +624,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`get_media_playlist` in chunks, in constant memory::
 
-            async with client.GROUP.get_media_playlist_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.get_media_playlist_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
@@ -746,8 +746,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`get_segment` in chunks, in constant memory::
 
-            async with client.GROUP.get_segment_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.get_segment_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
@@ -860,8 +860,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`play_asset_video` in chunks, in constant memory::
 
-            async with client.GROUP.play_asset_video_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.play_asset_video_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
@@ -1213,8 +1213,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
 
         Streams the body of :meth:`view_asset` in chunks, in constant memory::
 
-            async with client.GROUP.view_asset_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.assets.view_asset_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.

@@ -70,8 +70,8 @@ class BackupsApi(APIGroup):
 
         Streams the body of :meth:`download_database_backup` in chunks, in constant memory::
 
-            async with client.GROUP.download_database_backup_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.backups.download_database_backup_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             filename: Filename.

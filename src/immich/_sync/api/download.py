@@ -69,8 +69,8 @@ class DownloadApi(DownloadHelpers, APIGroup):
 
         Streams the body of :meth:`download_archive` in chunks, in constant memory::
 
-            async with client.GROUP.download_archive_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.download.download_archive_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             key: Key.

@@ -121,8 +121,8 @@ class MaintenanceAdminApi(APIGroup):
 
         Streams the body of :meth:`get_integrity_report_csv` in chunks, in constant memory::
 
-            async with client.GROUP.get_integrity_report_csv_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.maintenance_admin.get_integrity_report_csv_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             type: :class:`IntegrityReport`.
@@ -184,8 +184,8 @@ class MaintenanceAdminApi(APIGroup):
 
         Streams the body of :meth:`get_integrity_report_file` in chunks, in constant memory::
 
-            async with client.GROUP.get_integrity_report_file_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.maintenance_admin.get_integrity_report_file_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.

@@ -231,8 +231,8 @@ class PeopleApi(APIGroup):
 
         Streams the body of :meth:`get_person_thumbnail` in chunks, in constant memory::
 
-            async with client.GROUP.get_person_thumbnail_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.people.get_person_thumbnail_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.

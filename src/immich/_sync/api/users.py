@@ -199,8 +199,8 @@ class UsersApi(APIGroup):
 
         Streams the body of :meth:`get_profile_image` in chunks, in constant memory::
 
-            async with client.GROUP.get_profile_image_stream(...) as body:
-                async for chunk in body.aiter_bytes(): ...
+            with client.users.get_profile_image_stream(...) as body:
+                for chunk in body.iter_bytes(): ...
 
         Args:
             id: Id.
