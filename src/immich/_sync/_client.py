@@ -1,4 +1,4 @@
-"""``AsyncClient``: the canonical client. ``Client`` is generated from this file by unasync."""
+"""``Client``: the canonical client. ``Client`` is generated from this file by unasync."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 
 
 class Client(APIGroups):
-    """An Immich API client. API groups are attributes: ``await client.albums.get_all_albums()``.
+    """An Immich API client. API groups are attributes: ``client.albums.get_all_albums()``.
 
     Args:
         base_url: The server, ``http://host:2283`` or ``.../api``. Default: ``IMMICH_URL``.
@@ -60,7 +60,7 @@ class Client(APIGroups):
             errors, 408, 429 and 5xx), with exponential backoff and ``Retry-After``.
         verify: TLS verification: True, False, or the path of a CA bundle.
         transport: An httpx transport to send through (tests, ``immich.testing``).
-        http_client: An ``httpx.AsyncClient`` of your own; you close it, not us.
+        http_client: An ``httpx.Client`` of your own; you close it, not us.
         headers: Extra headers for every request.
         check_server_version: Before calling a method that needs a newer server than
             the oldest supported one, ask the server its version (once, cached) and
@@ -140,7 +140,7 @@ class Client(APIGroups):
 
     @property
     def http_client(self) -> httpx.Client:
-        """The underlying ``httpx.AsyncClient``."""
+        """The underlying ``httpx.Client``."""
         return self._http
 
     def login(self, email: str, password: str) -> None:
@@ -159,7 +159,7 @@ class Client(APIGroups):
     ) -> APIResponse[T]:
         """Call an API method and return its result with the HTTP response (status, headers).
 
-        ``r = await client.with_response(client.assets.upload_asset, asset_data=...)``
+        ``r = client.with_response(client.assets.upload_asset, asset_data=...)``
         """
         captured: list[httpx.Response] = []
         token = _captured.set(captured)
@@ -255,7 +255,7 @@ class Client(APIGroups):
     def download_to_file(
         self, operation: Operation, destination: str | os.PathLike[str], **arguments: Any
     ) -> Path:
-        """Stream an operation's body to a file; see :meth:`AsyncBinaryResponse.write_to`."""
+        """Stream an operation's body to a file; see :meth:`BinaryResponse.write_to`."""
         with self.stream(operation, **arguments) as body:
             return body.write_to(destination)
 
@@ -299,7 +299,7 @@ class Client(APIGroups):
     ) -> UploadResult:
         """Upload files and folders, skipping what the server already has.
 
-        The options and behaviour are those of :func:`immich._async.upload.upload`.
+        The options and behaviour are those of :func:`immich._sync.upload.upload`.
         """
         from immich._sync.upload import upload
 
