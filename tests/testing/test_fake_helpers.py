@@ -61,3 +61,36 @@ def test_plugin_fixtures(immich_fake: FakeImmich, immich_fake_url: str) -> None:
         immich_fake_url + "/api/users/me", headers={"x-api-key": immich_fake.api_key}
     )
     assert response.json()["email"] == immich_fake.admin_email
+
+
+def test_a_naive_taken_at_is_utc_and_mixes_with_aware_ones() -> None:
+    fake = FakeImmich()
+    fake.add_asset(b"\xff\xd8 one", filename="1.jpg", taken_at=datetime(2024, 3, 1))
+    fake.add_asset(
+        b"\xff\xd8 two", filename="2.jpg", taken_at=datetime(2024, 4, 2, tzinfo=timezone.utc)
+    )
+    with httpx.Client(
+        transport=fake.transport(), base_url="http://fake/api", headers={"x-api-key": fake.api_key}
+    ) as api:
+        found = api.post("/search/metadata", json={"takenAfter": "2024-02-01T00:00:00Z"})
+    assert found.status_code == 200
+    items = found.json()["assets"]["items"]
+    assert sorted(item["fileCreatedAt"][:10] for item in items) == ["2024-03-01", "2024-04-02"]
+
+
+def test_an_admin_created_user_keeps_its_quota() -> None:
+    fake = FakeImmich()
+    with httpx.Client(
+        transport=fake.transport(), base_url="http://fake/api", headers={"x-api-key": fake.api_key}
+    ) as api:
+        created = api.post(
+            "/admin/users",
+            json={
+                "email": "q@example.com",
+                "name": "Q",
+                "password": "pw",
+                "quotaSizeInBytes": 50 * 1024**3,
+            },
+        )
+    assert created.status_code == 201
+    assert created.json()["quotaSizeInBytes"] == 50 * 1024**3

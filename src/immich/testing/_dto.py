@@ -34,7 +34,7 @@ def user_admin_dto(state: FakeState, user: User) -> JsonObject:
         "isAdmin": user.is_admin,
         "license": None,
         "oauthId": "",
-        "quotaSizeInBytes": None,
+        "quotaSizeInBytes": user.quota_size_in_bytes,
         "quotaUsageInBytes": usage,
         "shouldChangePassword": user.should_change_password,
         "status": "active",

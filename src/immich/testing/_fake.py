@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,8 @@ class FakeImmich:
             if parsed is None:
                 raise ValueError(f"taken_at is not an ISO 8601 datetime: {taken_at!r}")
             taken_at = parsed
+        if taken_at is not None and taken_at.tzinfo is None:
+            taken_at = taken_at.replace(tzinfo=timezone.utc)  # naive means UTC, as documented
         moment = taken_at or utc_now()
         blob, checksum = self._state.blobs.store(data, Path(filename).suffix)
         with self._state.lock:

@@ -36,6 +36,7 @@ class User:
     is_admin: bool = False
     avatar_color: str = "primary"
     storage_label: str | None = None
+    quota_size_in_bytes: int | None = None
     should_change_password: bool = False
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)

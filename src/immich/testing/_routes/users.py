@@ -50,6 +50,7 @@ def create_user_admin(call: Call) -> FakeResponse:
             password=fields.required_string("password"),
             is_admin=bool(fields.boolean("isAdmin")),
             storage_label=fields.string("storageLabel", nullable=True),
+            quota_size_in_bytes=fields.integer("quotaSizeInBytes", minimum=0, nullable=True),
             should_change_password=fields.boolean("shouldChangePassword") is not False,
         )
     )
