@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck generate bench clean
+.PHONY: demo test check lint typecheck docs generate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+docs: $(STAMP)  ## the documentation site into site/ (strict)
+	$(BIN)/nox -s docs
 
 generate: $(STAMP)  ## regenerate models, API groups and the sync tree from the spec
 	$(BIN)/python -m codegen $(if $(SPEC),--spec $(SPEC))
