@@ -13,6 +13,7 @@ Absolute numbers depend on the machine and its load; compare ratios within one r
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import variants  # noqa: E402
+import workflows  # noqa: E402
 
 try:
     import immichpy  # noqa: F401
@@ -180,12 +182,53 @@ def figures(url: str, workdir: Path, quick: bool) -> list[Figure]:
     return result
 
 
-def run(rounds: int, warmup: int, quick: bool) -> list[Figure]:
-    with loopback() as url, tempfile.TemporaryDirectory() as tmp:
+def workflow_figures(workdir: Path, quick: bool, stack: ExitStack) -> list[Figure]:
+    """Bulk upload against the official CLI, album download against raw aiohttp."""
+    result = []
+    cli = workflows.official_cli()
+    upload = workflows.UploadScenario(workdir, quick, cli)
+    small = "200" if quick else "1,000"
+    big = "5 x 20 MB" if quick else "5 x 100 MB"
+    f = Figure(
+        f"bulk upload: {small} JPEGs + {big}",
+        "files/s",
+        True,
+        "official CLI, first run",
+        ">= 1.5x the CLI's first run; second run >= 10x the first",
+    )
+    variants_ = [("immich Client", "sync"), ("immich AsyncClient", "async")]
+    if cli is not None:
+        variants_.append(("official CLI", "cli"))
+    for name, variant in variants_:
+        f.runs[f"{name}, first run"] = upload.figure(variant, "first")
+        f.runs[f"{name}, second run"] = upload.figure(variant, "second")
+        f.runs[f"{name}, first run peak RSS MB"] = upload.figure(variant, "first_peak")
+        f.runs[f"{name}, second run peak RSS MB"] = upload.figure(variant, "second_peak")
+    result.append(f)
+
+    album = workflows.DownloadScenario(workdir, quick)
+    stack.callback(album.close)
+    f = Figure(f"album download: {album.count:,} assets", "files/s", True, "raw aiohttp", ">= 1.0x")
+    f.runs["immich Client"] = album.measure("sync")
+    f.runs["immich AsyncClient"] = album.measure("async")
+    f.runs["raw aiohttp"] = album.measure("aiohttp")
+    result.append(f)
+    return result
+
+
+def run(rounds: int, warmup: int, quick: bool, with_workflows: bool = True) -> list[Figure]:
+    with loopback() as url, tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         table = figures(url, Path(tmp), quick)
+        if with_workflows:
+            table += workflow_figures(Path(tmp), quick, stack)
         for figure in table:
             for round_number in range(warmup + rounds):
                 for name, measure in figure.runs.items():  # interleaved: one of each per round
+                    # Each variant starts on a collected heap: the cycles the previous one
+                    # left (its event loop, sessions, connections) are not collected on the
+                    # next one's time. Without this, whichever runs after immichpy lost
+                    # 10-40% of its calls/s, by its place in the round.
+                    gc.collect()
                     value = measure()
                     if round_number >= warmup:
                         figure.results.setdefault(name, []).append(value)
@@ -225,8 +268,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--no-workflows", action="store_true", help="leave out the bulk upload and download"
+    )
     args = parser.parse_args()
-    table = run(args.rounds, args.warmup, args.quick)
+    table = run(args.rounds, args.warmup, args.quick, not args.no_workflows)
     print(render(table, args.rounds))
     if not HAVE_IMMICHPY:
         print("\n(immichpy is not installed: run `nox -s bench` for the side-by-side figures)")

@@ -24,6 +24,7 @@ REPLACEMENTS = {
     "aread": "read",
     "async_sleep": "sleep",
     "async_default_transport": "default_transport",
+    "async_direct_transport": "direct_transport",
     "async_to_thread": "to_thread",
     "async_map_concurrently": "map_concurrently",
     "handle_async_request": "handle_request",

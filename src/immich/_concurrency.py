@@ -12,9 +12,12 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from immich._request import AsyncDirectTransport, DirectTransport
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,6 +42,19 @@ def async_default_transport(verify: object) -> httpx.AsyncBaseTransport | None:
 
 def default_transport(verify: object) -> httpx.BaseTransport | None:
     return None
+
+
+def async_direct_transport(transport: object) -> AsyncDirectTransport | None:
+    """``transport`` if it can send a prepared request directly (aiohttp's, ours)."""
+    try:
+        from immich._aiohttp import AiohttpTransport
+    except ImportError:
+        return None
+    return transport if isinstance(transport, AiohttpTransport) else None
+
+
+def direct_transport(transport: object) -> DirectTransport | None:
+    return None  # httpx's own transports only take httpx's requests
 
 
 def default_concurrency() -> int:

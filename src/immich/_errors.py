@@ -60,7 +60,7 @@ class APIResponseValidationError(APIError):
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         excerpt = _excerpt(response)
         super().__init__(
-            f"{message} ({response.status_code} from {_where(response.request)}): {excerpt!r}",
+            f"{message} ({response.status_code} from {describe_request(response.request)}): {excerpt!r}",
             request=response.request,
         )
         self.response = response
@@ -173,7 +173,7 @@ def redact_url(url: httpx.URL) -> str:
     return str(url.copy_with(params=params))
 
 
-def _where(request: httpx.Request) -> str:
+def describe_request(request: httpx.Request) -> str:
     return f"{request.method} {redact_url(request.url)}"
 
 

@@ -309,9 +309,7 @@ async def test_upload_without_checksum_is_not_retried(
 
 
 def _download_params(*faults: Fault) -> list[Any]:
-    return [
-        pytest.param(via, fault, id=f"{via}-{fault}") for via in VIAS for fault in faults
-    ]
+    return [pytest.param(via, fault, id=f"{via}-{fault}") for via in VIAS for fault in faults]
 
 
 @pytest.mark.parametrize("via", VIAS)

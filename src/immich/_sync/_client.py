@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import datetime
+import logging
 import os
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -14,18 +16,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from immich import _config, _operations, versions
-from immich._concurrency import default_transport, sleep
+from immich import _config, _json, _operations, versions
+from immich._concurrency import default_transport, direct_transport, sleep
+from immich._converter import converter
 from immich._errors import (
     APIConnectionError,
     APITimeoutError,
     UnsupportedByServerError,
-    redact_url,
+    describe_request,
 )
 from immich._logging import configure_from_env, logger
 from immich._model import Model
 from immich._operation import Operation
-from immich._request import build_request
+from immich._request import READ_BODY, DirectTransport, Prepared, build_request, prepare
 from immich._response import APIResponse, decode, raise_for_status
 from immich._retries import retry_delay, should_retry
 from immich._sync._streaming import BinaryResponse
@@ -44,6 +47,7 @@ T = TypeVar("T")
 _captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "immich_captured_responses", default=None
 )
+_httpx_logger = logging.getLogger("httpx")
 
 
 class Client(APIGroups):
@@ -86,6 +90,8 @@ class Client(APIGroups):
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = _config.resolve_base_url(base_url)
+        self._root_of = self.base_url
+        self._root = str(self.base_url)
         api_key, access_token = _config.env_credentials(api_key, access_token)
         self._credentials = _config.auth_headers(
             api_key=api_key, access_token=access_token, session_cookie=session_cookie
@@ -107,16 +113,29 @@ class Client(APIGroups):
         self._check_server_version = check_server_version
         self._server_version: tuple[int, int, int] | None = None
         self._owns_http = http_client is None
+        # Our default transport, when it can also send without httpx's objects (_fetch).
+        self._direct: DirectTransport | None = None
         if http_client is None:
             ssl = _config.ssl_context(verify)
+            if transport is None:
+                transport = default_transport(ssl)
+                self._direct = direct_transport(transport)
             http_client = httpx.Client(
                 base_url=self.base_url,
                 timeout=_config.timeout_of(timeout),
                 verify=ssl,
-                transport=transport or default_transport(ssl),
+                transport=transport,
                 headers={"user-agent": _config.USER_AGENT, **(headers or {})},
             )
         self._http = http_client
+        # Our own httpx client is sent through by _dispatch, which skips the parts of
+        # httpx's send() that such a client does not use; one handed in is left to httpx.
+        # (A user:password in the URL is basic auth, which httpx's send() adds.)
+        self._route: Callable[[httpx.URL], httpx.BaseTransport] | None = (
+            getattr(http_client, "_transport_for_url", None)
+            if self._owns_http and not self.base_url.userinfo
+            else None
+        )
 
     def __repr__(self) -> str:
         auth = self._auth_kind or "none"
@@ -184,10 +203,24 @@ class Client(APIGroups):
     ) -> Any:
         """Send one operation and decode its answer; every generated method ends here."""
         self._preflight(operation)
+        direct = self._direct_for(operation)
+        if direct is not None:
+            prepared = prepare(
+                self._http,
+                self._api_root(),
+                operation,
+                path=path,
+                query=query,
+                headers={**self._credentials, **(headers or {})},
+                body=body,
+                timeout=timeout,
+            )
+            if prepared is not None:
+                return self._fetch(direct, prepared, operation, response_type)
         with ExitStack() as files:
             request = build_request(
                 self._http,
-                self.base_url,
+                self._api_root(),
                 operation,
                 files,
                 path=path,
@@ -215,7 +248,7 @@ class Client(APIGroups):
         with ExitStack() as files:
             request = build_request(
                 self._http,
-                self.base_url,
+                self._api_root(),
                 operation,
                 files,
                 path=path,
@@ -229,6 +262,12 @@ class Client(APIGroups):
             yield BinaryResponse(response)
         finally:
             response.close()
+
+    def _api_root(self) -> str:
+        """``str(self.base_url)``, worked out again only when ``base_url`` is replaced."""
+        if self._root_of is not self.base_url:
+            self._root_of, self._root = self.base_url, str(self.base_url)
+        return self._root
 
     def server_version(self) -> tuple[int, int, int]:
         """The server's ``(major, minor, patch)``, asked once and remembered."""
@@ -260,25 +299,43 @@ class Client(APIGroups):
             return body.write_to(destination)
 
     def _send(
-        self, request: httpx.Request, operation: Operation, *, stream: bool
+        self,
+        request: httpx.Request,
+        operation: Operation,
+        *,
+        stream: bool,
+        first: httpx.Response | httpx.TransportError | None = None,
     ) -> httpx.Response:
+        """Send with retries; ``first`` is the outcome of a first attempt already made."""
         retry_safe = operation.is_retry_safe(request.headers)
-        where = f"{request.method} {redact_url(request.url)}"
         attempt = 0
         while True:
             started = time.perf_counter()
             try:
-                response = self._http.send(request, stream=stream)
+                if first is None:
+                    response = self._dispatch(request, stream=stream)
+                elif isinstance(first, httpx.Response):
+                    response, first = first, None
+                else:
+                    error, first = first, None
+                    raise error
                 if response.status_code >= 400:
                     response.read()
             except httpx.TransportError as exc:
                 if not (retry_safe or _nothing_sent(exc)) or attempt >= self.max_retries:
-                    raise _connection_error(exc, where, request) from exc
+                    raise _connection_error(exc, describe_request(request), request) from exc
                 delay = retry_delay(attempt)
-                logger.debug("%s failed: %r", where, exc)
+                logger.debug("%s failed: %r", describe_request(request), exc)
             else:
-                elapsed = (time.perf_counter() - started) * 1000
-                logger.debug("%s -> %s (%.1f ms)", where, response.status_code, elapsed)
+                # (Describing the URL costs more than the rest of a call's bookkeeping.)
+                if logger.isEnabledFor(logging.DEBUG):
+                    elapsed = (time.perf_counter() - started) * 1000
+                    logger.debug(
+                        "%s -> %s (%.1f ms)",
+                        describe_request(request),
+                        response.status_code,
+                        elapsed,
+                    )
                 if (captured := _captured.get()) is not None:
                     captured.append(response)
                 if response.status_code < 400:
@@ -287,8 +344,140 @@ class Client(APIGroups):
                     raise_for_status(response, operation)
                 delay = retry_delay(attempt, response)
             attempt += 1
-            logger.info("%s: retry %d of %d in %.2f s", where, attempt, self.max_retries, delay)
+            logger.info(
+                "%s: retry %d of %d in %.2f s",
+                describe_request(request),
+                attempt,
+                self.max_retries,
+                delay,
+            )
             sleep(delay)
+
+    def _plain(self) -> bool:
+        """Whether our httpx client is still as we made it: no auth, redirects or hooks
+        configured on ``http_client`` since. Then _dispatch and _fetch may skip them."""
+        http = self._http
+        hooks = http.event_hooks
+        return not (
+            self._route is None
+            or http.is_closed
+            or http.auth is not None
+            or http.follow_redirects
+            or hooks["request"]
+            or hooks["response"]
+        )
+
+    def _direct_for(self, operation: Operation) -> DirectTransport | None:
+        """The transport to _fetch a call of ``operation`` through, if it can be: a JSON
+        (or empty) answer, nothing that wants httpx's objects (with_response, a cookie
+        to send, the DEBUG log, httpx's own log), and not while a mock replaces httpx's
+        transport."""
+        direct = self._direct
+        if (
+            direct is None
+            or operation.response == "binary"
+            or operation.response == "text"
+            or _captured.get() is not None
+            or logger.isEnabledFor(logging.DEBUG)
+            or _httpx_logger.isEnabledFor(logging.INFO)
+            or not direct.can_fetch()
+            or not self._plain()
+            or self._http.cookies
+        ):
+            return None
+        return direct
+
+    def _fetch(
+        self,
+        direct: DirectTransport,
+        prepared: Prepared,
+        operation: Operation,
+        response_type: Any,
+    ) -> Any:
+        """One call without httpx's Request and Response objects, which together take
+        longer than aiohttp needs for a small call. A plain success is decoded from the
+        body; anything else (an error status, a retry, a cookie, an encoded body, a body
+        that does not decode) becomes httpx's objects and takes the usual way, so that
+        errors, retries and their messages are those of every other call."""
+        started = time.perf_counter()
+        try:
+            answer = direct.fetch(prepared)
+        except httpx.TransportError as exc:
+            request = prepared.request()
+            exc.request = request  # as httpx does
+            response = self._send(request, operation, stream=False, first=exc)
+            return decode(response, operation, response_type)
+        headers = answer.headers
+        if (
+            answer.status < 400
+            and "content-encoding" not in headers
+            and "set-cookie" not in headers
+        ):
+            if operation.response == "empty" or response_type is None:
+                return None
+            try:
+                return converter.structure(_json.loads(answer.body), response_type)
+            except Exception:  # decode() below raises the error, with the response
+                pass
+        request = prepared.request()
+        response = self._received(request, answer.response(request), started)
+        response = self._send(request, operation, stream=False, first=response)
+        return decode(response, operation, response_type)
+
+    def _dispatch(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """``self._http.send(request, stream=stream)``, in a fraction of the time.
+
+        Per call, httpx's ``send`` runs an auth flow, a redirect loop, event hooks and a
+        cookie jar that looks at every response, and reads the body through four layers
+        of async generators: together more time than aiohttp takes for a small call.
+        Our own client uses none of them unless someone configured them on
+        ``http_client`` since; then (and for a client handed in) httpx sends.
+        """
+        route = self._route
+        if route is None or not self._plain():
+            return self._http.send(request, stream=stream)
+        if not stream:
+            # The transports of this package then read the body in one go.
+            request.extensions[READ_BODY] = True
+        started = time.perf_counter()
+        try:
+            response = route(request.url).handle_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request  # as httpx does
+            raise
+        response = self._received(request, response, started)
+        if response.is_closed:  # read whole by the transport
+            return response
+        assert isinstance(response.stream, httpx.SyncByteStream)  # as httpx checks
+        response.stream = _Timed(response.stream, response, started)
+        if not stream:
+            try:
+                response.read()
+            except BaseException:
+                response.close()
+                raise
+        return response
+
+    def _received(
+        self, request: httpx.Request, response: httpx.Response, started: float
+    ) -> httpx.Response:
+        """What httpx's send() does with a response it receives: keep its cookies, log it,
+        time it (here when it has been read whole, else when its stream closes)."""
+        response.request = request
+        if "set-cookie" in response.headers:
+            self._http.cookies.extract_cookies(response)
+        if _httpx_logger.isEnabledFor(logging.INFO):
+            _httpx_logger.info(
+                'HTTP Request: %s %s "%s %d %s"',
+                request.method,
+                request.url,
+                response.http_version,
+                response.status_code,
+                response.reason_phrase,
+            )
+        if response.is_closed:
+            response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        return response
 
     # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
 
@@ -304,6 +493,25 @@ class Client(APIGroups):
         from immich._sync.upload import upload
 
         return upload(self, paths, **options)
+
+
+class _Timed(httpx.SyncByteStream):
+    """A response stream that sets ``response.elapsed`` when closed, as httpx's does."""
+
+    def __init__(
+        self, stream: httpx.SyncByteStream, response: httpx.Response, started: float
+    ) -> None:
+        self._stream = stream
+        self._response = response
+        self._started = started
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            yield chunk
+
+    def close(self) -> None:
+        self._response.elapsed = datetime.timedelta(seconds=time.perf_counter() - self._started)
+        self._stream.close()
 
 
 def _nothing_sent(exc: httpx.TransportError) -> bool:

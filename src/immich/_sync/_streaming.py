@@ -14,6 +14,9 @@ from immich._errors import IncompleteDownloadError
 from immich._paths import claim, safe_filename
 
 CHUNK_SIZE = 1 << 20
+# Small chunks (httpcore reads 64 KiB at a time) are gathered into writes of this size:
+# a sixteenth of the system calls, for a copy that costs less than they do.
+WRITE_BUFFER = 1 << 20
 
 
 class BinaryResponse:
@@ -48,13 +51,20 @@ class BinaryResponse:
         name = message.get_filename()
         return safe_filename(str(name)) if name else None
 
-    def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-        """The body in chunks. A body that breaks off, or ends before its Content-Length,
-        raises :class:`IncompleteDownloadError` (an ``ImmichError``)."""
-        expected = None if self.http.headers.get("content-encoding") else self.content_length
+    def iter_bytes(self, chunk_size: int | None = CHUNK_SIZE) -> Iterator[bytes]:
+        """The body in chunks of ``chunk_size`` bytes (the last one shorter), or with
+        ``chunk_size=None`` as they arrive, which spares a copy of every byte. A body
+        that breaks off, or ends before its Content-Length, raises
+        :class:`IncompleteDownloadError` (an ``ImmichError``)."""
+        encoded = bool(self.http.headers.get("content-encoding"))
+        expected = None if encoded else self.content_length
+        if chunk_size is None and not encoded and not self.http.is_stream_consumed:
+            chunks = self.http.iter_raw()  # nothing to decode: the transport's own chunks
+        else:
+            chunks = self.http.iter_bytes(chunk_size)
         received = 0
         try:
-            for chunk in self.http.iter_bytes(chunk_size):
+            for chunk in chunks:
                 received += len(chunk)
                 yield chunk
         except httpx.TransportError as exc:
@@ -86,8 +96,9 @@ class BinaryResponse:
         partial = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
         try:
             # open() rather than mkstemp(): the file gets the usual umask-based mode, not 0600.
-            with open(partial, "xb") as out:  # noqa: ASYNC230 - local disk, written chunk by chunk
-                for chunk in self.iter_bytes():  # checks the length as it ends
+            with open(partial, "xb", buffering=WRITE_BUFFER) as out:  # noqa: ASYNC230 - local disk, written chunk by chunk
+                # As they arrive (1 MiB under aiohttp): re-cutting them costs a copy.
+                for chunk in self.iter_bytes(None):  # checks the length as it ends
                     out.write(chunk)
                     if on_chunk is not None:
                         on_chunk(len(chunk))

@@ -1,0 +1,287 @@
+"""Workflow figures: bulk upload against the official CLI, album download against raw aiohttp.
+
+Both against ``FakeImmich`` served on loopback (in the benchmark's process, on threads of
+its own); every variant runs in a child process of its own, whose wall time and peak
+RSS are measured, start-up included, as a user would see them. Transfers
+are checked: asset counts and SHA-1 checksums against the files.
+
+- Upload: 1,000 small distinct JPEGs and 5 files of 100 MB (200 and 5 of 20 MB with
+  ``--quick``) with ``Client.upload`` / ``AsyncClient.upload`` and with ``@immich/cli``
+  (``scripts/install_node_tools.sh``), each on a fresh server: a first run, then a
+  second over the unchanged folder.
+- Album download: an album of 1,000 small assets with ``Client.download(dest, album=)``
+  / ``AsyncClient.download`` and with a plain aiohttp script (list the album, stream
+  each original to a file, four at a time, as the SDK's default concurrency here).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_TOOLS = ROOT / "scripts" / "install_node_tools.sh"
+
+_UPLOAD_SDK = """
+import json, sys, immich
+url, key, folder, cache, kind = sys.argv[1:6]
+if kind == "async":
+    import asyncio
+    async def go():
+        async with immich.AsyncClient(url, api_key=key) as client:
+            return await client.upload(folder, hash_cache=cache)
+    result = asyncio.run(go())
+else:
+    with immich.Client(url, api_key=key) as client:
+        result = client.upload(folder, hash_cache=cache)
+print(json.dumps({"uploaded": len(result.uploaded), "duplicates": len(result.duplicates),
+                  "failed": len(result.failed)}))
+"""
+
+_DOWNLOAD_SDK = """
+import json, sys, immich
+url, key, dest, kind = sys.argv[1:5]
+if kind == "async":
+    import asyncio
+    async def go():
+        async with immich.AsyncClient(url, api_key=key) as client:
+            return await client.download(dest, album="Bench", hash_cache=False)
+    result = asyncio.run(go())
+else:
+    with immich.Client(url, api_key=key) as client:
+        result = client.download(dest, album="Bench", hash_cache=False)
+print(json.dumps({"downloaded": len(result.downloaded), "failed": len(result.failed)}))
+"""
+
+_DOWNLOAD_AIOHTTP = """
+import asyncio, json, os, sys, aiohttp
+url, key, dest = sys.argv[1:4]
+async def go():
+    headers = {"x-api-key": key}
+    async with aiohttp.ClientSession(url, headers=headers) as session:
+        async with session.get("/api/albums") as response:
+            album = next(a for a in await response.json() if a["albumName"] == "Bench")
+        assets, page = [], 1
+        while page:  # the album's assets, a page of 1,000 at a time
+            query = {"albumIds": [album["id"]], "size": 1000, "page": page}
+            async with session.post("/api/search/metadata", json=query) as response:
+                found = (await response.json())["assets"]
+            assets += found["items"]
+            page = int(found["nextPage"]) if found.get("nextPage") else None
+        gate = asyncio.Semaphore(4)
+        async def one(asset):
+            async with gate, session.get(f"/api/assets/{asset['id']}/original") as response:
+                response.raise_for_status()
+                with open(os.path.join(dest, asset["originalFileName"]), "wb") as out:
+                    async for chunk in response.content.iter_chunked(1 << 20):
+                        out.write(chunk)
+        await asyncio.gather(*(one(asset) for asset in assets))
+        return len(assets)
+print(json.dumps({"downloaded": asyncio.run(go()), "failed": 0}))
+"""
+
+
+def _child(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; its wall time in seconds, peak RSS in MB and standard output.
+
+    The peak is the child's own VmHWM, read until it exits: ``ru_maxrss`` would count
+    the memory of this process, which the child was forked from, as its own.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _high_water_mb(process.pid))
+            time.sleep(0.005)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode(errors="replace")
+        if process.returncode != 0:
+            problem = err.read().decode(errors="replace")
+            raise RuntimeError(f"{command[:3]} failed: {text[-2000:]} {problem[-2000:]}")
+    return elapsed, peak, text
+
+
+def _high_water_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1000
+    except OSError:  # gone meanwhile
+        pass
+    return 0.0
+
+
+def official_cli() -> list[str] | None:
+    """The command that runs ``@immich/cli``, or None when it cannot be installed."""
+    if os.environ.get("IMMICH_CLI"):
+        return os.environ["IMMICH_CLI"].split()
+    try:
+        out = subprocess.run(
+            ["bash", str(NODE_TOOLS)], check=True, capture_output=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.split()
+
+
+def make_photos(folder: Path, small: int, big: int, big_mb: int) -> dict[str, str]:
+    """The files to upload; returns the base64 SHA-1 (the server's checksum) of each."""
+    from immich.testing import tiny_jpeg
+
+    sums = {}
+    for index in range(small):
+        path = folder / f"day{index % 10}" / f"IMG_{index:04d}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(tiny_jpeg(index))
+    rng = random.Random(7)
+    for index in range(big):
+        path = folder / "videos" / f"clip_{index}.mp4"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(rng.randbytes(big_mb << 20))
+    for path in folder.rglob("*"):
+        if path.is_file():
+            digest = hashlib.sha1(path.read_bytes()).digest()
+            sums[str(path)] = base64.b64encode(digest).decode()
+    return sums
+
+
+@contextmanager
+def fresh_server(workdir: Path) -> Iterator[tuple[Any, str]]:
+    from immich.testing import FakeImmich
+
+    storage = workdir / f"storage-{time.monotonic_ns()}"
+    fake = FakeImmich(storage_dir=storage)
+    try:
+        with fake.serve() as url:
+            yield fake, url
+    finally:
+        shutil.rmtree(storage, ignore_errors=True)
+
+
+def _check_uploads(fake: Any, sums: dict[str, str]) -> None:
+    stored = sorted(fake.asset(asset_id)["checksum"] for asset_id in fake.asset_ids())
+    assert stored == sorted(sums.values()), (len(stored), len(sums))
+
+
+class UploadScenario:
+    """One round of a variant: a fresh server, a first run and a second; its figures are
+    handed out one by one (the first asks for the round to run)."""
+
+    def __init__(self, workdir: Path, quick: bool, cli: list[str] | None) -> None:
+        self.workdir = workdir
+        self.folder = workdir / "photos"
+        small, big, big_mb = (200, 5, 20) if quick else (1000, 5, 100)
+        self.files = small + big
+        self.sums = make_photos(self.folder, small, big, big_mb)
+        self.cli = cli
+        self.last: dict[str, dict[str, float]] = {}
+
+    def _run(self, variant: str) -> dict[str, float]:
+        runs = []
+        with fresh_server(self.workdir) as (fake, url):
+            cache = self.workdir / f"hash-cache-{time.monotonic_ns()}.db"
+            config = self.workdir / f"cli-config-{time.monotonic_ns()}"
+            if variant == "cli":
+                assert self.cli is not None
+                _child([*self.cli, "--config-directory", str(config), "login", url, fake.api_key])
+                command = [
+                    *self.cli,
+                    "--config-directory",
+                    str(config),
+                    "upload",
+                    "--recursive",
+                    str(self.folder),
+                ]
+            else:
+                code = textwrap.dedent(_UPLOAD_SDK)
+                command = [sys.executable, "-c", code, url, fake.api_key, str(self.folder)]
+                command += [str(cache), variant]
+            for _ in range(2):
+                elapsed, peak, out = _child(command)
+                runs.append((elapsed, peak))
+                _check_uploads(fake, self.sums)
+                if variant != "cli":
+                    counts = json.loads(out.strip().splitlines()[-1])
+                    assert counts["failed"] == 0, counts
+            cache.unlink(missing_ok=True)
+            shutil.rmtree(config, ignore_errors=True)
+        (first, first_peak), (second, second_peak) = runs
+        return {
+            "first": self.files / first,
+            "second": self.files / second,
+            "first_peak": first_peak,
+            "second_peak": second_peak,
+        }
+
+    def figure(self, variant: str, key: str) -> Callable[[], float]:
+        def measure() -> float:
+            if key == "first":
+                self.last[variant] = self._run(variant)
+            return self.last[variant][key]
+
+        return measure
+
+
+class DownloadScenario:
+    """An album of small assets on one server, downloaded into a fresh folder per run."""
+
+    def __init__(self, workdir: Path, quick: bool) -> None:
+        from immich import Client
+        from immich.testing import FakeImmich, tiny_jpeg
+
+        self.workdir = workdir
+        self.count = 200 if quick else 1000
+        self.fake = FakeImmich()
+        self.sums = {}
+        ids = []
+        for index in range(self.count):
+            data = tiny_jpeg(10_000 + index)
+            ids.append(self.fake.add_asset(data, filename=f"IMG_{index:04d}.jpg"))
+            self.sums[f"IMG_{index:04d}.jpg"] = hashlib.sha1(data).hexdigest()
+        with Client(
+            "http://localhost", api_key=self.fake.api_key, transport=self.fake.transport()
+        ) as c:
+            c.albums.create_album(album_name="Bench", asset_ids=ids)
+        self._serving = self.fake.serve()
+        self.url = self._serving.__enter__()
+
+    def close(self) -> None:
+        self._serving.__exit__(None, None, None)
+
+    def measure(self, variant: str) -> Callable[[], float]:
+        def measure() -> float:
+            dest = self.workdir / f"album-{time.monotonic_ns()}"
+            dest.mkdir()
+            key = self.fake.api_key
+            if variant == "aiohttp":
+                command = [sys.executable, "-c", textwrap.dedent(_DOWNLOAD_AIOHTTP)]
+                command += [self.url, key, str(dest)]
+            else:
+                command = [sys.executable, "-c", textwrap.dedent(_DOWNLOAD_SDK)]
+                command += [self.url, key, str(dest), variant]
+            elapsed, _, out = _child(command)
+            counts = json.loads(out.strip().splitlines()[-1])
+            written = {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in dest.iterdir()}
+            assert counts == {"downloaded": self.count, "failed": 0}, counts
+            assert written == self.sums, (len(written), len(self.sums))
+            shutil.rmtree(dest)
+            return self.count / elapsed
+
+        return measure

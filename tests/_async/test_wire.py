@@ -1,0 +1,213 @@
+"""The client on a real socket, through its default transport (aiohttp under
+``AsyncClient`` when installed, httpx's own under ``Client``).
+
+``AsyncClient`` sends most calls without httpx's Request and Response objects, and
+the others without httpx's ``send()`` (see ``AsyncClient._fetch`` and ``_dispatch``);
+these tests pin what that must keep: the request on the wire, decoding (also of a
+compressed body), error mapping, retries, cookies, ``with_response``, streaming.
+A scripted server answers each request with the next answer queued for its path.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from immich import (
+    APIConnectionError,
+    APIResponseValidationError,
+    AsyncClient,
+    InternalServerError,
+    NotFoundError,
+)
+from immich.models import ServerVersionResponseDto
+from tests.helpers import ASSET_ID, SERVER_VERSION, album_json
+
+KEY = "sk-wire-test-key"
+ALBUM_ID = "5f0c3a8e-1d2b-4c6e-9f7a-2b3c4d5e6f70"
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class Scripted:
+    """A keep-alive HTTP/1.1 server on loopback: queued answers per path, requests kept."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[Answer]] = {}
+        self.requests: list[dict[str, Any]] = []
+        scripted = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                scripted.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": self.rfile.read(length) if length else b"",
+                    }
+                )
+                queue = scripted.answers.get(self.path.split("?")[0]) or [(404, {}, b"{}")]
+                status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def on(self, path: str, *answers: Answer) -> None:
+        self.answers["/api" + path] = list(answers)
+
+    def __enter__(self) -> Scripted:
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def ok(value: Any, **headers: str) -> Answer:
+    return 200, {"content-type": "application/json", **headers}, json.dumps(value).encode()
+
+
+@pytest.fixture
+def server() -> Iterator[Scripted]:
+    with Scripted() as scripted:
+        yield scripted
+
+
+@pytest.fixture
+async def client(server: Scripted) -> Any:
+    async with AsyncClient(server.url, api_key=KEY) as client:
+        yield client
+
+
+async def test_a_call_and_the_request_on_the_wire(server: Scripted, client: AsyncClient) -> None:
+    server.on("/server/version", ok(SERVER_VERSION))
+    version = await client.server.get_server_version()
+    assert version == ServerVersionResponseDto(major=3, minor=0, patch=3, prerelease=None)
+    (sent,) = server.requests
+    assert sent["method"] == "GET"
+    assert sent["path"] == "/api/server/version"
+    assert sent["headers"]["x-api-key"] == KEY
+    assert sent["headers"]["host"] == server.url.removeprefix("http://")
+    assert sent["headers"]["user-agent"].startswith("immich-python/")
+    assert "gzip" in sent["headers"]["accept-encoding"]
+
+
+async def test_a_json_body_query_and_path_parameters(server: Scripted, client: AsyncClient) -> None:
+    server.on("/albums", ok([]))
+    await client.albums.get_all_albums(asset_id=ASSET_ID, is_shared=True)
+    server.on(f"/albums/{ALBUM_ID}", ok(album_json(id=ALBUM_ID)))
+    album = await client.albums.update_album_info(ALBUM_ID, album_name="Trip", description="")
+    assert album.id == ALBUM_ID
+    query, update = server.requests
+    assert query["path"] == f"/api/albums?assetId={ASSET_ID}&isShared=true"
+    assert update["method"] == "PATCH"
+    assert update["headers"]["content-type"] == "application/json"
+    assert int(update["headers"]["content-length"]) == len(update["body"])
+    assert json.loads(update["body"]) == {"albumName": "Trip", "description": ""}
+
+
+async def test_a_compressed_answer_is_decoded(server: Scripted, client: AsyncClient) -> None:
+    body = gzip.compress(json.dumps(SERVER_VERSION).encode())
+    server.on(
+        "/server/version",
+        (200, {"content-type": "application/json", "content-encoding": "gzip"}, body),
+    )
+    assert (await client.server.get_server_version()).patch == 3
+
+
+async def test_error_statuses_are_mapped_and_retried(
+    server: Scripted, client: AsyncClient, no_sleep: list[float]
+) -> None:
+    server.on(f"/assets/{ASSET_ID}", (404, {}, b'{"message":"Asset not found","statusCode":404}'))
+    with pytest.raises(NotFoundError) as caught:
+        await client.assets.get_asset_info(ASSET_ID)
+    assert caught.value.server_message == "Asset not found"
+    assert caught.value.status_code == 404
+
+    server.on("/server/version", (503, {"retry-after": "0"}, b"{}"), ok(SERVER_VERSION))
+    assert (await client.server.get_server_version()).major == 3
+    assert no_sleep == [0.0]
+
+    server.on("/server/version", (500, {}, b"{}"))
+    with pytest.raises(InternalServerError):
+        await client.server.get_server_version()
+    assert len(no_sleep) == 3  # two more retries, then the error
+
+
+async def test_a_body_that_does_not_decode(server: Scripted, client: AsyncClient) -> None:
+    server.on("/server/version", (200, {"content-type": "application/json"}, b"<html>"))
+    with pytest.raises(APIResponseValidationError, match="not valid JSON"):
+        await client.server.get_server_version()
+    server.on("/server/version", ok({"major": "three"}))
+    with pytest.raises(APIResponseValidationError, match="does not fit"):
+        await client.server.get_server_version()
+
+
+async def test_cookies_the_server_sets_are_sent_back(server: Scripted, client: AsyncClient) -> None:
+    server.on("/server/version", ok(SERVER_VERSION, **{"set-cookie": "token=abc; Path=/"}))
+    await client.server.get_server_version()
+    await client.server.get_server_version()
+    first, second = server.requests
+    assert "cookie" not in first["headers"]
+    assert second["headers"]["cookie"] == "token=abc"
+
+
+async def test_with_response_hands_over_httpx_objects(
+    server: Scripted, client: AsyncClient
+) -> None:
+    server.on("/server/version", ok(SERVER_VERSION, etag='"v3"'))
+    answer = await client.with_response(client.server.get_server_version)
+    assert answer.parsed.major == 3
+    assert answer.status_code == 200
+    assert answer.headers["etag"] == '"v3"'
+    assert answer.http.request.url.path == "/api/server/version"
+    assert answer.http.request.content == b""
+    assert answer.http.elapsed.total_seconds() >= 0
+
+
+async def test_an_unreachable_server_is_a_connection_error() -> None:
+    with Scripted() as gone:
+        url = gone.url
+    async with AsyncClient(url, api_key=KEY, max_retries=0) as client:
+        with pytest.raises(APIConnectionError, match=r"GET http://127\.0\.0\.1:"):
+            await client.server.get_server_version()
+
+
+async def test_downloads_byte_for_byte(
+    server: Scripted, client: AsyncClient, tmp_path: Path
+) -> None:
+    original = bytes(range(256)) * 20_000  # 5 MiB: several chunks
+    server.on(f"/assets/{ASSET_ID}/original", (200, {}, original))
+    assert await client.assets.download_asset(ASSET_ID) == original
+    written = await client.assets.download_asset_to_file(ASSET_ID, tmp_path / "a.bin")
+    assert written.read_bytes() == original
+    packed = gzip.compress(original)
+    server.on(f"/assets/{ASSET_ID}/original", (200, {"content-encoding": "gzip"}, packed))
+    written = await client.assets.download_asset_to_file(ASSET_ID, tmp_path / "b.bin")
+    assert written.read_bytes() == original
+    async with client.assets.download_asset_stream(ASSET_ID) as body:
+        chunks = [chunk async for chunk in body.aiter_bytes(100_000)]
+    assert b"".join(chunks) == original
+    assert {len(chunk) for chunk in chunks[:-1]} == {100_000}
