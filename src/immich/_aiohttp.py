@@ -31,34 +31,29 @@ _HTTPX_HANDLER = httpx.AsyncHTTPTransport.handle_async_request
 #: to keep memory flat.
 STREAM_CHUNK = 1 << 20
 
-# As httpx-aiohttp maps them; the most specific match wins (see _mapped).
+# aiohttp's errors by the phase they happened in, most specific first. Which phase matters:
+# only a failure before the request left (connecting) is safe to retry for a POST, so a
+# connection the server closed or reset later must never look like a connect failure.
 _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (aiohttp.ServerTimeoutError, httpx.TimeoutException),
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
     (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
-    (aiohttp.ClientConnectionError, httpx.ConnectTimeout),
-    (aiohttp.ClientConnectorError, httpx.ConnectError),
-    (aiohttp.ClientPayloadError, httpx.ReadError),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
     (aiohttp.ClientProxyConnectionError, httpx.ProxyError),
     (aiohttp.ClientHttpProxyError, httpx.ProxyError),
+    (aiohttp.ClientConnectorError, httpx.ConnectError),  # refused, unreachable, TLS
+    (aiohttp.ClientPayloadError, httpx.ReadError),
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientConnectionError, httpx.ReadError),  # reset or closed mid-exchange
     (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
     (aiohttp.InvalidUrlClientError, httpx.UnsupportedProtocol),
 )
 
 
 def _mapped(exc: Exception) -> httpx.TransportError | None:
-    mapped: type[httpx.TransportError] | None = None
     for source, target in _ERRORS:
-        if isinstance(exc, source) and (mapped is None or issubclass(target, mapped)):
-            mapped = target
-    if mapped is None:
-        return None
-    if (
-        mapped is httpx.ConnectTimeout
-        and isinstance(exc, aiohttp.ClientConnectorError)
-        and not isinstance(exc, aiohttp.ServerTimeoutError)
-    ):
-        mapped = httpx.ConnectError  # refused or unreachable: not a timeout
-    return mapped(str(exc))
+        if isinstance(exc, source):
+            return target(str(exc) or type(exc).__name__)
+    return None
 
 
 def _reraise(exc: Exception) -> NoReturn:

@@ -54,15 +54,6 @@ UTC = datetime.timezone.utc
 NOW = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 400  # 100 KiB and a bit
 
-AIOHTTP_DROP_IS_A_CONNECT_TIMEOUT = pytest.mark.xfail(
-    IS_ASYNC,
-    strict=True,
-    reason=(
-        "SDK bug: under AsyncClient's default aiohttp transport a connection the server "
-        "closed (or reset) after receiving the request surfaces as httpx.ConnectTimeout, "
-        "which _nothing_sent() takes for 'never sent': the POST is sent again"
-    ),
-)
 SHORT_BODY_IS_RETURNED = pytest.mark.xfail(
     strict=True,
     reason=(
@@ -203,12 +194,7 @@ def _post_fault_params() -> list[Any]:
     params = []
     for via in VIAS:
         for fault in (Fault.DROP_BEFORE, Fault.DROP_AFTER, Fault.DROP_MID_BODY, Fault.TRUNCATE):
-            marks = (
-                [AIOHTTP_DROP_IS_A_CONNECT_TIMEOUT]
-                if via == "loopback" and fault in (Fault.DROP_BEFORE, Fault.DROP_AFTER)
-                else []
-            )
-            params.append(pytest.param(via, fault, marks=marks, id=f"{via}-{fault}"))
+            params.append(pytest.param(via, fault, id=f"{via}-{fault}"))
     return params
 
 
@@ -289,7 +275,7 @@ def test_upload_with_checksum_is_retried_and_stored_once(
 
 @pytest.mark.parametrize(
     "via",
-    ["transport", pytest.param("loopback", marks=AIOHTTP_DROP_IS_A_CONNECT_TIMEOUT)],
+    ["transport", "loopback"],
 )
 def test_upload_without_checksum_is_not_retried(via: Via, rig: Rig, no_sleep: list[float]) -> None:
     plan = FaultPlan(script=[Fault.DROP_AFTER], match=only("POST", "/assets"))
