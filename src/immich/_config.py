@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import os
+import re
 import ssl
 import warnings
 from typing import Any
@@ -34,31 +35,62 @@ class InsecureTransportWarning(UserWarning):
 
 
 def resolve_base_url(base_url: str | httpx.URL | None) -> httpx.URL:
-    """The API root: ``http://host:2283`` and ``http://host:2283/api`` both give ``.../api``."""
+    """The API root: ``http://host:2283`` and ``http://host:2283/api`` both give ``.../api``.
+
+    A ``user:password@`` in the URL (basic auth for a reverse proxy) is left out of the
+    result, so that it never shows in reprs, logs or errors: see :func:`basic_auth`.
+    """
+    url = _parse_url(base_url)
+    path = url.path.rstrip("/")
+    if not path.endswith("/api"):
+        path += "/api"
+    return url.copy_with(userinfo=b"", path=path + "/", query=None, fragment=None)
+
+
+def basic_auth(base_url: str | httpx.URL | None) -> httpx.BasicAuth | None:
+    """The ``user:password`` of the server URL, if it has one, as basic auth."""
+    url = _parse_url(base_url)
+    if not url.userinfo:
+        return None
+    return httpx.BasicAuth(url.username, url.password)
+
+
+def _parse_url(base_url: str | httpx.URL | None) -> httpx.URL:
     raw = str(base_url) if base_url is not None else _first_env(URL_VARIABLES)
     if not raw:
         raise ConfigurationError(
             "no Immich server URL: pass base_url=... or set IMMICH_URL "
             "(e.g. IMMICH_URL=http://localhost:2283)"
         )
+    shown = _USERINFO.sub("//***@", raw)
     try:
         url = httpx.URL(raw.strip())
     except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"malformed Immich server URL {raw!r}: {exc}") from None
+        raise ConfigurationError(f"malformed Immich server URL {shown!r}: {exc}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
-            f"malformed Immich server URL {raw!r}: expected http(s)://host[:port][/api]"
+            f"malformed Immich server URL {shown!r}: expected http(s)://host[:port][/api]"
         )
-    path = url.path.rstrip("/")
-    if not path.endswith("/api"):
-        path += "/api"
-    return url.copy_with(path=path + "/", query=None, fragment=None)
+    return url
+
+
+_USERINFO = re.compile(r"//[^/@]*@")
 
 
 def auth_headers(
     *, api_key: str | None, access_token: str | None, session_cookie: str | None
 ) -> dict[str, str]:
     """The headers that carry whichever credentials were given (none is fine: public calls)."""
+    for kind, value in (
+        ("API key", api_key),
+        ("access token", access_token),
+        ("session cookie", session_cookie),
+    ):
+        if value and not value.isascii():
+            # Often a curly quote or a non-breaking space pasted along; never echo the value.
+            raise ConfigurationError(
+                f"the {kind} contains characters other than ASCII; check how it was copied"
+            )
     headers = {}
     if api_key:
         headers["x-api-key"] = api_key
@@ -77,14 +109,14 @@ def env_credentials(api_key: str | None, access_token: str | None) -> tuple[str 
     return api_key, access_token
 
 
-def warn_if_plain_http(url: httpx.URL, has_credentials: bool) -> None:
+def warn_if_plain_http(url: httpx.URL, has_credentials: bool, stacklevel: int = 3) -> None:
     if url.scheme == "https" or not has_credentials or _is_loopback(url.host):
         return
     warnings.warn(
         f"sending Immich credentials over plain HTTP to {url.host}; "
         "anyone on the network can read them. Use https:// for remote servers.",
         InsecureTransportWarning,
-        stacklevel=3,  # the line that built the client
+        stacklevel=stacklevel,  # the caller's line: where the client was built, or login()
     )
 
 

@@ -206,10 +206,14 @@ def _target(base_url: httpx.URL | str, operation: Operation, path: Params | None
     """The absolute URL (a client handed in needs no base_url), path parameters filled in."""
     url = operation.path
     for name, value in (path or {}).items():
-        text = _text(value)
-        if not text:
-            # An empty segment would silently address another endpoint.
-            raise ValueError(f"{operation.name}: path parameter {name!r} must not be empty")
+        text = "" if value is None else _text(value)
+        if text in ("", ".", ".."):
+            # An empty or dot segment is dropped when the URL is normalised, and the
+            # request would reach another endpoint ("albums/../assets" is "assets").
+            raise ValueError(
+                f"{operation.name}: path parameter {name!r} must not be empty, None or a "
+                f"dot segment (got {value!r})"
+            )
         url = url.replace("{" + name + "}", quote(text, safe=""))
     return str(base_url) + url.lstrip("/")
 
@@ -261,7 +265,8 @@ def _merged_headers(
 def _header_value(operation: Operation, name: str, value: Any) -> str:
     text = _text(value)
     if not text.isascii():
-        raise ValueError(f"{operation.name}: header {name!r} must be ASCII, got {text!r}")
+        # The value is not repeated: headers carry credentials.
+        raise ValueError(f"{operation.name}: header {name!r} must be ASCII")
     return text
 
 
@@ -300,7 +305,7 @@ def _multipart_fields(body: Model, files: ExitStack) -> tuple[dict[str, Any], di
             continue
         name = wire_name(field)
         if field.metadata.get(FILE_FIELD):
-            uploads[name] = _file_part(value, files)
+            uploads[name] = _file_part(field.name, value, files)
         elif isinstance(value, (list, dict)) or attrs.has(type(value)):
             data[name] = _json.dumps(converter.unstructure(value)).decode()
         else:
@@ -308,8 +313,15 @@ def _multipart_fields(body: Model, files: ExitStack) -> tuple[dict[str, Any], di
     return data, uploads
 
 
-def _file_part(value: FileInput, files: ExitStack) -> tuple[str, IO[bytes] | bytes, str]:
+def _file_part(
+    argument: str, value: FileInput, files: ExitStack
+) -> tuple[str, IO[bytes] | bytes, str]:
     """``(filename, stream, content type)``; a path is opened here and streamed, never read whole."""
+    if not isinstance(value, (tuple, str, os.PathLike, bytes)) and not hasattr(value, "read"):
+        raise TypeError(
+            f"{argument} takes a path, bytes, a binary file or a (filename, file) pair, "
+            f"not {type(value).__name__}"
+        )
     if isinstance(value, tuple):
         filename, content = value
     elif isinstance(value, (str, os.PathLike)):

@@ -128,13 +128,6 @@ def test_no_warning_without_credentials() -> None:
     AsyncClient("http://photos.example.com:2283")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK gap: the plain-HTTP warning is given only when a client is made with "
-        "credentials; client.login() then sends the password in the clear unwarned"
-    ),
-)
 async def test_a_password_login_in_the_clear_warns(connect: Connect) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(201, json=login_json()))
     client = connect(transport, "http://photos.example.com:2283")

@@ -22,6 +22,7 @@ from immich._converter import converter
 from immich._errors import (
     APIConnectionError,
     APITimeoutError,
+    ConfigurationError,
     UnsupportedByServerError,
     describe_request,
 )
@@ -90,6 +91,12 @@ class Client(APIGroups):
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = _config.resolve_base_url(base_url)
+        proxy_auth = _config.basic_auth(base_url)
+        if proxy_auth is not None and http_client is not None:
+            raise ConfigurationError(
+                "a user:password in the server URL cannot be combined with http_client=; "
+                "set auth= on your httpx client instead"
+            )
         self._root_of = self.base_url
         self._root = str(self.base_url)
         api_key, access_token = _config.env_credentials(api_key, access_token)
@@ -108,7 +115,7 @@ class Client(APIGroups):
             ),
             None,
         )
-        _config.warn_if_plain_http(self.base_url, bool(self._credentials))
+        _config.warn_if_plain_http(self.base_url, bool(self._credentials) or proxy_auth is not None)
         self.max_retries = max_retries
         self._check_server_version = check_server_version
         self._server_version: tuple[int, int, int] | None = None
@@ -122,6 +129,7 @@ class Client(APIGroups):
                 self._direct = direct_transport(transport)
             http_client = httpx.Client(
                 base_url=self.base_url,
+                auth=proxy_auth,
                 timeout=_config.timeout_of(timeout),
                 verify=ssl,
                 transport=transport,
@@ -133,7 +141,7 @@ class Client(APIGroups):
         # (A user:password in the URL is basic auth, which httpx's send() adds.)
         self._route: Callable[[httpx.URL], httpx.BaseTransport] | None = (
             getattr(http_client, "_transport_for_url", None)
-            if self._owns_http and not self.base_url.userinfo
+            if self._owns_http and proxy_auth is None
             else None
         )
 
@@ -167,6 +175,7 @@ class Client(APIGroups):
 
         Needed for the endpoints that refuse API keys (``sync``).
         """
+        _config.warn_if_plain_http(self.base_url, True, stacklevel=3)
         result = self.auth.login(email=email, password=password)
         self._credentials = _config.auth_headers(
             api_key=None, access_token=result.access_token, session_cookie=None
