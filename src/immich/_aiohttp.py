@@ -14,9 +14,11 @@ libraries' requests and responses was a large part of the time of a small call a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any, NoReturn
 
 import aiohttp
@@ -54,6 +56,50 @@ def _mapped(exc: Exception) -> httpx.TransportError | None:
         if isinstance(exc, source):
             return target(str(exc) or type(exc).__name__)
     return None
+
+
+class _WatchedBody:
+    """A streamed request body that signals each time aiohttp takes a chunk.
+
+    aiohttp has no write timeout; it asks for the next chunk once the previous one is
+    written, so a stretch without a request for one is a server that stopped reading.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.progress = asyncio.Event()
+        self.finished = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            self.progress.set()
+            yield chunk
+        self.finished = True
+        self.progress.set()
+
+
+async def _within_write_timeout(
+    sending: Awaitable[aiohttp.ClientResponse], body: _WatchedBody, write: float
+) -> aiohttp.ClientResponse:
+    """Await ``sending``, failing with httpx.WriteTimeout when the body stalls ``write`` s."""
+    task = asyncio.ensure_future(sending)
+    try:
+        while not task.done() and not body.finished:
+            body.progress.clear()
+            progress = asyncio.ensure_future(body.progress.wait())
+            done, _ = await asyncio.wait(
+                {task, progress}, timeout=write, return_when=asyncio.FIRST_COMPLETED
+            )
+            progress.cancel()
+            if not done:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+                raise httpx.WriteTimeout(f"the server took no request body for {write} s")
+        response: aiohttp.ClientResponse = await task  # the body is out: reads time out now
+        return response
+    finally:
+        task.cancel()
 
 
 def _reraise(exc: Exception) -> NoReturn:
@@ -202,7 +248,7 @@ class AiohttpTransport(httpx.AsyncHTTPTransport):
         try:
             data: Any = request.content or None
         except httpx.RequestNotRead:  # a stream: a multipart upload
-            data = request.stream
+            data = _WatchedBody(request.stream)
             request.headers.pop("transfer-encoding", None)  # aiohttp frames it itself
         response = await self._start(
             request.method,
@@ -234,7 +280,7 @@ class AiohttpTransport(httpx.AsyncHTTPTransport):
         """Send the request; the answer's status and headers have arrived, not its body."""
         session = self._session or self._open()
         try:
-            return await session.request(
+            sending = session.request(
                 method,
                 url,
                 headers=headers,
@@ -246,6 +292,10 @@ class AiohttpTransport(httpx.AsyncHTTPTransport):
                 ),
                 server_hostname=server_hostname,
             )
+            write = timeout.get("write")
+            if isinstance(data, _WatchedBody) and write is not None:
+                return await _within_write_timeout(sending, data, write)
+            return await sending
         except Exception as exc:
             _reraise(exc)
 

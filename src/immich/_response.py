@@ -30,7 +30,10 @@ def raise_for_status(response: httpx.Response, operation: Operation) -> None:
 def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:
     """The success body as the operation's declared type."""
     if operation.response == "binary":
-        _check_complete(response)
+        try:
+            check_complete(response)  # the client checks first; this guards other callers
+        except ShortBody as exc:
+            raise IncompleteDownloadError(str(exc), request=response.request) from exc
         return response.content
     if operation.response == "text":
         return response.text
@@ -52,13 +55,17 @@ def decode(response: httpx.Response, operation: Operation, response_type: Any) -
         ) from exc
 
 
-def _check_complete(response: httpx.Response) -> None:
-    """A body shorter than its Content-Length is never handed over as if it were whole."""
+class ShortBody(httpx.RemoteProtocolError):
+    """The connection ended before the body its Content-Length announced."""
+
+
+def check_complete(response: httpx.Response) -> None:
+    """Raise :class:`ShortBody` for a read body shorter than its Content-Length."""
     announced = response.headers.get("content-length")
     if announced is None or response.headers.get("content-encoding") or not announced.isdigit():
         return
     if len(response.content) != int(announced):
-        raise IncompleteDownloadError(
+        raise ShortBody(
             f"the body stopped after {len(response.content)} of {announced} bytes",
             request=response.request,
         )

@@ -54,14 +54,6 @@ UTC = datetime.timezone.utc
 NOW = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 400  # 100 KiB and a bit
 
-SHORT_BODY_IS_RETURNED = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SDK bug: download_asset() returns a body shorter than its Content-Length when the "
-        "transport ends it early without an error (write_to checks the length, decode does not)"
-    ),
-)
-
 
 class Rig:
     """Clients of one ``FakeImmich`` through a fault plan, in-process or on loopback."""
@@ -355,9 +347,7 @@ def _bytes_params() -> list[Any]:
     params = []
     for via in VIAS:
         for fault in (Fault.TRUNCATE, Fault.SHORT_BODY, Fault.DROP_MID_BODY):
-            silent = via == "transport" and fault is Fault.SHORT_BODY
-            marks = [SHORT_BODY_IS_RETURNED] if silent else []
-            params.append(pytest.param(via, fault, marks=marks, id=f"{via}-{fault}"))
+            params.append(pytest.param(via, fault, id=f"{via}-{fault}"))
     return params
 
 
@@ -495,15 +485,6 @@ async def test_connect_timeout_on_loopback(no_sleep: list[float]) -> None:
     assert time.perf_counter() - started < 2.0
 
 
-@pytest.mark.xfail(
-    IS_ASYNC,
-    strict=True,
-    reason=(
-        "SDK bug: AsyncClient's default aiohttp transport has no write timeout (httpx-aiohttp "
-        "maps only connect/read/pool); an upload to a server that stops reading hangs until "
-        "the connection dies"
-    ),
-)
 async def test_write_timeout_on_loopback(no_sleep: list[float]) -> None:
     # The listener closes its connections after 1.5 s, so a missing timeout cannot hang.
     with SilentListener("write", lifetime=1.5) as url:

@@ -23,6 +23,7 @@ from immich._errors import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
+    IncompleteDownloadError,
     UnsupportedByServerError,
     describe_request,
 )
@@ -30,7 +31,7 @@ from immich._logging import configure_from_env, logger
 from immich._model import Model
 from immich._operation import Operation
 from immich._request import READ_BODY, DirectTransport, Prepared, build_request, prepare
-from immich._response import APIResponse, decode, raise_for_status
+from immich._response import APIResponse, ShortBody, check_complete, decode, raise_for_status
 from immich._retries import retry_delay, should_retry
 from immich._sync._streaming import BinaryResponse
 from immich._sync.api import APIGroups
@@ -330,6 +331,9 @@ class Client(APIGroups):
                     raise error
                 if response.status_code >= 400:
                     response.read()
+                elif not stream:
+                    # A body cut short is a broken connection: retried when that is safe.
+                    check_complete(response)
             except httpx.TransportError as exc:
                 if not (retry_safe or _nothing_sent(exc)) or attempt >= self.max_retries:
                     raise _connection_error(exc, describe_request(request), request) from exc
@@ -531,6 +535,8 @@ def _nothing_sent(exc: httpx.TransportError) -> bool:
 def _connection_error(
     exc: httpx.TransportError, where: str, request: httpx.Request
 ) -> APIConnectionError:
+    if isinstance(exc, ShortBody):
+        return IncompleteDownloadError(f"{where}: {exc}", request=request)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out ({type(exc).__name__})", request=request)
     return APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}", request=request)
