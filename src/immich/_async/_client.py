@@ -213,32 +213,14 @@ class AsyncClient(AsyncAPIGroups):
     ) -> Any:
         """Send one operation and decode its answer; every generated method ends here."""
         await self._preflight(operation)
+        arguments = self._arguments(path, query, headers, body, timeout)
         direct = self._direct_for(operation)
         if direct is not None:
-            prepared = prepare(
-                self._http,
-                self._api_root(),
-                operation,
-                path=path,
-                query=query,
-                headers={**self._credentials, **(headers or {})},
-                body=body,
-                timeout=timeout,
-            )
+            prepared = prepare(self._http, self._api_root(), operation, **arguments)
             if prepared is not None:
                 return await self._fetch(direct, prepared, operation, response_type)
         with ExitStack() as files:
-            request = build_request(
-                self._http,
-                self._api_root(),
-                operation,
-                files,
-                path=path,
-                query=query,
-                headers={**self._credentials, **(headers or {})},
-                body=body,
-                timeout=timeout,
-            )
+            request = build_request(self._http, self._api_root(), operation, files, **arguments)
             response = await self._send(request, operation, stream=False)
         return decode(response, operation, response_type)
 
@@ -255,23 +237,31 @@ class AsyncClient(AsyncAPIGroups):
     ) -> AsyncIterator[AsyncBinaryResponse]:
         """Send one operation and hand over its body as a stream of chunks."""
         await self._preflight(operation)
+        arguments = self._arguments(path, query, headers, body, timeout)
         with ExitStack() as files:
-            request = build_request(
-                self._http,
-                self._api_root(),
-                operation,
-                files,
-                path=path,
-                query=query,
-                headers={**self._credentials, **(headers or {})},
-                body=body,
-                timeout=timeout,
-            )
+            request = build_request(self._http, self._api_root(), operation, files, **arguments)
             response = await self._send(request, operation, stream=True)
         try:
             yield AsyncBinaryResponse(response)
         finally:
             await response.aclose()
+
+    def _arguments(
+        self,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
+        body: Model | None,
+        timeout: Any,
+    ) -> dict[str, Any]:
+        """What the request builders take besides the operation; credentials merged in."""
+        return {
+            "path": path,
+            "query": query,
+            "headers": {**self._credentials, **(headers or {})},
+            "body": body,
+            "timeout": timeout,
+        }
 
     def _api_root(self) -> str:
         """``str(self.base_url)``, worked out again only when ``base_url`` is replaced."""
