@@ -22,14 +22,14 @@ def install(session: nox.Session, *groups: str, extras: str = "aiohttp,cli,speed
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite, on every supported Python that is installed."""
-    install(session, "test", "notebook")
+    install(session, "test", "notebook", "codegen")
     session.run("pytest", "-q", *session.posargs)
 
 
 @nox.session(python=PYTHONS[0])
 def tests_minimal(session: nox.Session) -> None:
     """The test suite without the optional extras (plain httpx, stdlib json)."""
-    install(session, "test", extras="")
+    install(session, "test", "notebook", "codegen", extras="")
     session.run("pip", "uninstall", "--yes", "orjson", silent=True)
     session.run("pytest", "-q", *session.posargs)
 

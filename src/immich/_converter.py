@@ -197,7 +197,8 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime.datetime, format_datetime)
     converter.register_structure_hook(datetime.date, _structure_date)
     converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
-    converter.register_structure_hook(Any, _structure_passthrough)
+    # A predicate, not register(Any, ...): typing.Any is a class only from Python 3.11.
+    converter.register_structure_hook_func(lambda t: t is Any, _structure_passthrough)
     converter.register_structure_hook(Unset, _structure_passthrough)
     # Files are what the caller hands in for an upload; there is nothing to decode.
     converter.register_structure_hook_func(lambda t: t == FileInput, _structure_passthrough)

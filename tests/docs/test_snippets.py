@@ -138,7 +138,12 @@ def _sdk_snippets() -> list[str]:
 
 
 def _compare_snippets() -> list[str]:
-    return sorted(p.name for p in COMPARE.glob("*.py"))
+    # immichpy 9.2.4 runs on Python 3.11 and later only: its snippets are not collected on
+    # 3.10 (there is nothing to compare with there); everywhere else every one runs.
+    names = sorted(p.name for p in COMPARE.glob("*.py"))
+    if sys.version_info < (3, 11):
+        names = [n for n in names if not n.endswith("_immichpy.py")]
+    return names
 
 
 @pytest.fixture
