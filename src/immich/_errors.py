@@ -158,6 +158,16 @@ def status_error(
     return cls(response, body, permission=permission)
 
 
+def failure_message(exc: BaseException) -> str:
+    """What a bulk upload or download records for a file that failed: the server's words
+    when it gave some, else the error's."""
+    if isinstance(exc, APIStatusError):
+        return exc.server_message or str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}"
+    return str(exc) or type(exc).__name__
+
+
 # Query parameters that carry credentials (shared-link keys, tokens) are not repeated
 # in messages or logs.
 SECRET_QUERY_PARAMS = frozenset({"key", "token", "apiKey", "api_key", "password", "access_token"})

@@ -10,7 +10,7 @@ import httpx
 
 from immich import _json
 from immich._converter import converter
-from immich._errors import APIResponseValidationError, IncompleteDownloadError, status_error
+from immich._errors import APIResponseValidationError, status_error
 from immich._operation import Operation
 
 T = TypeVar("T")
@@ -30,11 +30,7 @@ def raise_for_status(response: httpx.Response, operation: Operation) -> None:
 def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:
     """The success body as the operation's declared type."""
     if operation.response == "binary":
-        try:
-            check_complete(response)  # the client checks first; this guards other callers
-        except ShortBody as exc:
-            raise IncompleteDownloadError(str(exc), request=response.request) from exc
-        return response.content
+        return response.content  # the client checked its length as it arrived
     if operation.response == "text":
         return response.text
     if operation.response == "empty" or response_type is None:

@@ -17,7 +17,12 @@ from immich._concurrency import (
     async_to_thread,
     default_concurrency,
 )
-from immich._errors import APIStatusError, AuthenticationError, ImmichError, PermissionDeniedError
+from immich._errors import (
+    AuthenticationError,
+    ImmichError,
+    PermissionDeniedError,
+    failure_message,
+)
 from immich._files import LocalFile, PathArg, WalkOptions, upload_timeout, walk
 from immich._hash_cache import HashCache, cached_digests, open_hash_cache, sha1_file
 from immich._ignore import IgnoreRules
@@ -317,7 +322,7 @@ class _Uploader:
         except (AuthenticationError, PermissionDeniedError):
             raise  # every other file would fail the same way
         except (ImmichError, httpx.HTTPError, OSError) as exc:
-            self.log.failed[path] = _message(exc)
+            self.log.failed[path] = failure_message(exc)
             answer = None
         # The bar reaches the file's end whatever happened to it.
         self.tracker.advance(files=1, nbytes=max(item.file.size - sent, 0), path=path)
@@ -348,14 +353,6 @@ class _Uploader:
                 continue
             with self.log.lock:
                 self.log.deleted.append(victim)
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, APIStatusError):
-        return exc.server_message or str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}"
-    return str(exc) or type(exc).__name__
 
 
 def _album_members(selection: Selection, log: UploadLog, album: str | None) -> dict[str, list[str]]:
@@ -394,6 +391,6 @@ async def _add_to_albums(
         except AuthenticationError:
             raise
         except ImmichError as exc:  # e.g. a shared album we may only view
-            failures[name] = _message(exc)
+            failures[name] = failure_message(exc)
         tracker.advance(files=1)
     return used, failures

@@ -21,6 +21,7 @@ from immich._errors import (
     AuthenticationError,
     ImmichError,
     IncompleteDownloadError,
+    failure_message,
 )
 from immich._files import LocalFile
 from immich._hash_cache import HashCache, from_server, open_hash_cache, sha1_file
@@ -168,7 +169,7 @@ def _select(
             except AuthenticationError:
                 raise
             except ImmichError as exc:
-                log.failed[asset_id] = _message(exc)
+                log.failed[asset_id] = failure_message(exc)
                 return None
 
         found = map_concurrently(info, ids, workers)
@@ -249,14 +250,6 @@ def _existing(path: Path) -> tuple[bool, LocalFile | None]:
     return True, LocalFile.from_stat(path, info)
 
 
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, APIStatusError):
-        return exc.server_message or str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}"
-    return str(exc) or type(exc).__name__
-
-
 @attrs.frozen
 class _Job:
     asset_id: str
@@ -332,7 +325,7 @@ class _Downloader:
                 size = _size(asset)
                 target, present = self._place(folder, relative[-1], expected, size)
             except (OSError, ValueError) as exc:
-                self.log.failed[asset.id] = _message(exc)
+                self.log.failed[asset.id] = failure_message(exc)
                 continue
             if present:
                 self.log.skipped[asset.id] = target
@@ -386,7 +379,7 @@ class _Downloader:
         except AuthenticationError:
             raise
         except (ImmichError, httpx.HTTPError, OSError, ChecksumMismatch) as exc:
-            self.log.failed[job.asset_id] = _message(exc)
+            self.log.failed[job.asset_id] = failure_message(exc)
         else:
             _, file = to_thread(_existing, job.target)
             if file is not None:
