@@ -33,6 +33,7 @@ from tests.helpers import ASSET_ID, SERVER_VERSION, album_json
 KEY = "sk-wire-test-key"
 ALBUM_ID = "5f0c3a8e-1d2b-4c6e-9f7a-2b3c4d5e6f70"
 Answer = tuple[int, dict[str, str], bytes]
+CUT_SHORT = "x-test-cut-short"  # not a header: the bytes the answer leaves out
 
 
 class Scripted:
@@ -62,9 +63,14 @@ class Scripted:
                 queue = scripted.answers.get(self.path.split("?")[0]) or [(404, {}, b"{}")]
                 status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
                 self.send_response(status)
+                announced = len(body)
                 for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
+                    if name == CUT_SHORT:  # announce more than is sent, then hang up
+                        announced += int(value)
+                        self.close_connection = True
+                    else:
+                        self.send_header(name, value)
+                self.send_header("content-length", str(announced))
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -211,3 +217,24 @@ async def test_downloads_byte_for_byte(
         chunks = [chunk async for chunk in body.aiter_bytes(100_000)]
     assert b"".join(chunks) == original
     assert {len(chunk) for chunk in chunks[:-1]} == {100_000}
+    assert await client.assets.download_asset(ASSET_ID) == original  # decoded
+
+
+async def test_a_download_cut_short_is_retried_then_reported(
+    server: Scripted, client: AsyncClient
+) -> None:
+    original = bytes(range(256)) * 4
+    server.on(
+        f"/assets/{ASSET_ID}/original",
+        (200, {CUT_SHORT: "1000"}, original),
+        (200, {}, original),
+    )
+    assert await client.assets.download_asset(ASSET_ID) == original
+    assert len(server.requests) == 2
+
+    server.on(f"/assets/{ASSET_ID}/original", (200, {CUT_SHORT: "1000"}, original))
+    with pytest.raises(
+        APIConnectionError, match=r"original failed: (ReadError|RemoteProtocolError)"
+    ):
+        await client.assets.download_asset(ASSET_ID)
+    assert len(server.requests) == 2 + 1 + client.max_retries

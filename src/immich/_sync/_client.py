@@ -371,14 +371,13 @@ class Client(APIGroups):
         )
 
     def _direct_for(self, operation: Operation) -> DirectTransport | None:
-        """The transport to _fetch a call of ``operation`` through, if it can be: a JSON
-        (or empty) answer, nothing that wants httpx's objects (with_response, a cookie
+        """The transport to _fetch a call of ``operation`` through, if it can be: a JSON,
+        empty or binary (read whole) answer, nothing that wants httpx's objects (with_response, a cookie
         to send, the DEBUG log, httpx's own log), and not while a mock replaces httpx's
         transport."""
         direct = self._direct
         if (
             direct is None
-            or operation.response == "binary"
             or operation.response == "text"
             or _captured.get() is not None
             or logger.isEnabledFor(logging.DEBUG)
@@ -416,6 +415,8 @@ class Client(APIGroups):
             and "content-encoding" not in headers
             and "set-cookie" not in headers
         ):
+            if operation.response == "binary":
+                return answer.body
             if operation.response == "empty" or response_type is None:
                 return None
             try:
