@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from immich._layout import Layout, NameClaims, numbered_names, target_folder
+from immich._layout import Layout, NameClaims, TargetFolder, numbered_names
 
 TAKEN = datetime(2023, 7, 4, 22, 15, tzinfo=timezone.utc)
 
@@ -44,9 +44,31 @@ def test_unknown_fields_are_refused() -> None:
         Layout("/")
 
 
-def test_target_folder_stays_inside(tmp_path: Path) -> None:
-    assert target_folder(tmp_path, ("a", "b", "x.jpg")) == tmp_path.resolve() / "a" / "b"
-    assert target_folder(tmp_path, ("x.jpg",)) == tmp_path.resolve()
+def test_target_folder_is_made_inside_the_destination(tmp_path: Path) -> None:
+    folder = TargetFolder.prepare(tmp_path, ("a", "b"))
+    assert folder.path == tmp_path.resolve() / "a" / "b"
+    assert folder.path.is_dir()
+    assert TargetFolder.prepare(tmp_path, ()).path == tmp_path.resolve()
+
+
+def test_target_folder_refuses_a_symlink_out(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "dest").mkdir()
+    (tmp_path / "dest" / "album").symlink_to(outside)
+    with pytest.raises(ValueError, match="outside"):
+        TargetFolder.prepare(tmp_path / "dest", ("album",))
+
+
+def test_target_folder_knows_the_names_listed(tmp_path: Path) -> None:
+    (tmp_path / "IMG.jpg").write_bytes(b"x")
+    (tmp_path / ".immich-1.part").write_bytes(b"x")
+    folder = TargetFolder.prepare(tmp_path, ())
+    assert folder.may_hold("IMG.jpg")
+    assert folder.may_hold("img.JPG")  # as a case-insensitive file system would
+    assert not folder.may_hold("IMG (2).jpg")
+    assert folder.had(".immich-1.part")
+    assert not folder.had(".immich-2.part")
 
 
 def test_claims_are_per_folder_and_case_insensitive(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ stay inside the destination.
 
 from __future__ import annotations
 
+import os
 import string
 import threading
 from collections.abc import Iterator
@@ -80,10 +81,32 @@ class NameClaims:
             return (str(folder), name_key(name)) in self._taken
 
 
-def target_folder(destination: Path, relative: tuple[str, ...]) -> Path:
-    """The folder for ``relative`` (components from :meth:`Layout.relative`), checked to
-    be inside ``destination``."""
-    return inside(destination, *relative[:-1])
+class TargetFolder:
+    """A folder that downloads go into: made, and checked to be inside the destination,
+    once; its entries listed once, so that giving an asset a name nothing uses costs no
+    system call (only names the listing has need a closer look)."""
+
+    def __init__(self, path: Path, entries: list[str]) -> None:
+        self.path = path
+        self._entries = frozenset(entries)
+        self._keys = frozenset(name_key(entry) for entry in entries)
+
+    @classmethod
+    def prepare(cls, destination: Path, folders: tuple[str, ...]) -> TargetFolder:
+        """``destination`` joined with ``folders`` (the safe components
+        :meth:`Layout.relative` gives before the file name), created if missing. Blocking."""
+        path = inside(destination, *folders)
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path, os.listdir(path))
+
+    def may_hold(self, name: str) -> bool:
+        """Whether something was there under ``name`` (or a name a case-insensitive file
+        system would take for it) when the folder was listed."""
+        return name_key(name) in self._keys
+
+    def had(self, name: str) -> bool:
+        """Whether the listing had exactly ``name``."""
+        return name in self._entries
 
 
 def numbered_names(name: str, limit: int = 10_000) -> Iterator[str]:

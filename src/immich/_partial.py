@@ -4,6 +4,11 @@ It is named after the asset (``.immich-<id>.part``), so that the next run finds 
 interrupted download and resumes it (with an HTTP ``Range`` request) whatever final name
 the asset gets. The file only takes its real name, by an atomic rename, once its SHA-1
 is the server's: a download that does not check out never looks complete.
+
+The first :data:`BUFFER_SIZE` bytes are held in memory: a small file (most photos of an
+album) is created, written, checked and renamed in one call of :meth:`finish`, which an
+async caller runs on a worker thread in a single hop. What was held is written out
+when the download stops early (:meth:`close`), so an interruption loses nothing received.
 """
 
 from __future__ import annotations
@@ -16,17 +21,24 @@ from typing import BinaryIO
 from immich._paths import safe_filename
 
 _READ_SIZE = 1 << 20
+BUFFER_SIZE = 256 * 1024
 
 
 class ChecksumMismatch(Exception):
     """The downloaded bytes are not the file the server described."""
 
 
+def partial_name(asset_id: str) -> str:
+    return safe_filename(f".immich-{asset_id}.part")
+
+
 class PartialDownload:
     def __init__(self, folder: Path, asset_id: str) -> None:
-        self.path = folder / safe_filename(f".immich-{asset_id}.part")
+        self.path = folder / partial_name(asset_id)
         self.written = 0
         self._file: BinaryIO | None = None
+        self._held: list[bytes] = []
+        self._held_size = 0
         self._digest = hashlib.sha1()
 
     def resumable_size(self, expected_size: int | None) -> int:
@@ -43,14 +55,15 @@ class PartialDownload:
 
     def open(self, offset: int) -> None:
         """Write from ``offset`` on: the bytes before it are kept (and hashed, which reads
-        them: run it off the event loop), anything after it dropped."""
+        them: run it off the event loop), anything after it dropped. From 0, nothing
+        touches the disk until the held bytes outgrow the buffer or :meth:`finish`."""
         self.close()
         self._digest = hashlib.sha1()
+        self._held, self._held_size = [], 0
+        self.written = offset
         if offset == 0:
-            self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
-            self.written = 0
             return
-        file = open(self.path, "r+b")  # noqa: SIM115
+        file = open(self.path, "r+b")  # noqa: SIM115 - closed by close()
         remaining = offset
         while remaining > 0:
             chunk = file.read(min(_READ_SIZE, remaining))
@@ -62,35 +75,67 @@ class PartialDownload:
         file.truncate(offset)
         file.seek(offset)
         self._file = file
-        self.written = offset
 
     def write(self, chunk: bytes) -> None:
-        assert self._file is not None, "open() first"
-        self._file.write(chunk)
         self._digest.update(chunk)
         self.written += len(chunk)
+        if self._file is None and self._held_size + len(chunk) <= BUFFER_SIZE:
+            self._held.append(chunk)
+            self._held_size += len(chunk)
+            return
+        self._write_held()
+        assert self._file is not None
+        self._file.write(chunk)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether all of it is still held (no file is open)."""
+        return self._file is None
 
     def digest(self) -> bytes:
         return self._digest.digest()
 
     def close(self) -> None:
+        """Stop writing, keeping every byte received (for the next run to resume)."""
+        if self._held:
+            self._write_held()
         if self._file is not None:
             self._file.close()
             self._file = None
 
-    def finish(self, target: Path, expected_digest: bytes | None) -> bytes:
+    def finish(self, target: Path, expected_digest: bytes | None) -> tuple[bytes, os.stat_result]:
         """Give the file its real name if its SHA-1 is ``expected_digest`` (when known);
-        otherwise remove it and raise :class:`ChecksumMismatch`. Returns the SHA-1."""
-        self.close()
+        otherwise remove it and raise :class:`ChecksumMismatch`. Returns the SHA-1 and the
+        file's status (so that no one need look it up again)."""
         digest = self.digest()
         if expected_digest is not None and digest != expected_digest:
             self.discard()
             raise ChecksumMismatch(
                 f"SHA-1 {digest.hex()} of the download is not the server's {expected_digest.hex()}"
             )
+        self._write_held()
+        assert self._file is not None
+        try:
+            self._file.flush()
+            info = os.fstat(self._file.fileno())
+        finally:
+            self._file.close()
+            self._file = None
         os.replace(self.path, target)
-        return digest
+        return digest, info
 
     def discard(self) -> None:
-        self.close()
+        self._held, self._held_size = [], 0
+        if self._file is not None:
+            self._file.close()
+            self._file = None
         self.path.unlink(missing_ok=True)
+
+    def _write_held(self) -> None:
+        """Create the file (from scratch, unless it was opened to resume) and write out
+        what is held."""
+        if self._file is None:
+            self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
+        if self._held:
+            self._file.writelines(self._held)
+            self._held, self._held_size = [], 0

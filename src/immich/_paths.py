@@ -26,10 +26,13 @@ _WINDOWS_RESERVED = frozenset(
 
 def safe_filename(name: str, fallback: str = "file") -> str:
     """``name`` made into one safe path component (``fallback`` if nothing is left)."""
-    # NFC, so that the NFC and NFD spellings of a name are one name (and collide on purpose).
-    name = unicodedata.normalize("NFC", name)
-    # Bidi overrides and other invisible format characters make "gpj.exe" look like "exe.jpg".
-    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    if not name.isascii():  # (ASCII is NFC already, and has no format characters)
+        # NFC, so that the NFC and NFD spellings of a name are one name (and collide on
+        # purpose).
+        name = unicodedata.normalize("NFC", name)
+        # Bidi overrides and other invisible format characters make "gpj.exe" look like
+        # "exe.jpg".
+        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     # Keep the last component only: "../../etc/passwd" and "C:\\x\\y.jpg" lose their folders.
     name = re.split(r"[/\\]", name)[-1]
     # Windows drops trailing dots and spaces, so "x. ." would name the same file as "x".

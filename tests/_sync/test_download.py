@@ -359,6 +359,27 @@ def test_an_interrupted_download_keeps_its_part_and_the_next_run_resumes(
     assert (dest / "clip.mov").read_bytes() == data
 
 
+def test_a_small_file_cut_short_is_tried_again_then_reported_and_not_kept(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    data = make_jpeg(3)  # small: asked for in one call, not streamed
+    asset_id = fake.add_asset(data, filename="a.jpg")
+
+    def drop_midway(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/original"):
+            headers = {"content-length": str(len(data))}
+            return httpx.Response(200, headers=headers, stream=BrokenStream(data[:100]))
+        return None
+
+    spy = recorder(fake, hook=drop_midway)
+    client = connect(spy, api_key=fake.api_key)
+    result = download(client, dest, hash_cache=cache)
+
+    assert set(result.failed) == {asset_id}
+    assert len(originals(spy)) == 1 + client.max_retries
+    assert names_in(dest) == []  # neither the file nor a part of it
+
+
 def test_a_download_that_does_not_match_the_checksum_is_not_kept(
     fake: FakeImmich, connect: Connect, dest: Path, cache: Path
 ) -> None:

@@ -25,8 +25,8 @@ from immich._errors import (
 )
 from immich._files import LocalFile
 from immich._hash_cache import HashCache, from_server, open_hash_cache, sha1_file
-from immich._layout import Layout, NameClaims, numbered_names, target_folder
-from immich._partial import ChecksumMismatch, PartialDownload
+from immich._layout import Layout, NameClaims, TargetFolder, numbered_names
+from immich._partial import BUFFER_SIZE, ChecksumMismatch, PartialDownload, partial_name
 from immich._paths import inside, name_key, safe_filename
 from immich._progress import ProgressCallback, ProgressTracker
 from immich._results import DownloadLog, DownloadResult
@@ -42,6 +42,8 @@ SMART_SEARCH_LIMIT = 250
 # Small enough that an interrupted download keeps most of what arrived (a chunk is
 # written only once complete), large enough to keep the writes few.
 _CHUNK_SIZE = 256 * 1024
+# The most a search returns at once: fewer round trips than the server's default 250.
+_PAGE_SIZE = 1000
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
@@ -187,6 +189,7 @@ def _select(
             taken_before=taken_before or UNSET,
             is_favorite=UNSET if favorite is None else favorite,
             with_exif=True,
+            size=max(1, min(limit, _PAGE_SIZE)),
         )
     else:
         source = client.search.iter_assets(
@@ -196,6 +199,7 @@ def _select(
             taken_before=taken_before or UNSET,
             is_favorite=UNSET if favorite is None else favorite,
             with_exif=True,
+            size=_PAGE_SIZE if limit is None else max(1, min(limit, _PAGE_SIZE)),
         )
     assets: dict[str, AssetResponseDto] = {}
     if limit is not None and limit <= 0:
@@ -257,6 +261,10 @@ class _Job:
     target: Path
     expected: bytes | None
     size: int | None
+    resumable: bool  # an earlier run left a partial file
+
+
+_Placement = tuple[AssetResponseDto, tuple[str, ...]]
 
 
 class _Downloader:
@@ -264,7 +272,8 @@ class _Downloader:
 
     Assets that would share a name are placed one after the other, so that each finds
     the file that already holds it whatever the order; different names are placed, and
-    all files downloaded, concurrently.
+    all files downloaded, concurrently. Each target folder is made and listed once:
+    an asset whose name the listing lacks is placed without touching the disk.
     """
 
     def __init__(
@@ -288,9 +297,11 @@ class _Downloader:
         self.log = log
         self.tracker = tracker
         self.claims = NameClaims()
+        self.folders: dict[tuple[str, ...], TargetFolder | Exception] = {}
 
     def run(self, assets: list[AssetResponseDto], workers: int) -> None:
         groups = self._by_name(assets)
+        self._prepare_folders(groups, workers)
         placed = map_concurrently(self._place_group, groups, workers)
         jobs = [job for group in placed for job in group]
         self.tracker.start("download", len(assets), sum(_size(a) or 0 for a in assets))
@@ -300,10 +311,8 @@ class _Downloader:
         )
         map_concurrently(self._job, jobs, workers)
 
-    def _by_name(
-        self, assets: list[AssetResponseDto]
-    ) -> list[list[tuple[AssetResponseDto, tuple[str, ...]]]]:
-        groups: dict[tuple[str, ...], list[tuple[AssetResponseDto, tuple[str, ...]]]] = {}
+    def _by_name(self, assets: list[AssetResponseDto]) -> list[list[_Placement]]:
+        groups: dict[tuple[str, ...], list[_Placement]] = {}
         # A stable order, so that runs over the same assets give them the same names.
         for asset in sorted(assets, key=lambda a: (a.file_created_at, a.id)):
             relative = self.layout.relative(
@@ -315,12 +324,25 @@ class _Downloader:
             groups.setdefault(key, []).append((asset, relative))
         return list(groups.values())
 
-    def _place_group(self, group: list[tuple[AssetResponseDto, tuple[str, ...]]]) -> list[_Job]:
+    def _prepare_folders(self, groups: list[list[_Placement]], workers: int) -> None:
+        wanted = list(dict.fromkeys(relative[:-1] for group in groups for _, relative in group))
+
+        def prepare(folders: tuple[str, ...]) -> TargetFolder | Exception:
+            try:
+                return to_thread(TargetFolder.prepare, self.root, folders)
+            except (OSError, ValueError) as exc:
+                return exc  # the assets meant for it fail; the others go on
+
+        prepared = map_concurrently(prepare, wanted, workers)
+        self.folders = dict(zip(wanted, prepared, strict=True))
+
+    def _place_group(self, group: list[_Placement]) -> list[_Job]:
         jobs = []
         for asset, relative in group:
+            folder = self.folders[relative[:-1]]
             try:
-                folder = target_folder(self.root, relative)
-                to_thread(functools.partial(folder.mkdir, parents=True, exist_ok=True))
+                if isinstance(folder, Exception):
+                    raise folder
                 expected = _content_checksum(asset)
                 size = _size(asset)
                 target, present = self._place(folder, relative[-1], expected, size)
@@ -330,36 +352,40 @@ class _Downloader:
             if present:
                 self.log.skipped[asset.id] = target
             else:
-                jobs.append(_Job(asset.id, folder, target, expected, size))
+                resumable = folder.had(partial_name(asset.id))
+                jobs.append(_Job(asset.id, folder.path, target, expected, size, resumable))
         return jobs
 
     def _place(
-        self, folder: Path, name: str, expected: bytes | None, size: int | None
+        self, folder: TargetFolder, name: str, expected: bytes | None, size: int | None
     ) -> tuple[Path, bool]:
         """The file for an asset: one that already holds it (then True), else a free name
         (or, with ``overwrite``, the first file of that name holding something else)."""
         replaceable: Path | None = None
         for candidate in numbered_names(name):
-            if self.claims.is_claimed(folder, candidate):
+            if self.claims.is_claimed(folder.path, candidate):
                 continue  # another asset of this run has it
-            try:
-                target = inside(folder, candidate)
-            except ValueError:
-                continue  # a symlink out of the destination: leave it be
-            found, file = to_thread(_existing, target)
+            if not folder.may_hold(candidate):
+                found, file = False, None
+            else:
+                try:
+                    target = inside(folder.path, candidate)
+                except ValueError:
+                    continue  # a symlink out of the destination: leave it be
+                found, file = to_thread(_existing, target)
             if file is not None and self._holds(file, expected, size):
-                if self.claims.claim(folder, candidate):
-                    return target, True
+                if self.claims.claim(folder.path, candidate):
+                    return file.path, True
             elif file is not None:
                 if self.overwrite and replaceable is None:
-                    replaceable = target
+                    replaceable = file.path
             elif not found:
-                chosen = replaceable or target
-                if self.claims.claim(folder, chosen.name):
+                chosen = replaceable or folder.path / candidate
+                if self.claims.claim(folder.path, chosen.name):
                     return chosen, False
                 replaceable = None  # taken meanwhile by another name's asset
             # Anything else (a folder, a dangling link) is not ours to replace.
-        raise OSError(f"no free file name for {name} in {folder}")
+        raise OSError(f"no free file name for {name} in {folder.path}")
 
     def _holds(self, file: LocalFile, expected: bytes | None, size: int | None) -> bool:
         if expected is None:
@@ -375,32 +401,48 @@ class _Downloader:
 
     def _job(self, job: _Job) -> None:
         try:
-            digest = self._fetch(job)
+            digest, info = self._fetch(job)
         except AuthenticationError:
             raise
         except (ImmichError, httpx.HTTPError, OSError, ChecksumMismatch) as exc:
             self.log.failed[job.asset_id] = failure_message(exc)
         else:
-            _, file = to_thread(_existing, job.target)
-            if file is not None:
-                self.cache.put(file, digest)  # the next run need not read it again
+            # The next run need not read it again.
+            self.cache.put(LocalFile.from_stat(job.target, info), digest)
             self.log.downloaded[job.asset_id] = job.target
         self.tracker.advance(files=1, path=job.target)
 
-    def _fetch(self, job: _Job) -> bytes:
+    def _fetch(self, job: _Job) -> tuple[bytes, os.stat_result]:
         part = PartialDownload(job.folder, job.asset_id)
-        offset = to_thread(part.resumable_size, job.size)
+        offset = to_thread(part.resumable_size, job.size) if job.resumable else 0
         try:
             while True:
-                self._transfer(job.asset_id, part, offset)
+                if not offset and job.size is not None and job.size <= BUFFER_SIZE:
+                    self._transfer_small(job.asset_id, part)
+                else:
+                    self._transfer(job.asset_id, part, offset)
                 try:
+                    if part.in_memory:
+                        # A small file is created, written, checked and renamed at once:
+                        # quicker than the trip to a worker thread (about 200 us under
+                        # load, measured) that a large file's final write and close need.
+                        return part.finish(job.target, job.expected)
                     return to_thread(part.finish, job.target, job.expected)
                 except ChecksumMismatch:
                     if offset == 0:
                         raise
                     offset = 0  # the bytes kept from last time were stale: start over once
         finally:
-            part.close()
+            part.close()  # after a failure: keep what arrived, for the next run to resume
+
+    def _transfer_small(self, asset_id: str, part: PartialDownload) -> None:
+        """A small file in one call: cheaper than a stream (by about a third, measured
+        for 1,000 photos), and held in memory until written anyway."""
+        data = self.client.request(ops.DOWNLOAD_ASSET, path={"id": asset_id})
+        part.open(0)
+        part.write(data)
+        self.log.add_bytes(len(data))
+        self.tracker.advance(nbytes=len(data))
 
     def _transfer(self, asset_id: str, part: PartialDownload, offset: int) -> None:
         """Stream the asset into ``part``, from ``offset`` on when the server agrees."""
@@ -410,7 +452,10 @@ class _Downloader:
                 ops.DOWNLOAD_ASSET, path={"id": asset_id}, headers=headers
             ) as body:
                 start = _start_of(body.http, offset)
-                to_thread(part.open, start)
+                if start:
+                    to_thread(part.open, start)  # reads what is kept
+                else:
+                    part.open(0)  # touches no disk
                 for chunk in body.iter_bytes(_CHUNK_SIZE):
                     part.write(chunk)
                     self.log.add_bytes(len(chunk))
@@ -428,8 +473,6 @@ class _Downloader:
             # The kept bytes do not fit the file any more: start from scratch.
             to_thread(part.discard)
             self._transfer(asset_id, part, 0)
-        finally:
-            part.close()
 
 
 def _start_of(response: httpx.Response, offset: int) -> int:
