@@ -10,6 +10,7 @@ import asyncio
 import os
 import threading
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
@@ -32,7 +33,11 @@ def sleep(seconds: float) -> None:
 
 
 def async_default_transport(verify: object) -> httpx.AsyncBaseTransport | None:
-    """aiohttp under httpx when it is installed (3-4x faster here), else httpx's own."""
+    """aiohttp under httpx when it is installed (3-4x faster here), else httpx's own; also
+    httpx's own when proxies are configured in the environment, which it honours for
+    its own transport only."""
+    if urllib.request.getproxies():
+        return None
     try:
         from immich._aiohttp import AiohttpTransport
     except ImportError:
@@ -41,7 +46,14 @@ def async_default_transport(verify: object) -> httpx.AsyncBaseTransport | None:
 
 
 def default_transport(verify: object) -> httpx.BaseTransport | None:
-    return None
+    """httpx's own, with a fast lane over http.client for plain calls (about 2x faster
+    here); httpx's alone when proxies are configured in the environment, which it
+    honours for its own transport only."""
+    if urllib.request.getproxies():
+        return None
+    from immich._httpclient import HTTPClientTransport
+
+    return HTTPClientTransport(verify=verify)  # type: ignore[arg-type]
 
 
 def async_direct_transport(transport: object) -> AsyncDirectTransport | None:
@@ -54,7 +66,10 @@ def async_direct_transport(transport: object) -> AsyncDirectTransport | None:
 
 
 def direct_transport(transport: object) -> DirectTransport | None:
-    return None  # httpx's own transports only take httpx's requests
+    """``transport`` if it can send a prepared request directly (ours over http.client)."""
+    from immich._httpclient import HTTPClientTransport
+
+    return transport if isinstance(transport, HTTPClientTransport) else None
 
 
 def default_concurrency() -> int:

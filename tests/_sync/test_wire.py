@@ -1,8 +1,8 @@
 """The client on a real socket, through its default transport (aiohttp under
-``AsyncClient`` when installed, httpx's own under ``Client``).
+``AsyncClient`` when installed, httpx's own with an http.client lane under ``Client``).
 
-``AsyncClient`` sends most calls without httpx's Request and Response objects, and
-the others without httpx's ``send()`` (see ``AsyncClient._fetch`` and ``_dispatch``);
+Both clients send most calls without httpx's Request and Response objects, and the
+others without httpx's ``send()`` (see ``AsyncClient._fetch`` and ``_dispatch``);
 these tests pin what that must keep: the request on the wire, decoding (also of a
 compressed body), error mapping, retries, cookies, ``with_response``, streaming.
 A scripted server answers each request with the next answer queued for its path.

@@ -1,0 +1,129 @@
+"""The blocking client's http.client lane: connections kept and dropped, errors mapped."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from immich import APIConnectionError, APITimeoutError, Client
+from immich._concurrency import default_transport, direct_transport
+from immich._httpclient import HTTPClientTransport
+from tests.helpers import SERVER_VERSION
+
+VERSION = b'{"major": %d, "minor": %d, "patch": %d}' % (
+    SERVER_VERSION["major"],
+    SERVER_VERSION["minor"],
+    SERVER_VERSION["patch"],
+)
+
+
+class RawServer:
+    """Answers every request with the version, then closes the connection when told
+    to, without saying so (as a server whose keep-alive timeout ran out does); counts
+    the connections it accepted."""
+
+    def __init__(self, *, hang_up: bool = False, silent: bool = False) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.hang_up = hang_up
+        self.silent = silent
+        self.connections = 0
+        self.requests = 0
+        self._stop = threading.Event()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+
+    def _talk(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while not self._stop.is_set():
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n\r\n" in data:
+                    _, data = data.split(b"\r\n\r\n", 1)
+                    self.requests += 1
+                    if self.silent:
+                        self._stop.wait()
+                        return
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                        b"content-length: %d\r\n\r\n%s" % (len(VERSION), VERSION)
+                    )
+                    if self.hang_up:
+                        return
+
+    def __enter__(self) -> RawServer:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.listener.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[RawServer]:
+    with RawServer() as running:
+        yield running
+
+
+def test_calls_share_one_kept_alive_connection(server: RawServer) -> None:
+    with Client(server.url, api_key="k") as client:
+        assert isinstance(client.http_client._transport, HTTPClientTransport)
+        for _ in range(5):
+            assert client.server.get_server_version().major == SERVER_VERSION["major"]
+    assert (server.requests, server.connections) == (5, 1)
+
+
+def test_a_connection_the_server_dropped_is_not_reused() -> None:
+    with RawServer(hang_up=True) as server, Client(server.url, api_key="k") as client:
+        for _ in range(3):
+            client.server.get_server_version()
+        assert (server.requests, server.connections) == (3, 3)
+
+
+def test_a_silent_server_times_out() -> None:
+    with (
+        RawServer(silent=True) as server,
+        Client(server.url, api_key="k", timeout=0.2, max_retries=0) as client,
+        pytest.raises(APITimeoutError, match="ReadTimeout"),
+    ):
+        client.server.get_server_version()
+
+
+def test_a_refused_connection_is_a_connection_error() -> None:
+    with RawServer() as gone:
+        url = gone.url
+    with (
+        Client(url, api_key="k", max_retries=1) as client,
+        pytest.raises(APIConnectionError, match="ConnectError"),
+    ):
+        client.server.get_server_version()
+
+
+def test_proxies_in_the_environment_keep_httpx_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    assert default_transport(True) is None
+    with Client("https://immich.invalid", api_key="k") as client:
+        assert direct_transport(client.http_client._transport) is None
+        assert client._direct is None
