@@ -71,6 +71,21 @@ def test_walk_takes_named_files_and_each_file_once(tmp_path: Path) -> None:
     assert found == ["a.jpg", ".b.jpg"]
 
 
+def test_walk_takes_each_file_once_however_it_is_reached(tmp_path: Path) -> None:
+    make(tmp_path, "photos/sub/a.jpg", "photos/b.jpg")
+    (tmp_path / "photos" / "link-to-b.jpg").symlink_to(tmp_path / "photos" / "b.jpg")
+    (tmp_path / "alias").symlink_to(tmp_path / "photos", target_is_directory=True)
+    walked = list(
+        walk(
+            [tmp_path / "photos", tmp_path / "photos" / "sub", tmp_path / "alias"],
+            WalkOptions(),
+        )
+    )
+    # A folder inside one walked already, the same folder by another name, a link to a
+    # file: nothing twice.
+    assert sorted(f.path.name for f in walked) == ["a.jpg", "b.jpg"]
+
+
 def test_walk_does_not_follow_folder_symlinks(tmp_path: Path) -> None:
     make(tmp_path, "real/a.jpg")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)

@@ -66,26 +66,32 @@ def walk(paths: Iterable[PathArg], options: WalkOptions) -> Iterator[LocalFile]:
     whatever the ignore patterns match relative to that folder. Symlinked folders are not
     followed (no cycles); symlinked files are. A missing path raises ``FileNotFoundError``.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()  # the files' real paths: each file once, however reached
     for given in paths:
         root = Path(given).absolute()
         info = root.stat()
         if stat.S_ISDIR(info.st_mode):
-            found: Iterator[LocalFile] = _walk_folder(root, options)
-        elif options.ignore.matches(root.name, is_dir=False):
-            continue
-        else:
-            found = (
-                iter([LocalFile.from_stat(root, info)]) if stat.S_ISREG(info.st_mode) else iter(())
-            )
-        for file in found:
-            key = Path(os.path.realpath(file.path))
+            # The walk follows no symlinked folder, so below the root's real path a file's
+            # real path is its relative one, unless the file itself is a link.
+            real_root = os.path.realpath(root)
+            for file, relative, linked in _walk_folder(root, options):
+                if linked:
+                    key = os.path.realpath(file.path)
+                else:
+                    key = os.path.join(real_root, relative.replace("/", os.sep))
+                if key not in seen:
+                    seen.add(key)
+                    yield file
+        elif stat.S_ISREG(info.st_mode) and not options.ignore.matches(root.name, is_dir=False):
+            key = os.path.realpath(root)
             if key not in seen:
                 seen.add(key)
-                yield file
+                yield LocalFile.from_stat(root, info)
 
 
-def _walk_folder(root: Path, options: WalkOptions) -> Iterator[LocalFile]:
+def _walk_folder(root: Path, options: WalkOptions) -> Iterator[tuple[LocalFile, str, bool]]:
+    """The files below ``root``: each with its path relative to it, and whether it is a
+    symlink."""
     pending = [(root, "")]
     while pending:
         folder, relative = pending.pop()
@@ -110,7 +116,7 @@ def _walk_folder(root: Path, options: WalkOptions) -> Iterator[LocalFile]:
                 if options.recursive:
                     folders.append((path, rel + "/"))
             elif stat.S_ISREG(info.st_mode):
-                yield LocalFile.from_stat(path, info)
+                yield LocalFile.from_stat(path, info), rel, entry.is_symlink()
         # Depth first, in name order: the stack takes them reversed.
         pending.extend(reversed(folders))
 
