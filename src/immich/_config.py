@@ -11,6 +11,8 @@ import ipaddress
 import os
 import re
 import ssl
+import sys
+import threading
 import warnings
 from typing import Any
 
@@ -131,14 +133,70 @@ def _is_loopback(host: str) -> bool:
 
 @functools.cache
 def ssl_context(verify: bool | str = True) -> ssl.SSLContext | bool:
-    """One SSL context per setting and process: building one costs milliseconds."""
+    """One SSL context per setting and process. The default one reads its CA
+    certificates when the first TLS connection is made; a bundle named with ``verify=``
+    is read at once, so that a wrong path fails where it is given."""
     if verify is False:
         return False
     if verify is True:
-        return ssl.create_default_context(cafile=_default_ca_bundle())
+        return _CertificatesOnFirstUse(cafile=_default_ca_bundle())
     if os.path.isdir(verify):
         return ssl.create_default_context(capath=verify)
     return ssl.create_default_context(cafile=verify)
+
+
+class _CertificatesOnFirstUse(ssl.SSLContext):
+    """A client context that loads its CA certificates on first use: parsing certifi's
+    bundle takes about 15 ms, which a client of a plain-HTTP server (most Immich servers
+    at home) never needs, and which every process paid on start-up."""
+
+    def __new__(
+        cls, *, cafile: str | None = None, capath: str | None = None
+    ) -> _CertificatesOnFirstUse:
+        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
+
+    def __init__(self, *, cafile: str | None = None, capath: str | None = None) -> None:
+        # What create_default_context() sets besides the certificates.
+        self.verify_mode = ssl.CERT_REQUIRED
+        self.check_hostname = True
+        if sys.version_info >= (3, 13):
+            self.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
+        keylog = os.environ.get("SSLKEYLOGFILE")
+        if keylog and not sys.flags.ignore_environment:
+            self.keylog_filename = keylog
+        self._locations = (cafile, capath)
+        self._loaded = False
+        self._loading = threading.Lock()
+
+    def _load_certificates(self) -> None:
+        with self._loading:
+            if not self._loaded:
+                cafile, capath = self._locations
+                if cafile or capath:
+                    self.load_verify_locations(cafile, capath)
+                else:
+                    self.load_default_certs(ssl.Purpose.SERVER_AUTH)
+                self._loaded = True
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        if not self._loaded:
+            self._load_certificates()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        if not self._loaded:
+            self._load_certificates()
+        return super().wrap_bio(*args, **kwargs)
+
+    def get_ca_certs(self, binary_form: bool = False) -> Any:
+        if not self._loaded:
+            self._load_certificates()
+        return super().get_ca_certs(binary_form)
+
+    def cert_store_stats(self) -> dict[str, int]:
+        if not self._loaded:
+            self._load_certificates()
+        return super().cert_store_stats()
 
 
 def _default_ca_bundle() -> str | None:

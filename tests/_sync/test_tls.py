@@ -84,6 +84,28 @@ def test_ssl_contexts_verify_by_default_and_load_bundles(certificates: Certifica
     ]
 
 
+def test_the_default_context_is_the_standard_one_with_certificates_read_on_first_use() -> None:
+    context = ssl_context(True)
+    standard = ssl.create_default_context(cafile=certifi.where())
+    for setting in (
+        "protocol",
+        "verify_mode",
+        "check_hostname",
+        "verify_flags",
+        "options",
+        "minimum_version",
+        "maximum_version",
+        "hostname_checks_common_name",
+    ):
+        assert getattr(context, setting) == getattr(standard, setting), setting
+    assert isinstance(context, ssl.SSLContext)
+    # (A fresh one: the shared context may have been used already.)
+    fresh = type(context)(cafile=certifi.where())
+    assert ssl.SSLContext.cert_store_stats(fresh)["x509_ca"] == 0
+    fresh.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="immich.example")
+    assert ssl.SSLContext.cert_store_stats(fresh) == standard.cert_store_stats()
+
+
 def test_a_missing_bundle_is_an_error(tmp_path: Path) -> None:
     with pytest.raises((OSError, ssl.SSLError)):
         Client("https://127.0.0.1:2283", verify=str(tmp_path / "missing.pem"))
