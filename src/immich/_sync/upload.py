@@ -280,7 +280,7 @@ class _Uploader:
             asset_id = self.item(item, live_photo_video_id=video_id if is_still else None)
             if group.is_live_photo and not is_still:
                 video_id = asset_id
-        if not self.dry_run:
+        if not self.dry_run and (self.delete_uploaded or self.delete_duplicates):
             for item in group.items:
                 to_thread(self._delete_if_confirmed, item)
 
