@@ -135,10 +135,21 @@ async def async_map_concurrently(
     results: list[R | None] = [None] * len(todo)
     queue = iter(todo)
 
+    halted = False
+
     async def worker() -> None:
-        # One shared iterator: a worker takes the next item when it is free.
+        nonlocal halted
+        # One shared iterator: a worker takes the next item when it is free, unless
+        # another failed meanwhile (before the cancellation reaches it: a worker whose
+        # calls never wait would otherwise run through the rest).
         for index, item in queue:
-            results[index] = await fn(item)
+            if halted:
+                return
+            try:
+                results[index] = await fn(item)
+            except BaseException:
+                halted = True
+                raise
 
     tasks = [asyncio.ensure_future(worker()) for _ in range(min(max(limit, 1), len(todo)))]
     try:
