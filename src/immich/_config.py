@@ -150,12 +150,10 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
     bundle takes about 15 ms, which a client of a plain-HTTP server (most Immich servers
     at home) never needs, and which every process paid on start-up."""
 
-    def __new__(
-        cls, *, cafile: str | None = None, capath: str | None = None
-    ) -> _CertificatesOnFirstUse:
+    def __new__(cls, *, cafile: str | None) -> _CertificatesOnFirstUse:
         return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
 
-    def __init__(self, *, cafile: str | None = None, capath: str | None = None) -> None:
+    def __init__(self, *, cafile: str | None) -> None:
         # What create_default_context() sets besides the certificates.
         self.verify_mode = ssl.CERT_REQUIRED
         self.check_hostname = True
@@ -164,38 +162,35 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
         keylog = os.environ.get("SSLKEYLOGFILE")
         if keylog and not sys.flags.ignore_environment:
             self.keylog_filename = keylog
-        self._locations = (cafile, capath)
+        self._cafile = cafile
         self._loaded = False
         self._loading = threading.Lock()
 
     def _load_certificates(self) -> None:
+        if self._loaded:
+            return
         with self._loading:
             if not self._loaded:
-                cafile, capath = self._locations
-                if cafile or capath:
-                    self.load_verify_locations(cafile, capath)
+                if self._cafile:
+                    self.load_verify_locations(self._cafile)
                 else:
                     self.load_default_certs(ssl.Purpose.SERVER_AUTH)
                 self._loaded = True
 
     def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
-        if not self._loaded:
-            self._load_certificates()
+        self._load_certificates()
         return super().wrap_socket(*args, **kwargs)
 
     def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
-        if not self._loaded:
-            self._load_certificates()
+        self._load_certificates()
         return super().wrap_bio(*args, **kwargs)
 
     def get_ca_certs(self, binary_form: bool = False) -> Any:
-        if not self._loaded:
-            self._load_certificates()
+        self._load_certificates()
         return super().get_ca_certs(binary_form)
 
     def cert_store_stats(self) -> dict[str, int]:
-        if not self._loaded:
-            self._load_certificates()
+        self._load_certificates()
         return super().cert_store_stats()
 
 

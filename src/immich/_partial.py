@@ -6,9 +6,10 @@ the asset gets. The file only takes its real name, by an atomic rename, once its
 is the server's: a download that does not check out never looks complete.
 
 The first :data:`BUFFER_SIZE` bytes are held in memory: a small file (most photos of an
-album) is created, written, checked and renamed in one call of :meth:`finish`, which an
-async caller runs on a worker thread in a single hop. What was held is written out
-when the download stops early (:meth:`close`), so an interruption loses nothing received.
+album) is created, written, checked and renamed in one call of :meth:`finish`, so quickly
+that the async downloader makes that call on the event loop. What was held is written
+out when the download stops early (:meth:`close`), so an interruption loses nothing
+received.
 """
 
 from __future__ import annotations
@@ -125,10 +126,8 @@ class PartialDownload:
         return digest, info
 
     def discard(self) -> None:
-        self._held, self._held_size = [], 0
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._held, self._held_size = [], 0  # (so that close() writes nothing)
+        self.close()
         self.path.unlink(missing_ok=True)
 
     def _write_held(self) -> None:

@@ -137,7 +137,7 @@ class Fetched(Protocol):
     def headers(self) -> Mapping[str, str]: ...  # case-insensitive
     @property
     def body(self) -> bytes: ...  # as it came: still encoded if it has a Content-Encoding;
-    # whole (a body shorter than its Content-Length raises httpx.ReadError instead)
+    # whole (a body shorter than its Content-Length raises an httpx.TransportError instead)
     def response(self, request: httpx.Request) -> httpx.Response:
         """The httpx.Response the transport would have returned for ``request``."""
         ...

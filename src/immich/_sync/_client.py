@@ -372,9 +372,9 @@ class Client(APIGroups):
 
     def _direct_for(self, operation: Operation) -> DirectTransport | None:
         """The transport to _fetch a call of ``operation`` through, if it can be: a JSON,
-        empty or binary (read whole) answer, nothing that wants httpx's objects (with_response, a cookie
-        to send, the DEBUG log, httpx's own log), and not while a mock replaces httpx's
-        transport."""
+        empty or binary (read whole) answer, nothing that wants httpx's objects
+        (with_response, a cookie to send, the DEBUG log, httpx's own log), and not while a
+        mock replaces httpx's transport."""
         direct = self._direct
         if (
             direct is None
