@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import aiohttp
 import httpx
 
+from immich._deferred_pool import DeferredPool
 from immich._request import READ_BODY, Prepared
 
 _HTTPX_HANDLER = httpx.AsyncHTTPTransport.handle_async_request
@@ -202,7 +203,7 @@ class _ResponseStream(httpx.AsyncByteStream):
 _LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
-class AiohttpTransport(httpx.AsyncHTTPTransport):
+class AiohttpTransport(DeferredPool, httpx.AsyncHTTPTransport):
     def __init__(
         self,
         verify: ssl.SSLContext | bool = True,
@@ -210,7 +211,7 @@ class AiohttpTransport(httpx.AsyncHTTPTransport):
         **options: Any,
     ) -> None:
         # httpx's own pool stays for mocking libraries that call into it.
-        super().__init__(verify=verify, limits=limits, **options)
+        self._defer_pool(verify=verify, limits=limits, **options)
         self._ssl = verify
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
@@ -302,6 +303,10 @@ class AiohttpTransport(httpx.AsyncHTTPTransport):
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
-        if self._pool.connections:  # httpx's own pool, used only under a mocking library
-            # (Closing an unused one imports anyio: 40 ms of a short run's exit.)
+        # httpx's own pool, used only under a mocking library. (Closing an unused one
+        # imports anyio: 40 ms of a short run's exit.)
+        if self.pool_made and self._pool.connections:
             await super().aclose()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

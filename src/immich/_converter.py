@@ -18,6 +18,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from immich._enum import OpenIntEnum, OpenStrEnum
 from immich._model import Model
 from immich._naming import camel_case
 from immich._types import UNSET, FileInput, Unset
@@ -61,6 +62,14 @@ def format_datetime(value: datetime.datetime) -> str:
 def _structure_datetime(value: Any, _: type) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
         return value
+    if sys.version_info >= (3, 11) and type(value) is str:
+        # What the server sends ("2024-01-02T03:04:05.000Z") in one call: a fifth of the
+        # time to decode an asset went on its eight timestamps.
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return parse_datetime(value)  # (surrounding spaces, a lowercase "z")
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
     return parse_datetime(value)
 
 
@@ -71,8 +80,12 @@ def _structure_date(value: Any, _: type) -> datetime.date:
 
 
 def _structure_enum(value: Any, cls: type[Enum]) -> Enum:
-    # The generated enums accept unknown values (see immich._enum).
-    return cls(value)
+    # A known value is looked up directly: calling the class takes five times as long.
+    # The generated enums accept unknown values too (see immich._enum).
+    try:
+        return cls._value2member_map_[value]
+    except (KeyError, TypeError):  # unknown, or unhashable
+        return cls(value)
 
 
 def _structure_passthrough(value: Any, _: type) -> Any:
@@ -122,15 +135,42 @@ def _has_unset(tp: Any) -> bool:
     return Unset in getattr(tp, "__args__", ())
 
 
+# JSON's scalars: a value of exactly one of these types, where the field takes that type,
+# is its own structured value (cattrs would call str(value), int(value): the same value).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _is_scalar_or_unset(tp: Any) -> bool:
+    """``X | None``, ``X | Unset`` or both, for a scalar ``X``: most fields of a model."""
+    members = set(getattr(tp, "__args__", ()))
+    nullable_or_optional = type(None) in members or Unset in members
+    return len(members) > 1 and nullable_or_optional and members <= _SCALARS | {Unset}
+
+
 def _structure_optional_field(converter: cattrs.Converter) -> Any:
-    """``X | Unset``: a value that is present is structured as ``X``."""
+    """``X | Unset`` and ``X | None``: a value that is present is structured as ``X``.
+
+    Also for the optional scalars cattrs handles itself: a value of the field's own type
+    is taken as it is, in one call rather than three (a third of the time to decode an
+    asset went on them).
+    """
 
     def factory(union: Any) -> Any:
-        present: Any = Union[tuple(a for a in union.__args__ if a is not Unset)]  # noqa: UP007
+        members = tuple(a for a in union.__args__ if a is not Unset)
+        as_is = frozenset(members) & _SCALARS
+        nullable = type(None) in members
+        # Whatever is neither None nor taken as it is: structured as the other members
+        # (as cattrs' own optional hook does; this union's hook is this factory's).
+        others = tuple(a for a in members if a is not type(None))
+        present: Any = Union[others] if others else type(None)  # noqa: UP007
         handler = None
 
         def structure(value: Any, _: type) -> Any:
             nonlocal handler
+            if type(value) in as_is:
+                return value
+            if value is None and nullable:
+                return None
             if handler is None:  # resolved on first use: the target may not be ready yet
                 handler = converter.get_structure_hook(present)
             return handler(value, present)
@@ -206,14 +246,17 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(float, _unstructure_float)
     converter.register_unstructure_hook_factory(_is_list, _unstructure_list(converter))
     converter.register_unstructure_hook_factory(_has_unset, _unstructure_present(converter))
-    converter.register_structure_hook_func(
-        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum
-    )
+    # By class, not by predicate: cattrs' own hooks registered by class would win (its hook
+    # for str is the nearer one for a str enum).
+    for enum_base in (Enum, OpenStrEnum, OpenIntEnum):
+        converter.register_structure_hook(enum_base, _structure_enum)
     converter.register_unstructure_hook_func(
         lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda e: e.value
     )
     converter.register_structure_hook_factory(_is_model_union, _structure_union(converter))
-    converter.register_structure_hook_factory(_has_unset, _structure_optional_field(converter))
+    optional_field = _structure_optional_field(converter)
+    converter.register_structure_hook_factory(_has_unset, optional_field)
+    converter.register_structure_hook_factory(_is_scalar_or_unset, optional_field)
     converter.register_structure_hook_factory(
         _is_model, lambda cls: _make_structure(cls, converter)
     )

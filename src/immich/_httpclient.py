@@ -23,14 +23,12 @@ from typing import Any
 import httpx
 
 from immich._config import ssl_context
-from immich._request import Prepared
+from immich._deferred_pool import DeferredPool
+from immich._request import Origin, Prepared
 
 _HTTPX_HANDLER = httpx.HTTPTransport.handle_request
 # Idle connections kept per server: as many as a bulk transfer uses, and some.
 _MAX_IDLE = 20
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-_Key = tuple[str, str, int]
 
 
 class _Fetched:
@@ -71,9 +69,9 @@ def _dropped(sock: socket.socket) -> bool:
     return bool(readable)
 
 
-class HTTPClientTransport(httpx.HTTPTransport):
+class HTTPClientTransport(DeferredPool, httpx.HTTPTransport):
     def __init__(self, verify: ssl.SSLContext | bool = True, **options: Any) -> None:
-        super().__init__(verify=verify, **options)
+        self._defer_pool(verify=verify, **options)
         default = ssl_context(True) if verify is True else None
         if isinstance(verify, ssl.SSLContext):
             self._tls = verify
@@ -83,7 +81,7 @@ class HTTPClientTransport(httpx.HTTPTransport):
             self._tls = ssl.create_default_context()
             self._tls.check_hostname = False
             self._tls.verify_mode = ssl.CERT_NONE
-        self._idle: dict[_Key, list[http.client.HTTPConnection]] = {}
+        self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
 
     def can_fetch(self) -> bool:
@@ -94,8 +92,7 @@ class HTTPClientTransport(httpx.HTTPTransport):
     def fetch(self, prepared: Prepared) -> _Fetched:
         """Send a prepared request and read the answer whole, without httpx's objects;
         errors are httpx's, as from handle_request."""
-        url = prepared.url
-        key = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        key = prepared.origin
         connection = self._checkout(key)
         try:
             answer, reusable = _exchange(connection, prepared)
@@ -108,7 +105,7 @@ class HTTPClientTransport(httpx.HTTPTransport):
             connection.close()
         return answer
 
-    def _checkout(self, key: _Key) -> http.client.HTTPConnection:
+    def _checkout(self, key: Origin) -> http.client.HTTPConnection:
         with self._lock:
             idle = self._idle.get(key)
             while idle:
@@ -123,7 +120,7 @@ class HTTPClientTransport(httpx.HTTPTransport):
             raise httpx.UnsupportedProtocol(f"the URL's scheme {scheme!r} is not http or https")
         return http.client.HTTPConnection(host, port)
 
-    def _checkin(self, key: _Key, connection: http.client.HTTPConnection) -> None:
+    def _checkin(self, key: Origin, connection: http.client.HTTPConnection) -> None:
         with self._lock:
             idle = self._idle.setdefault(key, [])
             if len(idle) < _MAX_IDLE:
@@ -137,7 +134,11 @@ class HTTPClientTransport(httpx.HTTPTransport):
             self._idle.clear()
         for connection in connections:
             connection.close()
-        super().close()
+        if self.pool_made:
+            super().close()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _exchange(connection: http.client.HTTPConnection, prepared: Prepared) -> tuple[_Fetched, bool]:
@@ -152,10 +153,9 @@ def _exchange(connection: http.client.HTTPConnection, prepared: Prepared) -> tup
         assert sock is not None
         phase = "write"
         sock.settimeout(timeout.get("write"))
-        url = prepared.url
         connection.putrequest(
             prepared.method,
-            url.raw_path.decode("ascii"),
+            prepared.path,
             skip_host=True,  # among ours
             skip_accept_encoding=True,
         )

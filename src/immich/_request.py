@@ -9,10 +9,11 @@ import datetime
 import functools
 import mimetypes
 import os
+import re
 from collections.abc import Mapping
 from contextlib import ExitStack
 from enum import Enum
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
 import attrs
@@ -85,26 +86,43 @@ def build_request(
 class Prepared:
     """A request with a body in memory (or none), ready to send: what an ``httpx.Request``
     would hold, worked out without making one. ``request()`` makes it; a transport that
-    can (``immich._aiohttp``) sends it as it is (see ``AsyncClient._fetch``)."""
+    can (``immich._aiohttp``, ``immich._httpclient``) sends it as it is (see
+    ``AsyncClient._fetch``)."""
 
-    __slots__ = ("content", "headers", "http", "method", "target", "timeout", "url", "wire")
+    __slots__ = (
+        "_url",
+        "content",
+        "headers",
+        "http",
+        "method",
+        "origin",
+        "path",
+        "target",
+        "timeout",
+        "wire",
+    )
 
     def __init__(
         self,
         http: httpx.Client | httpx.AsyncClient,
         method: str,
-        url: httpx.URL,
         target: str,
+        origin: Origin,
+        path: str,
         headers: httpx.Headers,
         wire: tuple[tuple[str, str], ...],
         content: bytes | None,
         timeout: dict[str, float | None],
+        url: httpx.URL | None = None,
     ) -> None:
         self.http = http
         self.method = method
-        self.url = url
-        #: ``str(url)``
+        #: The URL as text, as ``str(httpx.URL(...))`` has it.
         self.target = target
+        #: ``(scheme, host, port)``: where to connect.
+        self.origin = origin
+        #: The path and query, as sent in the request line.
+        self.path = path
         #: Shared by every request with the same headers: copied, never changed.
         self.headers = headers
         #: The headers as ``(name, value)`` strings, as aiohttp takes them.
@@ -112,6 +130,14 @@ class Prepared:
         self.content = content
         #: httpx's ``timeout`` request extension.
         self.timeout = timeout
+        self._url = url
+
+    @property
+    def url(self) -> httpx.URL:
+        """The URL, parsed (only when asked: parsing is most of the cost of a request)."""
+        if self._url is None:
+            self._url = httpx.URL(self.target)
+        return self._url
 
     def request(self) -> httpx.Request:
         """The ``httpx.Request`` that ``http.build_request`` makes of the same arguments."""
@@ -172,25 +198,36 @@ def prepare(
     headers merged with ours (ours win), ``Host`` and ``Content-Length`` added, its
     timeout, its cookies (in ``request()``). None for any other call.
 
-    In a fraction of httpx's time: the URL is parsed once per address and the headers
-    merged and normalised once per combination (see _parse_url and _merged_headers).
+    In a fraction of httpx's time: the API root is parsed once and the headers merged
+    and normalised once per combination (see _parse_base and _merged_headers).
     """
     if (body is not None and operation.body != "json") or type(http) not in _PLAIN_CLIENTS:
         return None
     if http.params:
         return None
-    target = _target(base_url, operation, path)
+    root = str(base_url)
+    tail = _path(operation, path)
     request_headers = _headers(operation, headers)
     content = None
     if body is not None:
         content = _json.dumps(converter.unstructure(body))
         request_headers["content-type"] = "application/json"
     params = _query(query) if query else None
-    if params:
-        url = httpx.URL(target, params=params)
-        netloc, target = url.netloc, str(url)
+    base = _parse_base(root)
+    url: httpx.URL | None = None
+    if not params and base is not None and _NORMAL_PATH.fullmatch(tail):
+        # As httpx would parse it, without parsing it: the base is, and the rest needs
+        # no normalising (no dot segments, nothing to percent-encode).
+        target, origin, netloc, request_path = (
+            root + tail,
+            base.origin,
+            base.netloc,
+            base.path + tail,
+        )
     else:
-        url, netloc, target = _parse_url(target)
+        url = httpx.URL(root + tail, params=params) if params else httpx.URL(root + tail)
+        target, netloc, request_path = str(url), url.netloc, url.raw_path.decode("ascii")
+        origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
     method = operation.method
     if content:
         length: bytes | None = str(len(content)).encode("ascii")
@@ -200,11 +237,18 @@ def prepare(
         netloc, tuple(http.headers.raw), tuple(request_headers.items()), length
     )
     limits = http.timeout if timeout is UNSET else httpx.Timeout(timeout)
-    return Prepared(http, method, url, target, merged, wire, content, limits.as_dict())
+    return Prepared(
+        http, method, target, origin, request_path, merged, wire, content, limits.as_dict(), url
+    )
 
 
 def _target(base_url: httpx.URL | str, operation: Operation, path: Params | None) -> str:
     """The absolute URL (a client handed in needs no base_url), path parameters filled in."""
+    return str(base_url) + _path(operation, path)
+
+
+def _path(operation: Operation, path: Params | None) -> str:
+    """The operation's path below the API root, its parameters filled in and quoted."""
     url = operation.path
     for name, value in (path or {}).items():
         text = "" if value is None else _text(value)
@@ -216,7 +260,7 @@ def _target(base_url: httpx.URL | str, operation: Operation, path: Params | None
                 f"dot segment (got {value!r})"
             )
         url = url.replace("{" + name + "}", quote(text, safe=""))
-    return str(base_url) + url.lstrip("/")
+    return url.lstrip("/")
 
 
 def _headers(operation: Operation, headers: Params | None) -> dict[str, str]:
@@ -227,13 +271,28 @@ _PLAIN_CLIENTS = (httpx.Client, httpx.AsyncClient)
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-@functools.lru_cache(maxsize=512)
-def _parse_url(url: str) -> tuple[httpx.URL, bytes, str]:
-    """The URL, its ``Host`` and its text. Parsing is most of the time httpx takes to build
-    a request, and the same URLs come back again and again (every call of a method
-    without path parameters, repeated ids); httpx.URL is immutable, so one parse serves."""
-    parsed = httpx.URL(url)
-    return parsed, parsed.netloc, str(parsed)
+Origin = tuple[str, str, int]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# What httpx leaves as it is in a path: unreserved characters, slashes, percent escapes.
+_NORMAL_PATH = re.compile(r"(?:[A-Za-z0-9_.~/-]|%[0-9A-F]{2})*")
+
+
+class _Base(NamedTuple):
+    origin: Origin
+    netloc: bytes
+    path: str
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_base(root: str) -> _Base | None:
+    """The API root's parts, when the URLs below it may be made by appending to it: the
+    root is as httpx writes it, with no query or fragment. Parsing a URL is most of the
+    time httpx takes to build a request; the root is parsed once."""
+    url = httpx.URL(root)
+    if str(url) != root or url.query or url.fragment or not root.endswith("/"):
+        return None
+    origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+    return _Base(origin, url.netloc, url.raw_path.decode("ascii"))
 
 
 @functools.lru_cache(maxsize=256)

@@ -135,6 +135,7 @@ async def test_nullable_fields_are_none(make_client: Connect) -> None:
         ),
         ("2024-04-30T09:00:00", datetime.datetime(2024, 4, 30, 9, tzinfo=UTC)),
         ("2024-04-30T09:00:00.000", datetime.datetime(2024, 4, 30, 9, tzinfo=UTC)),
+        (" 2024-04-30T09:00:00.000z ", datetime.datetime(2024, 4, 30, 9, tzinfo=UTC)),
     ],
 )
 async def test_datetimes_in_every_iso_form(
@@ -166,6 +167,19 @@ async def test_out_of_range_numbers_are_accepted(make_client: Connect) -> None:
     asset = await fetch_asset(make_client, asset_json(width=10**12, duration=2**40))
     assert asset.width == 10**12
     assert asset.duration == 2**40
+
+
+async def test_scalars_decode_to_the_field_s_type(make_client: Connect) -> None:
+    exif = {"latitude": 52, "exifImageWidth": 4000, "make": "Canon", "rating": None}
+    asset = await fetch_asset(make_client, asset_json(exifInfo=exif, height=None, duration=None))
+    assert isinstance(asset.exif_info, ExifResponseDto)
+    assert asset.exif_info.latitude == 52.0
+    assert type(asset.exif_info.latitude) is float  # an int on the wire, a float field
+    assert type(asset.exif_info.exif_image_width) is int
+    assert asset.exif_info.make == "Canon"
+    assert asset.exif_info.rating is None
+    assert asset.exif_info.longitude is UNSET
+    assert asset.height is None
 
 
 async def test_nested_lists_of_models_decode(make_client: Connect) -> None:
