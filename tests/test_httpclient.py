@@ -127,3 +127,11 @@ def test_proxies_in_the_environment_keep_httpx_transport(
     with Client("https://immich.invalid", api_key="k") as client:
         assert direct_transport(client.http_client._transport) is None
         assert client._direct is None
+
+
+def test_no_proxy_alone_keeps_the_fast_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "*")
+    monkeypatch.setenv("no_proxy", "localhost")
+    with Client("https://immich.invalid", api_key="k") as client:
+        assert isinstance(client.http_client._transport, HTTPClientTransport)
+        assert client._direct is client.http_client._transport

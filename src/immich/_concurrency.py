@@ -38,7 +38,7 @@ def async_default_transport(verify: object) -> httpx.AsyncBaseTransport | None:
     """aiohttp under httpx when it is installed (3-4x faster here), else httpx's own; also
     httpx's own when proxies are configured in the environment, which it honours for
     its own transport only."""
-    if urllib.request.getproxies():
+    if _env_proxies():
         return None
     try:
         from immich._aiohttp import AiohttpTransport
@@ -51,11 +51,16 @@ def default_transport(verify: object) -> httpx.BaseTransport | None:
     """httpx's own, with a fast lane over http.client for plain calls (about 2x faster
     here); httpx's alone when proxies are configured in the environment, which it
     honours for its own transport only."""
-    if urllib.request.getproxies():
+    if _env_proxies():
         return None
     from immich._httpclient import HTTPClientTransport
 
     return HTTPClientTransport(verify=verify)  # type: ignore[arg-type]
+
+
+def _env_proxies() -> bool:
+    """Whether the environment names a proxy (NO_PROXY alone names none)."""
+    return any(scheme != "no" for scheme in urllib.request.getproxies())
 
 
 def async_direct_transport(transport: object) -> AsyncDirectTransport | None:
