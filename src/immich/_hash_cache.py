@@ -75,6 +75,9 @@ def default_cache_dir() -> Path:
 
 
 class HashCache(Protocol):
+    #: False when put() keeps nothing: the caller may spare itself the file's status.
+    enabled: bool
+
     def get(self, file: LocalFile) -> bytes | None: ...
 
     def put(self, file: LocalFile, digest: bytes) -> None: ...
@@ -84,6 +87,8 @@ class HashCache(Protocol):
 
 class NoHashCache:
     """Remembers nothing: every file is read."""
+
+    enabled = False
 
     def get(self, file: LocalFile) -> bytes | None:
         return None
@@ -102,6 +107,8 @@ class SqliteHashCache:
     rows or seconds, and on close), so that another process sharing the database is
     never kept waiting for long.
     """
+
+    enabled = True
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)

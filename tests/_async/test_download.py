@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 import zipfile
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from immich._async.download import download, download_archive
+from immich._batches import BATCH_FILES, MIN_BATCHED
 from immich._progress import Progress
 from immich.testing import FakeImmich
 from tests._async.conftest import Connect
@@ -401,6 +403,117 @@ async def test_a_download_that_does_not_match_the_checksum_is_not_kept(
     assert "SHA-1" in result.failed[asset_id]
     assert files_under(dest) == {}
     assert names_in(dest) == []
+
+
+def archives(spy: Recorder) -> list[httpx.Request]:
+    return spy.sent("POST", "/download/archive")
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+async def test_many_small_files_come_in_archives(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    count = BATCH_FILES + 20
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg") for i in range(count)]
+    spy = recorder(fake)
+    events: list[Progress] = []
+
+    result = await download(
+        connect(spy, api_key=fake.api_key), dest, hash_cache=cache, progress=events.append
+    )
+
+    assert result.ok
+    assert set(result.downloaded) == set(ids)
+    assert files_under(dest) == {f"IMG_{i}.jpg": make_jpeg(i) for i in range(count)}
+    assert originals(spy) == []
+    asked = [body_json(request)["assetIds"] for request in archives(spy)]
+    assert sorted(len(batch) for batch in asked) == [20, BATCH_FILES]
+    assert sorted(asset for batch in asked for asset in batch) == sorted(ids)
+    assert all(body_json(request)["edited"] is False for request in archives(spy))
+    total = sum(len(make_jpeg(i)) for i in range(count))
+    assert result.bytes_downloaded == total
+    assert (events[-1].files_done, events[-1].bytes_done) == (count, total)
+    assert not [name for name in names_in(dest) if name.endswith(".part")]
+    # The hash cache knows the files: a second run reads none of them.
+    again = await download(connect(spy, api_key=fake.api_key), dest, hash_cache=cache)
+    assert set(again.skipped) == set(ids)
+
+
+async def test_a_few_small_files_are_fetched_one_by_one(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    for index in range(MIN_BATCHED - 1):
+        fake.add_asset(make_jpeg(index), filename=f"IMG_{index}.jpg")
+    spy = recorder(fake)
+
+    result = await download(connect(spy, api_key=fake.api_key), dest, hash_cache=cache)
+
+    assert result.ok
+    assert archives(spy) == []
+    assert len(originals(spy)) == MIN_BATCHED - 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(404, json={"message": "Not Found", "statusCode": 404}),
+        httpx.Response(200, content=b"this is not a zip archive"),
+    ],
+    ids=["refused", "not-a-zip"],
+)
+async def test_without_a_usable_archive_each_file_is_fetched_on_its_own(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path, answer: httpx.Response
+) -> None:
+    count = MIN_BATCHED + 2
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg") for i in range(count)]
+
+    def no_archive(request: httpx.Request) -> httpx.Response | None:
+        return answer if request.url.path.endswith("/download/archive") else None
+
+    spy = recorder(fake, hook=no_archive)
+    result = await download(connect(spy, api_key=fake.api_key), dest, hash_cache=cache)
+
+    assert result.ok
+    assert set(result.downloaded) == set(ids)
+    assert len(archives(spy)) == 1
+    assert len(originals(spy)) == count
+    assert files_under(dest) == {f"IMG_{i}.jpg": make_jpeg(i) for i in range(count)}
+
+
+async def test_archive_entries_are_matched_by_content_and_the_rest_fetched_alone(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    count = MIN_BATCHED + 4
+    data = {
+        fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg"): make_jpeg(i) for i in range(count)
+    }
+    ids = list(data)
+    missing, damaged = ids[0], ids[1]
+
+    def shuffled_archive(request: httpx.Request) -> httpx.Response | None:
+        if not request.url.path.endswith("/download/archive"):
+            return None
+        # Other names, another order, one entry left out and one with other bytes.
+        entries = {f"renamed-{n}.jpg": data[i] for n, i in enumerate(reversed(ids[2:]))}
+        entries["damaged.jpg"] = data[damaged][:-10] + bytes(10)
+        entries["extra.mov"] = b"a live photo's video, asked for by no one"
+        return httpx.Response(200, content=zipped(entries))
+
+    spy = recorder(fake, hook=shuffled_archive)
+    result = await download(connect(spy, api_key=fake.api_key), dest, hash_cache=cache)
+
+    assert result.ok
+    assert sorted(request.url.path.split("/")[-2] for request in originals(spy)) == sorted(
+        [missing, damaged]
+    )
+    assert files_under(dest) == {f"IMG_{i}.jpg": make_jpeg(i) for i in range(count)}
 
 
 async def test_progress_and_the_client_entry_points(
