@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
-from immich import APIConnectionError, APITimeoutError, Client
+from immich import APIConnectionError, APITimeoutError, Client, IncompleteDownloadError
+from immich import _operations as ops
 from immich._concurrency import default_transport, direct_transport
-from immich._httpclient import HTTPClientTransport
+from immich._httpclient import STREAM_CHUNK, HTTPClientTransport
 from tests.helpers import SERVER_VERSION
 
 VERSION = b'{"major": %d, "minor": %d, "patch": %d}' % (
@@ -25,11 +28,20 @@ class RawServer:
     to, without saying so (as a server whose keep-alive timeout ran out does); counts
     the connections it accepted."""
 
-    def __init__(self, *, hang_up: bool = False, silent: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        hang_up: bool = False,
+        silent: bool = False,
+        body: bytes = VERSION,
+        cut_at: int | None = None,
+    ) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.hang_up = hang_up
         self.silent = silent
+        self.body = body
+        self.cut_at = cut_at  # send this much of the body, then hang up
         self.connections = 0
         self.requests = 0
         self._stop = threading.Event()
@@ -47,7 +59,10 @@ class RawServer:
         with conn:
             data = b""
             while not self._stop.is_set():
-                chunk = conn.recv(65536)
+                try:
+                    chunk = conn.recv(65536)
+                except ConnectionResetError:  # a client that left a body unread
+                    return
                 if not chunk:
                     return
                 data += chunk
@@ -59,9 +74,9 @@ class RawServer:
                         return
                     conn.sendall(
                         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                        b"content-length: %d\r\n\r\n%s" % (len(VERSION), VERSION)
+                        b"content-length: %d\r\n\r\n%s" % (len(self.body), self.body[: self.cut_at])
                     )
-                    if self.hang_up:
+                    if self.hang_up or self.cut_at is not None:
                         return
 
     def __enter__(self) -> RawServer:
@@ -135,3 +150,55 @@ def test_no_proxy_alone_keeps_the_fast_transport(monkeypatch: pytest.MonkeyPatch
     with Client("https://immich.invalid", api_key="k") as client:
         assert isinstance(client.http_client._transport, HTTPClientTransport)
         assert client._direct is client.http_client._transport
+
+
+BIG = bytes(range(256)) * 12_288  # 3 MiB
+
+
+def test_a_streamed_body_arrives_whole_and_its_connection_is_kept() -> None:
+    with RawServer(body=BIG) as server, Client(server.url, api_key="k") as client:
+        with client.stream(ops.DOWNLOAD_ASSET, path={"id": "a"}) as body:
+            chunks = list(body.iter_bytes(None))
+        assert b"".join(chunks) == BIG
+        assert max(map(len, chunks)) <= STREAM_CHUNK
+        assert client.assets.download_asset("b") == BIG  # the same connection, read whole
+        assert (server.requests, server.connections) == (2, 1)
+
+
+def test_a_stream_left_unread_closes_its_connection() -> None:
+    with RawServer(body=BIG) as server, Client(server.url, api_key="k") as client:
+        with client.stream(ops.DOWNLOAD_ASSET, path={"id": "a"}) as body:
+            next(body.iter_bytes(None))
+        assert client.assets.download_asset("b") == BIG
+        assert (server.requests, server.connections) == (2, 2)
+
+
+def test_a_streamed_body_cut_short_raises() -> None:
+    with (
+        RawServer(body=BIG, cut_at=100_000) as server,
+        Client(server.url, api_key="k", max_retries=0) as client,
+        pytest.raises(IncompleteDownloadError),
+        client.stream(ops.DOWNLOAD_ASSET, path={"id": "a"}) as body,
+    ):
+        for _ in body.iter_bytes(None):
+            pass
+    transport = HTTPClientTransport()
+    with (
+        RawServer(body=BIG, cut_at=100_000) as server,
+        httpx.Client(transport=transport) as http,
+        pytest.raises(httpx.RemoteProtocolError, match="short"),
+    ):
+        http.get(server.url)
+
+
+def test_calls_read_through_httpx_objects_share_the_connection_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Under the DEBUG log, calls go through httpx's Request and Response (handle_request).
+    caplog.set_level(logging.DEBUG, logger="immich")
+    with RawServer() as server, Client(server.url, api_key="k") as client:
+        assert client._direct_for(ops.GET_SERVER_VERSION) is None
+        for _ in range(3):
+            client.server.get_server_version()
+        assert client.assets.download_asset("b") == VERSION
+        assert (server.requests, server.connections) == (4, 1)
