@@ -101,12 +101,12 @@ async def download(
     Small files (up to 256 KiB), when there are a few of them, come a hundred at a time
     in zip archives (``POST /download/archive``) rather than a request each; whatever an
     archive lacks is fetched on its own. A file is written under a temporary name and
-    renamed only once its SHA-1 matches the server's checksum. A file that is already there with the right checksum is skipped;
-    an interrupted download is resumed by the next run (HTTP ``Range``). Names from the
-    server are never used as paths: each becomes one safe file name, two assets never
-    share a file (``IMG.jpg``, ``IMG (2).jpg``), and nothing is written outside
-    ``destination``. (Assets of external libraries carry no content checksum; they are
-    compared by size only.)
+    renamed only once its SHA-1 matches the server's checksum. A file that is already
+    there with the right checksum is skipped; an interrupted download is resumed by the
+    next run (HTTP ``Range``). Names from the server are never used as paths: each
+    becomes one safe file name, two assets never share a file (``IMG.jpg``,
+    ``IMG (2).jpg``), and nothing is written outside ``destination``. (Assets of external
+    libraries carry no content checksum; they are compared by size only.)
     """
     started = time.monotonic()
     plan = Layout(layout)
@@ -358,7 +358,7 @@ class _Downloader:
                 ops.DOWNLOAD_ARCHIVE,
                 body=DownloadArchiveDto(asset_ids=[job.asset_id for job in jobs], edited=False),
             )
-            done = await async_to_thread(self._unpack, archive, jobs)
+            await async_to_thread(self._unpack, archive, jobs, done)
         except AuthenticationError:
             raise
         except (ImmichError, httpx.HTTPError, zipfile.BadZipFile) as exc:
@@ -368,23 +368,23 @@ class _Downloader:
             if job.asset_id not in done:
                 await self._job(job)
 
-    def _unpack(self, archive: bytes, jobs: list[_Job]) -> set[str]:
-        """Write the files of ``archive`` that match a job's checksum; those jobs' ids."""
+    def _unpack(self, archive: bytes, jobs: list[_Job], done: set[str]) -> None:
+        """Write the files of ``archive`` that match a job's checksum, adding each job's
+        id to ``done`` as it is dealt with (written, or failed to write)."""
         wanted: dict[bytes, list[_Job]] = {}
         for job in jobs:
             assert job.expected is not None  # (batchable)
             wanted.setdefault(job.expected, []).append(job)
         largest = max(job.size or 0 for job in jobs)
-        done = set()
         for job, content in unpack(archive, wanted, largest):
             done.add(job.asset_id)
             try:
                 info = write_verified(job.folder / job.partial, job.target, [content])
             except OSError as exc:
                 self.log.failed[job.asset_id] = failure_message(exc)
+                self.tracker.advance(files=1, path=job.target)
             else:
                 self._downloaded(job, job.expected, info, len(content))
-        return done
 
     def _by_name(self, assets: list[AssetResponseDto]) -> list[list[_Placement]]:
         groups: dict[tuple[str, ...], list[_Placement]] = {}
