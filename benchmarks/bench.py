@@ -208,7 +208,10 @@ def workflow_figures(workdir: Path, quick: bool, stack: ExitStack) -> list[Figur
 
     album = workflows.DownloadScenario(workdir, quick)
     stack.callback(album.close)
-    f = Figure(f"album download: {album.count:,} assets", "files/s", True, "raw aiohttp", ">= 1.0x")
+    where = " (to a RAM disk)" if album.on_ram_disk else ""
+    f = Figure(
+        f"album download: {album.count:,} assets{where}", "files/s", True, "raw aiohttp", ">= 1.0x"
+    )
     f.runs["immich Client"] = album.measure("sync")
     f.runs["immich AsyncClient"] = album.measure("async")
     f.runs["raw aiohttp"] = album.measure("aiohttp")
