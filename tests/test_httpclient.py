@@ -72,10 +72,14 @@ class RawServer:
                     if self.silent:
                         self._stop.wait()
                         return
-                    conn.sendall(
-                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                        b"content-length: %d\r\n\r\n%s" % (len(self.body), self.body[: self.cut_at])
-                    )
+                    try:
+                        conn.sendall(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                            b"content-length: %d\r\n\r\n%s"
+                            % (len(self.body), self.body[: self.cut_at])
+                        )
+                    except (ConnectionResetError, BrokenPipeError):  # a client that left
+                        return
                     if self.hang_up or self.cut_at is not None:
                         return
 
