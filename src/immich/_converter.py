@@ -157,10 +157,10 @@ def _structure_optional_field(converter: cattrs.Converter) -> Any:
 
     def factory(union: Any) -> Any:
         members = tuple(a for a in union.__args__ if a is not Unset)
+        # (None among them, when the field is nullable: taken as it is too.)
         as_is = frozenset(members) & _SCALARS
-        nullable = type(None) in members
-        # Whatever is neither None nor taken as it is: structured as the other members
-        # (as cattrs' own optional hook does; this union's hook is this factory's).
+        # Whatever is not taken as it is: structured as the members other than None (as
+        # cattrs' own optional hook does; this union's hook is this factory's).
         others = tuple(a for a in members if a is not type(None))
         present: Any = Union[others] if others else type(None)  # noqa: UP007
         handler = None
@@ -169,8 +169,6 @@ def _structure_optional_field(converter: cattrs.Converter) -> Any:
             nonlocal handler
             if type(value) in as_is:
                 return value
-            if value is None and nullable:
-                return None
             if handler is None:  # resolved on first use: the target may not be ready yet
                 handler = converter.get_structure_hook(present)
             return handler(value, present)

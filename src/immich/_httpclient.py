@@ -28,10 +28,9 @@ import httpx
 
 from immich._config import ssl_context
 from immich._deferred_pool import DeferredPool
-from immich._request import Origin, Prepared
+from immich._request import Origin, Prepared, origin_of
 
 _HTTPX_HANDLER = httpx.HTTPTransport.handle_request
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 #: The most read from a streamed body at once: whatever the socket has, up to this.
 #: (1 MiB was no faster, and its freed buffers grew the process by 6-8 MB; this, by 2.)
 STREAM_CHUNK = 512 << 10
@@ -119,7 +118,7 @@ class HTTPClientTransport(DeferredPool, httpx.HTTPTransport):
         if not self.can_fetch() or not isinstance(request.stream, httpx.ByteStream):
             return super().handle_request(request)
         url = request.url
-        key = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        key = origin_of(url)
         connection = self._checkout(key)
         try:
             response = _start(

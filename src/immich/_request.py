@@ -227,7 +227,7 @@ def prepare(
     else:
         url = httpx.URL(root + tail, params=params) if params else httpx.URL(root + tail)
         target, netloc, request_path = str(url), url.netloc, url.raw_path.decode("ascii")
-        origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        origin = origin_of(url)
     method = operation.method
     if content:
         length: bytes | None = str(len(content)).encode("ascii")
@@ -277,6 +277,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _NORMAL_PATH = re.compile(r"(?:[A-Za-z0-9_.~/-]|%[0-9A-F]{2})*")
 
 
+def origin_of(url: httpx.URL) -> Origin:
+    """Where a request to ``url`` connects: ``(scheme, host, port)``."""
+    return (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+
+
 class _Base(NamedTuple):
     origin: Origin
     netloc: bytes
@@ -291,8 +296,7 @@ def _parse_base(root: str) -> _Base | None:
     url = httpx.URL(root)
     if str(url) != root or url.query or url.fragment or not root.endswith("/"):
         return None
-    origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
-    return _Base(origin, url.netloc, url.raw_path.decode("ascii"))
+    return _Base(origin_of(url), url.netloc, url.raw_path.decode("ascii"))
 
 
 @functools.lru_cache(maxsize=256)

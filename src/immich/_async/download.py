@@ -340,8 +340,7 @@ class _Downloader:
         small = [job for job in jobs if _batchable(job)]
         if len(small) < MIN_BATCHED:
             return list(jobs)
-        batched = {id(job) for job in small}
-        alone: list[_Job | list[_Job]] = [job for job in jobs if id(job) not in batched]
+        alone: list[_Job | list[_Job]] = [job for job in jobs if not _batchable(job)]
         return alone + list(batches(small, lambda job: job.size or 0))
 
     async def _work(self, work: _Job | list[_Job]) -> None:
