@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[aiohttp,cli,speedups]" --group dev
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[cli,speedups]" --group dev
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server

@@ -13,7 +13,7 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 QUIET_MATERIAL = {"NO_MKDOCS_2_WARNING": "1"}
 
 
-def install(session: nox.Session, *groups: str, extras: str = "aiohttp,cli,speedups") -> None:
+def install(session: nox.Session, *groups: str, extras: str = "cli,speedups") -> None:
     session.install("-e", f".[{extras}]" if extras else ".")
     for group in groups:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
@@ -65,8 +65,8 @@ def check(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Figures and ratios against immichpy, raw httpx and raw aiohttp: ``nox -s bench``."""
     install(session)
-    # The comparison client, pinned so that runs compare like with like.
-    session.install("immichpy==9.2.4")
+    # The comparison client, pinned so that runs compare like with like, and the floor.
+    session.install("immichpy==9.2.4", "aiohttp>=3.10")
     session.chdir("benchmarks")
     session.run("python", "bench.py", *session.posargs)
 

@@ -9,14 +9,15 @@ a proxy on 127.0.0.1 in front of ``FakeImmich.serve()`` that gives a seeded shar
 requests one fault drawn from ``RETRYABLE_FAULTS``: a reset before the server sees the
 request, a close after it handled it, a reset or a close half-way through the body, a
 stall past the read timeout, or a 502/503/429 with or without ``Retry-After``
-(seconds or HTTP date). The first two rows are the same calls without faults. ``Client`` goes through httpx's transport, ``AsyncClient``
-through its default one (aiohttp when installed).
+(seconds or HTTP date). The first two rows are the same calls without faults. Both
+clients go through their default transports (``Client`` over http.client, ``AsyncClient``
+over asyncio).
 
 So that a run takes seconds, not minutes, the retry backoff is scaled down 50 times
 (0.01 s doubling to at most 0.16 s, instead of 0.5 s to 8 s), ``Retry-After`` asks for
 0 s, the read timeout is 0.2 s and a stall lasts 0.5 s. Latencies are per call, retries
-and pauses included. "retries" counts the client's own retries (its log); aiohttp also
-repeats an idempotent request once by itself when a reused connection turns out closed,
+and pauses included. "retries" counts the client's own retries (its log); the async
+transport also repeats an idempotent request once by itself when a reused connection turns out closed,
 which shows as requests beyond calls + retries.
 """
 

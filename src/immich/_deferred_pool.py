@@ -1,7 +1,7 @@
 """httpx's connection pool, made when first used rather than with the transport.
 
 This package's transports subclass httpx's so that mocking libraries and every httpx
-feature keep working, but they send most requests their own way (aiohttp, http.client).
+feature keep working, but they send most requests their own way (asyncio, http.client).
 httpx's ``__init__`` imports httpcore and builds its pool: 20 ms of every client's
 start, for a pool that plain calls never touch.
 """

@@ -28,7 +28,7 @@ from immich._types import UNSET, FileInput
 Params = Mapping[str, Any]
 
 #: A request extension: the caller reads the whole body anyway (``send(stream=False)``),
-#: so a transport that knows it (``immich._aiohttp``) reads it at once rather than
+#: so a transport that knows it (``immich._asyncio_http``) reads it at once rather than
 #: handing over a stream to iterate. Others ignore it.
 READ_BODY = "immich.read_body"
 
@@ -86,7 +86,7 @@ def build_request(
 class Prepared:
     """A request with a body in memory (or none), ready to send: what an ``httpx.Request``
     would hold, worked out without making one. ``request()`` makes it; a transport that
-    can (``immich._aiohttp``, ``immich._httpclient``) sends it as it is (see
+    can (``immich._asyncio_http``, ``immich._httpclient``) sends it as it is (see
     ``AsyncClient._fetch``)."""
 
     __slots__ = (
@@ -99,7 +99,6 @@ class Prepared:
         "path",
         "target",
         "timeout",
-        "wire",
     )
 
     def __init__(
@@ -110,7 +109,6 @@ class Prepared:
         origin: Origin,
         path: str,
         headers: httpx.Headers,
-        wire: tuple[tuple[str, str], ...],
         content: bytes | None,
         timeout: dict[str, float | None],
         url: httpx.URL | None = None,
@@ -125,8 +123,6 @@ class Prepared:
         self.path = path
         #: Shared by every request with the same headers: copied, never changed.
         self.headers = headers
-        #: The headers as ``(name, value)`` strings, as aiohttp takes them.
-        self.wire = wire
         self.content = content
         #: httpx's ``timeout`` request extension.
         self.timeout = timeout
@@ -233,12 +229,12 @@ def prepare(
         length: bytes | None = str(len(content)).encode("ascii")
     else:
         length = b"0" if method in _BODY_METHODS else None
-    merged, wire = _merged_headers(
+    merged = _merged_headers(
         netloc, tuple(http.headers.raw), tuple(request_headers.items()), length
     )
     limits = http.timeout if timeout is UNSET else httpx.Timeout(timeout)
     return Prepared(
-        http, method, target, origin, request_path, merged, wire, content, limits.as_dict(), url
+        http, method, target, origin, request_path, merged, content, limits.as_dict(), url
     )
 
 
@@ -305,11 +301,9 @@ def _merged_headers(
     client: tuple[tuple[bytes, bytes], ...],
     ours: tuple[tuple[str, str], ...],
     length: bytes | None,
-) -> tuple[httpx.Headers, tuple[tuple[str, str], ...]]:
+) -> httpx.Headers:
     """The client's headers, then ours in their place, with ``Host`` and ``Content-Length``
-    when neither side set them: httpx's merge, remembered; and the same as strings, with
-    their names as given (as httpx's own transports send them), decoded as httpx would.
-    """
+    when neither side set them: httpx's merge, remembered."""
     mine = [(name.lower().encode("ascii"), value.encode("ascii")) for name, value in ours]
     replaced = {name for name, _ in mine}
     raw = [(name, value) for name, value in client if name.lower() not in replaced] + mine
@@ -320,10 +314,7 @@ def _merged_headers(
             auto.append((b"Content-Length", length))  # where httpx puts the one of an empty body
         else:
             raw.append((b"Content-Length", length))
-    merged = httpx.Headers(auto + raw)
-    encoding = merged.encoding
-    wire = tuple((name.decode(encoding), value.decode(encoding)) for name, value in merged.raw)
-    return merged, wire
+    return httpx.Headers(auto + raw)
 
 
 def _header_value(operation: Operation, name: str, value: Any) -> str:

@@ -1,8 +1,8 @@
 """The client through injected faults: in-process (a transport wrapper) and on loopback
 sockets (a proxy in front of ``FakeImmich.serve()``), with the injector of ``tests.faults``.
 
-Under ``AsyncClient`` the loopback tests run through its default transport (aiohttp when
-installed), under ``Client`` through httpx's own. Retry pauses are recorded, not slept
+Under ``AsyncClient`` the loopback tests run through its default transport (over
+asyncio), under ``Client`` through its http.client lane and httpx's own. Retry pauses are recorded, not slept
 (``no_sleep``); stalls and timeouts are real on loopback.
 """
 
@@ -123,7 +123,7 @@ async def test_idempotent_calls_get_through_20_percent_faults(
     seconds = [f for f in injected if isinstance(f, Status) and f.retry_after == "seconds"]
     assert no_sleep.count(2.0) == len(seconds)  # Retry-After: 2
     if IS_ASYNC and via == "loopback":
-        # aiohttp itself sends an idempotent request again, once and at once, when a
+        # The transport sends an idempotent request again, once and at once, when a
         # reused keep-alive connection turns out closed: not every drop costs a pause.
         assert len(seconds) <= len(no_sleep) <= len(injected)
         return

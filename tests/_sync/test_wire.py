@@ -1,5 +1,5 @@
-"""The client on a real socket, through its default transport (aiohttp under
-``AsyncClient`` when installed, httpx's own with an http.client lane under ``Client``).
+"""The client on a real socket, through its default transport (over asyncio under
+``AsyncClient``, httpx's own with an http.client lane under ``Client``).
 
 Both clients send most calls without httpx's Request and Response objects, and the
 others without httpx's ``send()`` (see ``AsyncClient._fetch`` and ``_dispatch``);

@@ -10,7 +10,7 @@ Two injectors apply a plan:
 - :class:`FaultProxy` is a small threaded HTTP/1.1 proxy on 127.0.0.1 in front of
   ``fake.serve()``: the faults happen on the socket (a reset, a close half-way through a
   body whose Content-Length promised more, a stall), so the client's real network stack
-  (httpcore, or aiohttp under ``AsyncClient``) meets them.
+  (http.client and httpcore under ``Client``, asyncio under ``AsyncClient``) meets them.
 
 The faults:
 

@@ -97,7 +97,7 @@ class AsyncBinaryResponse:
         try:
             # open() rather than mkstemp(): the file gets the usual umask-based mode, not 0600.
             with open(partial, "xb", buffering=WRITE_BUFFER) as out:  # noqa: ASYNC230 - local disk, written chunk by chunk
-                # As they arrive (1 MiB under aiohttp): re-cutting them costs a copy.
+                # As they arrive (up to 1 MiB): re-cutting them costs a copy.
                 async for chunk in self.aiter_bytes(None):  # checks the length as it ends
                     out.write(chunk)
                     if on_chunk is not None:

@@ -397,7 +397,7 @@ class Client(APIGroups):
         response_type: Any,
     ) -> Any:
         """One call without httpx's Request and Response objects, which together take
-        longer than aiohttp needs for a small call. A plain success is decoded from the
+        longer than the transport needs for a small call. A plain success is decoded from the
         body; anything else (an error status, a retry, a cookie, an encoded body, a body
         that does not decode) becomes httpx's objects and takes the usual way, so that
         errors, retries and their messages are those of every other call."""
@@ -433,7 +433,7 @@ class Client(APIGroups):
 
         Per call, httpx's ``send`` runs an auth flow, a redirect loop, event hooks and a
         cookie jar that looks at every response, and reads the body through four layers
-        of async generators: together more time than aiohttp takes for a small call.
+        of async generators: together more time than the transport takes for a small call.
         Our own client uses none of them unless someone configured them on
         ``http_client`` since; then (and for a client handed in) httpx sends.
         """
