@@ -237,18 +237,22 @@ def render_group(
     description: str,
 ) -> str:
     imports: set[tuple[str, str]] = set()
+    # Only annotations name models; code reaches them through ``models`` (see
+    # TypeRef.expression): importing the models of a group took most of its import.
+    model_imports: set[tuple[str, str]] = set()
     type_names = {"UNSET", "Unset"}
     stdlib: set[str] = set()
+    typing_names: set[str] = set()
     methods = []
     for op in operations:
         for name in sorted(_operation_models(op)):
-            imports.add((f"models.{_module_of(api, name)}", name))
+            model_imports.add((f"models.{_module_of(api, name)}", name))
         if any(p.type.uses_datetime for p in op.params) or any(
             f.type.uses_datetime for f in op.body_fields
         ):
             stdlib.add("import datetime")
         if any(p.type.uses_any for p in op.params) or any(f.type.uses_any for f in op.body_fields):
-            stdlib.add("from typing import Any")
+            typing_names.add("Any")
         if any(f.type.is_binary for f in op.body_fields):
             type_names.add("FileInput")
         methods.append(render_method(op))
@@ -260,7 +264,7 @@ def render_group(
             methods.append(render_to_file_method(op))
         if op.paging:
             stdlib.add("from collections.abc import AsyncIterator")
-            imports.add((f"models.{_module_of(api, op.paging[2])}", op.paging[2]))
+            model_imports.add((f"models.{_module_of(api, op.paging[2])}", op.paging[2]))
             methods.append(render_paging_method(api, op))
     for _, owner in aliased:
         imports.add((f"_async.api.{owner}", group_class_name(owner)))
@@ -269,6 +273,10 @@ def render_group(
         imports.add((f"_async.{mixin[0]}", mixin[1]))
         bases.insert(0, mixin[1])
     cls = group_class_name(group)
+    if model_imports:
+        typing_names.add("TYPE_CHECKING")
+    if typing_names:
+        stdlib.add(f"from typing import {', '.join(sorted(typing_names))}")
     return env.get_template("api_group.py.j2").render(
         description=_one_line(description) or f"The {group} API group.",
         cls=cls,
@@ -277,6 +285,8 @@ def render_group(
         stdlib_imports="\n".join(sorted(stdlib)),
         type_names=sorted(type_names),
         imports=sorted(imports),
+        model_imports=sorted(model_imports),
+        models_used=any("models." in method for method in methods),
         aliases=[(name, group_class_name(owner)) for name, owner in aliased],
         methods=methods,
         paged=any(op.paging for op in operations),
@@ -323,7 +333,7 @@ def _call_arguments(op: Operation, drop_body: bool = False) -> list[str]:
             args.append(f"{keyword}={{{items}}}")
     if op.body_model and not drop_body:
         fields = ", ".join(f"{f.name}={op.body_argument(f)}" for f in op.body_fields)
-        args.append(f"body={op.body_model}({fields})")
+        args.append(f"body=models.{op.body_model}({fields})")
     return args
 
 
@@ -363,7 +373,7 @@ def render_method(op: Operation) -> str:
         returns = op.response.annotation if op.response else "None"
     args = _call_arguments(op)
     if op.response and op.response_kind == "json":
-        args.append(f"response_type={op.response.annotation}")
+        args.append(f"response_type={op.response.expression}")
     args.append("timeout=timeout")
     return (
         f"    async def {op.name}({_signature(op)}) -> {returns}:\n"

@@ -8,6 +8,7 @@ templates stay free of logic.
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,15 @@ class TypeRef:
     uses_datetime: bool = False
     uses_any: bool = False
     is_binary: bool = False
+
+    @property
+    def expression(self) -> str:
+        """The annotation as code that runs: model names through ``models``, which
+        imports each on first use (a group module imports none of its own)."""
+        if not self.models:
+            return self.annotation
+        names = "|".join(sorted(self.models, key=len, reverse=True))
+        return re.sub(rf"\b({names})\b", r"models.\1", self.annotation)
 
     def wrap(self, template: str) -> TypeRef:
         return TypeRef(

@@ -3,26 +3,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.add_users_dto import AddUsersDto
-from immich.models.album_response_dto import AlbumResponseDto
-from immich.models.album_statistics_response_dto import AlbumStatisticsResponseDto
-from immich.models.album_user_add_dto import AlbumUserAddDto
-from immich.models.album_user_create_dto import AlbumUserCreateDto
-from immich.models.album_user_role import AlbumUserRole
-from immich.models.albums_add_assets_dto import AlbumsAddAssetsDto
-from immich.models.albums_add_assets_response_dto import AlbumsAddAssetsResponseDto
-from immich.models.asset_order import AssetOrder
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.create_album_dto import CreateAlbumDto
-from immich.models.map_marker_response_dto import MapMarkerResponseDto
-from immich.models.update_album_dto import UpdateAlbumDto
-from immich.models.update_album_user_dto import UpdateAlbumUserDto
+
+if TYPE_CHECKING:
+    from immich.models.album_response_dto import AlbumResponseDto
+    from immich.models.album_statistics_response_dto import AlbumStatisticsResponseDto
+    from immich.models.album_user_add_dto import AlbumUserAddDto
+    from immich.models.album_user_create_dto import AlbumUserCreateDto
+    from immich.models.album_user_role import AlbumUserRole
+    from immich.models.albums_add_assets_response_dto import AlbumsAddAssetsResponseDto
+    from immich.models.asset_order import AssetOrder
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.map_marker_response_dto import MapMarkerResponseDto
 
 
 class AsyncAlbumsApi(AsyncAPIGroup):
@@ -48,8 +47,8 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.ADD_ASSETS_TO_ALBUM,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -74,8 +73,8 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.ADD_ASSETS_TO_ALBUMS,
-            body=AlbumsAddAssetsDto(album_ids=album_ids, asset_ids=asset_ids),
-            response_type=AlbumsAddAssetsResponseDto,
+            body=models.AlbumsAddAssetsDto(album_ids=album_ids, asset_ids=asset_ids),
+            response_type=models.AlbumsAddAssetsResponseDto,
             timeout=timeout,
         )
 
@@ -101,8 +100,8 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.ADD_USERS_TO_ALBUM,
             path={"id": id},
-            body=AddUsersDto(album_users=album_users),
-            response_type=AlbumResponseDto,
+            body=models.AddUsersDto(album_users=album_users),
+            response_type=models.AlbumResponseDto,
             timeout=timeout,
         )
 
@@ -131,13 +130,13 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_ALBUM,
-            body=CreateAlbumDto(
+            body=models.CreateAlbumDto(
                 album_name=album_name,
                 album_users=album_users,
                 asset_ids=asset_ids,
                 description=description,
             ),
-            response_type=AlbumResponseDto,
+            response_type=models.AlbumResponseDto,
             timeout=timeout,
         )
 
@@ -182,7 +181,7 @@ class AsyncAlbumsApi(AsyncAPIGroup):
             ops.GET_ALBUM_INFO,
             path={"id": id},
             query={"key": key, "slug": slug},
-            response_type=AlbumResponseDto,
+            response_type=models.AlbumResponseDto,
             timeout=timeout,
         )
 
@@ -210,7 +209,7 @@ class AsyncAlbumsApi(AsyncAPIGroup):
             ops.GET_ALBUM_MAP_MARKERS,
             path={"id": id},
             query={"key": key, "slug": slug},
-            response_type=list[MapMarkerResponseDto],
+            response_type=list[models.MapMarkerResponseDto],
             timeout=timeout,
         )
 
@@ -228,7 +227,9 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Permission: ``album.statistics``.
         """
         return await self._client.request(
-            ops.GET_ALBUM_STATISTICS, response_type=AlbumStatisticsResponseDto, timeout=timeout
+            ops.GET_ALBUM_STATISTICS,
+            response_type=models.AlbumStatisticsResponseDto,
+            timeout=timeout,
         )
 
     async def get_all_albums(
@@ -267,7 +268,7 @@ class AsyncAlbumsApi(AsyncAPIGroup):
                 "isShared": is_shared,
                 "name": name,
             },
-            response_type=list[AlbumResponseDto],
+            response_type=list[models.AlbumResponseDto],
             timeout=timeout,
         )
 
@@ -289,8 +290,8 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.REMOVE_ASSET_FROM_ALBUM,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -343,14 +344,14 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_ALBUM_INFO,
             path={"id": id},
-            body=UpdateAlbumDto(
+            body=models.UpdateAlbumDto(
                 album_name=album_name,
                 album_thumbnail_asset_id=album_thumbnail_asset_id,
                 description=description,
                 is_activity_enabled=is_activity_enabled,
                 order=order,
             ),
-            response_type=AlbumResponseDto,
+            response_type=models.AlbumResponseDto,
             timeout=timeout,
         )
 
@@ -378,6 +379,6 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_ALBUM_USER,
             path={"id": id, "userId": user_id},
-            body=UpdateAlbumUserDto(role=role),
+            body=models.UpdateAlbumUserDto(role=role),
             timeout=timeout,
         )

@@ -6,16 +6,18 @@ from __future__ import annotations
 import os
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, FileInput, Unset
-from immich.models.database_backup_delete_dto import DatabaseBackupDeleteDto
-from immich.models.database_backup_list_response_dto import DatabaseBackupListResponseDto
-from immich.models.database_backup_upload_dto import DatabaseBackupUploadDto
+
+if TYPE_CHECKING:
+    from immich.models.database_backup_list_response_dto import DatabaseBackupListResponseDto
 
 
 class AsyncBackupsApi(AsyncAPIGroup):
@@ -39,7 +41,7 @@ class AsyncBackupsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.DELETE_DATABASE_BACKUP,
-            body=DatabaseBackupDeleteDto(backups=backups),
+            body=models.DatabaseBackupDeleteDto(backups=backups),
             timeout=timeout,
         )
 
@@ -122,7 +124,9 @@ class AsyncBackupsApi(AsyncAPIGroup):
         Permission: ``maintenance``. Admin only.
         """
         return await self._client.request(
-            ops.LIST_DATABASE_BACKUPS, response_type=DatabaseBackupListResponseDto, timeout=timeout
+            ops.LIST_DATABASE_BACKUPS,
+            response_type=models.DatabaseBackupListResponseDto,
+            timeout=timeout,
         )
 
     async def start_database_restore_flow(
@@ -158,5 +162,7 @@ class AsyncBackupsApi(AsyncAPIGroup):
         Permission: ``backup.upload``. Admin only.
         """
         return await self._client.request(
-            ops.UPLOAD_DATABASE_BACKUP, body=DatabaseBackupUploadDto(file=file), timeout=timeout
+            ops.UPLOAD_DATABASE_BACKUP,
+            body=models.DatabaseBackupUploadDto(file=file),
+            timeout=timeout,
         )

@@ -6,17 +6,19 @@ from __future__ import annotations
 import os
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._helpers import AsyncDownloadHelpers
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, Unset
-from immich.models.download_archive_dto import DownloadArchiveDto
-from immich.models.download_info_dto import DownloadInfoDto
-from immich.models.download_response_dto import DownloadResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.download_response_dto import DownloadResponseDto
 
 
 class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
@@ -50,7 +52,7 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         return await self._client.request(
             ops.DOWNLOAD_ARCHIVE,
             query={"key": key, "slug": slug},
-            body=DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
+            body=models.DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
             timeout=timeout,
         )
 
@@ -85,7 +87,7 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         return self._client.stream(
             ops.DOWNLOAD_ARCHIVE,
             query={"key": key, "slug": slug},
-            body=DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
+            body=models.DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
             timeout=timeout,
         )
 
@@ -119,7 +121,7 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
             ops.DOWNLOAD_ARCHIVE,
             destination,
             query={"key": key, "slug": slug},
-            body=DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
+            body=models.DownloadArchiveDto(asset_ids=asset_ids, edited=edited),
             timeout=timeout,
         )
 
@@ -153,9 +155,9 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         return await self._client.request(
             ops.GET_DOWNLOAD_INFO,
             query={"key": key, "slug": slug},
-            body=DownloadInfoDto(
+            body=models.DownloadInfoDto(
                 album_id=album_id, archive_size=archive_size, asset_ids=asset_ids, user_id=user_id
             ),
-            response_type=DownloadResponseDto,
+            response_type=models.DownloadResponseDto,
             timeout=timeout,
         )

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.duplicate_resolve_dto import DuplicateResolveDto
-from immich.models.duplicate_resolve_group_dto import DuplicateResolveGroupDto
-from immich.models.duplicate_response_dto import DuplicateResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.duplicate_resolve_group_dto import DuplicateResolveGroupDto
+    from immich.models.duplicate_response_dto import DuplicateResponseDto
 
 
 class AsyncDuplicatesApi(AsyncAPIGroup):
@@ -51,7 +54,7 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
         ``duplicate.delete``.
         """
         return await self._client.request(
-            ops.DELETE_DUPLICATES, body=BulkIdsDto(ids=ids), timeout=timeout
+            ops.DELETE_DUPLICATES, body=models.BulkIdsDto(ids=ids), timeout=timeout
         )
 
     async def get_asset_duplicates(
@@ -68,7 +71,9 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
         ``duplicate.read``.
         """
         return await self._client.request(
-            ops.GET_ASSET_DUPLICATES, response_type=list[DuplicateResponseDto], timeout=timeout
+            ops.GET_ASSET_DUPLICATES,
+            response_type=list[models.DuplicateResponseDto],
+            timeout=timeout,
         )
 
     async def resolve_duplicates(
@@ -90,7 +95,7 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.RESOLVE_DUPLICATES,
-            body=DuplicateResolveDto(groups=groups),
-            response_type=list[BulkIdResponseDto],
+            body=models.DuplicateResolveDto(groups=groups),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )

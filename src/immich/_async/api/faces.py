@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.asset_face_create_dto import AssetFaceCreateDto
-from immich.models.asset_face_delete_dto import AssetFaceDeleteDto
-from immich.models.asset_face_response_dto import AssetFaceResponseDto
-from immich.models.face_dto import FaceDto
-from immich.models.person_response_dto import PersonResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_face_response_dto import AssetFaceResponseDto
+    from immich.models.person_response_dto import PersonResponseDto
 
 
 class AsyncFacesApi(AsyncAPIGroup):
@@ -53,7 +55,7 @@ class AsyncFacesApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_FACE,
-            body=AssetFaceCreateDto(
+            body=models.AssetFaceCreateDto(
                 asset_id=asset_id,
                 height=height,
                 image_height=image_height,
@@ -82,7 +84,10 @@ class AsyncFacesApi(AsyncAPIGroup):
         ``face.delete``.
         """
         return await self._client.request(
-            ops.DELETE_FACE, path={"id": id}, body=AssetFaceDeleteDto(force=force), timeout=timeout
+            ops.DELETE_FACE,
+            path={"id": id},
+            body=models.AssetFaceDeleteDto(force=force),
+            timeout=timeout,
         )
 
     async def get_faces(
@@ -102,7 +107,7 @@ class AsyncFacesApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_FACES,
             query={"id": id},
-            response_type=list[AssetFaceResponseDto],
+            response_type=list[models.AssetFaceResponseDto],
             timeout=timeout,
         )
 
@@ -124,7 +129,7 @@ class AsyncFacesApi(AsyncAPIGroup):
         return await self._client.request(
             ops.REASSIGN_FACES_BY_ID,
             path={"id": id},
-            body=FaceDto(id=body_id),
-            response_type=PersonResponseDto,
+            body=models.FaceDto(id=body_id),
+            response_type=models.PersonResponseDto,
             timeout=timeout,
         )

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.job_create_dto import JobCreateDto
-from immich.models.manual_job_name import ManualJobName
-from immich.models.queue_command import QueueCommand
-from immich.models.queue_command_dto import QueueCommandDto
-from immich.models.queue_name import QueueName
-from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
-from immich.models.queues_response_legacy_dto import QueuesResponseLegacyDto
+
+if TYPE_CHECKING:
+    from immich.models.manual_job_name import ManualJobName
+    from immich.models.queue_command import QueueCommand
+    from immich.models.queue_name import QueueName
+    from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
+    from immich.models.queues_response_legacy_dto import QueuesResponseLegacyDto
 
 
 class AsyncJobsApi(AsyncAPIGroup):
@@ -37,7 +40,7 @@ class AsyncJobsApi(AsyncAPIGroup):
         ``job.create``. Admin only.
         """
         return await self._client.request(
-            ops.CREATE_JOB, body=JobCreateDto(name=name), timeout=timeout
+            ops.CREATE_JOB, body=models.JobCreateDto(name=name), timeout=timeout
         )
 
     async def get_queues_legacy(
@@ -54,7 +57,7 @@ class AsyncJobsApi(AsyncAPIGroup):
         Permission: ``job.read``. Admin only. Deprecated: the server plans to remove it.
         """
         return await self._client.request(
-            ops.GET_QUEUES_LEGACY, response_type=QueuesResponseLegacyDto, timeout=timeout
+            ops.GET_QUEUES_LEGACY, response_type=models.QueuesResponseLegacyDto, timeout=timeout
         )
 
     async def run_queue_command_legacy(
@@ -82,7 +85,7 @@ class AsyncJobsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.RUN_QUEUE_COMMAND_LEGACY,
             path={"name": name},
-            body=QueueCommandDto(command=command, force=force),
-            response_type=QueueResponseLegacyDto,
+            body=models.QueueCommandDto(command=command, force=force),
+            response_type=models.QueueResponseLegacyDto,
             timeout=timeout,
         )

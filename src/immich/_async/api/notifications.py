@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.notification_delete_all_dto import NotificationDeleteAllDto
-from immich.models.notification_dto import NotificationDto
-from immich.models.notification_level import NotificationLevel
-from immich.models.notification_type import NotificationType
-from immich.models.notification_update_all_dto import NotificationUpdateAllDto
-from immich.models.notification_update_dto import NotificationUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.notification_dto import NotificationDto
+    from immich.models.notification_level import NotificationLevel
+    from immich.models.notification_type import NotificationType
 
 
 class AsyncNotificationsApi(AsyncAPIGroup):
@@ -54,7 +55,7 @@ class AsyncNotificationsApi(AsyncAPIGroup):
         Permission: ``notification.delete``.
         """
         return await self._client.request(
-            ops.DELETE_NOTIFICATIONS, body=NotificationDeleteAllDto(ids=ids), timeout=timeout
+            ops.DELETE_NOTIFICATIONS, body=models.NotificationDeleteAllDto(ids=ids), timeout=timeout
         )
 
     async def get_notification(
@@ -72,7 +73,10 @@ class AsyncNotificationsApi(AsyncAPIGroup):
         Permission: ``notification.read``.
         """
         return await self._client.request(
-            ops.GET_NOTIFICATION, path={"id": id}, response_type=NotificationDto, timeout=timeout
+            ops.GET_NOTIFICATION,
+            path={"id": id},
+            response_type=models.NotificationDto,
+            timeout=timeout,
         )
 
     async def get_notifications(
@@ -101,7 +105,7 @@ class AsyncNotificationsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_NOTIFICATIONS,
             query={"id": id, "level": level, "type": type, "unread": unread},
-            response_type=list[NotificationDto],
+            response_type=list[models.NotificationDto],
             timeout=timeout,
         )
 
@@ -127,8 +131,8 @@ class AsyncNotificationsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_NOTIFICATION,
             path={"id": id},
-            body=NotificationUpdateDto(read_at=read_at),
-            response_type=NotificationDto,
+            body=models.NotificationUpdateDto(read_at=read_at),
+            response_type=models.NotificationDto,
             timeout=timeout,
         )
 
@@ -153,6 +157,6 @@ class AsyncNotificationsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPDATE_NOTIFICATIONS,
-            body=NotificationUpdateAllDto(ids=ids, read_at=read_at),
+            body=models.NotificationUpdateAllDto(ids=ids, read_at=read_at),
             timeout=timeout,
         )

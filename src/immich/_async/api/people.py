@@ -8,26 +8,24 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async import _paging
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, Unset
-from immich.models.asset_face_update_dto import AssetFaceUpdateDto
-from immich.models.asset_face_update_item import AssetFaceUpdateItem
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.merge_person_dto import MergePersonDto
-from immich.models.people_response_dto import PeopleResponseDto
-from immich.models.people_update_dto import PeopleUpdateDto
-from immich.models.people_update_item import PeopleUpdateItem
-from immich.models.person_create_dto import PersonCreateDto
-from immich.models.person_response_dto import PersonResponseDto
-from immich.models.person_statistics_response_dto import PersonStatisticsResponseDto
-from immich.models.person_update_dto import PersonUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_face_update_item import AssetFaceUpdateItem
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.people_response_dto import PeopleResponseDto
+    from immich.models.people_update_item import PeopleUpdateItem
+    from immich.models.person_response_dto import PersonResponseDto
+    from immich.models.person_statistics_response_dto import PersonStatisticsResponseDto
 
 
 class AsyncPeopleApi(AsyncAPIGroup):
@@ -62,14 +60,14 @@ class AsyncPeopleApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_PERSON,
-            body=PersonCreateDto(
+            body=models.PersonCreateDto(
                 birth_date=birth_date,
                 color=color,
                 is_favorite=is_favorite,
                 is_hidden=is_hidden,
                 name=name,
             ),
-            response_type=PersonResponseDto,
+            response_type=models.PersonResponseDto,
             timeout=timeout,
         )
 
@@ -88,7 +86,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
         ``person.delete``.
         """
         return await self._client.request(
-            ops.DELETE_PEOPLE, body=BulkIdsDto(ids=ids), timeout=timeout
+            ops.DELETE_PEOPLE, body=models.BulkIdsDto(ids=ids), timeout=timeout
         )
 
     async def delete_person(
@@ -141,7 +139,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
                 "size": size,
                 "withHidden": with_hidden,
             },
-            response_type=PeopleResponseDto,
+            response_type=models.PeopleResponseDto,
             timeout=timeout,
         )
 
@@ -184,7 +182,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
         ``person.read``.
         """
         return await self._client.request(
-            ops.GET_PERSON, path={"id": id}, response_type=PersonResponseDto, timeout=timeout
+            ops.GET_PERSON, path={"id": id}, response_type=models.PersonResponseDto, timeout=timeout
         )
 
     async def get_person_statistics(
@@ -204,7 +202,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_PERSON_STATISTICS,
             path={"id": id},
-            response_type=PersonStatisticsResponseDto,
+            response_type=models.PersonStatisticsResponseDto,
             timeout=timeout,
         )
 
@@ -289,8 +287,8 @@ class AsyncPeopleApi(AsyncAPIGroup):
         return await self._client.request(
             ops.MERGE_PERSON,
             path={"id": id},
-            body=MergePersonDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.MergePersonDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -316,8 +314,8 @@ class AsyncPeopleApi(AsyncAPIGroup):
         return await self._client.request(
             ops.REASSIGN_FACES,
             path={"id": id},
-            body=AssetFaceUpdateDto(data=data),
-            response_type=list[PersonResponseDto],
+            body=models.AssetFaceUpdateDto(data=data),
+            response_type=list[models.PersonResponseDto],
             timeout=timeout,
         )
 
@@ -340,8 +338,8 @@ class AsyncPeopleApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPDATE_PEOPLE,
-            body=PeopleUpdateDto(people=people),
-            response_type=list[BulkIdResponseDto],
+            body=models.PeopleUpdateDto(people=people),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -377,7 +375,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_PERSON,
             path={"id": id},
-            body=PersonUpdateDto(
+            body=models.PersonUpdateDto(
                 birth_date=birth_date,
                 color=color,
                 feature_face_asset_id=feature_face_asset_id,
@@ -385,6 +383,6 @@ class AsyncPeopleApi(AsyncAPIGroup):
                 is_hidden=is_hidden,
                 name=name,
             ),
-            response_type=PersonResponseDto,
+            response_type=models.PersonResponseDto,
             timeout=timeout,
         )

@@ -3,24 +3,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.license_key_dto import LicenseKeyDto
-from immich.models.license_response_dto import LicenseResponseDto
-from immich.models.server_about_response_dto import ServerAboutResponseDto
-from immich.models.server_apk_links_dto import ServerApkLinksDto
-from immich.models.server_config_dto import ServerConfigDto
-from immich.models.server_features_dto import ServerFeaturesDto
-from immich.models.server_media_types_response_dto import ServerMediaTypesResponseDto
-from immich.models.server_ping_response import ServerPingResponse
-from immich.models.server_stats_response_dto import ServerStatsResponseDto
-from immich.models.server_storage_response_dto import ServerStorageResponseDto
-from immich.models.server_version_history_response_dto import ServerVersionHistoryResponseDto
-from immich.models.server_version_response_dto import ServerVersionResponseDto
-from immich.models.version_check_state_response_dto import VersionCheckStateResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.license_response_dto import LicenseResponseDto
+    from immich.models.server_about_response_dto import ServerAboutResponseDto
+    from immich.models.server_apk_links_dto import ServerApkLinksDto
+    from immich.models.server_config_dto import ServerConfigDto
+    from immich.models.server_features_dto import ServerFeaturesDto
+    from immich.models.server_media_types_response_dto import ServerMediaTypesResponseDto
+    from immich.models.server_ping_response import ServerPingResponse
+    from immich.models.server_stats_response_dto import ServerStatsResponseDto
+    from immich.models.server_storage_response_dto import ServerStorageResponseDto
+    from immich.models.server_version_history_response_dto import ServerVersionHistoryResponseDto
+    from immich.models.server_version_response_dto import ServerVersionResponseDto
+    from immich.models.version_check_state_response_dto import VersionCheckStateResponseDto
 
 
 class AsyncServerApi(AsyncAPIGroup):
@@ -57,7 +61,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``server.about``.
         """
         return await self._client.request(
-            ops.GET_ABOUT_INFO, response_type=ServerAboutResponseDto, timeout=timeout
+            ops.GET_ABOUT_INFO, response_type=models.ServerAboutResponseDto, timeout=timeout
         )
 
     async def get_apk_links(
@@ -74,7 +78,7 @@ class AsyncServerApi(AsyncAPIGroup):
         Permission: ``server.apkLinks``.
         """
         return await self._client.request(
-            ops.GET_APK_LINKS, response_type=ServerApkLinksDto, timeout=timeout
+            ops.GET_APK_LINKS, response_type=models.ServerApkLinksDto, timeout=timeout
         )
 
     async def get_server_config(
@@ -90,7 +94,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``GET /api/server/config``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return await self._client.request(
-            ops.GET_SERVER_CONFIG, response_type=ServerConfigDto, timeout=timeout
+            ops.GET_SERVER_CONFIG, response_type=models.ServerConfigDto, timeout=timeout
         )
 
     async def get_server_features(
@@ -106,7 +110,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``GET /api/server/features``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return await self._client.request(
-            ops.GET_SERVER_FEATURES, response_type=ServerFeaturesDto, timeout=timeout
+            ops.GET_SERVER_FEATURES, response_type=models.ServerFeaturesDto, timeout=timeout
         )
 
     async def get_server_license(
@@ -123,7 +127,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``serverLicense.read``. Admin only.
         """
         return await self._client.request(
-            ops.GET_SERVER_LICENSE, response_type=LicenseResponseDto, timeout=timeout
+            ops.GET_SERVER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
         )
 
     async def get_server_statistics(
@@ -140,7 +144,7 @@ class AsyncServerApi(AsyncAPIGroup):
         Permission: ``server.statistics``. Admin only.
         """
         return await self._client.request(
-            ops.GET_SERVER_STATISTICS, response_type=ServerStatsResponseDto, timeout=timeout
+            ops.GET_SERVER_STATISTICS, response_type=models.ServerStatsResponseDto, timeout=timeout
         )
 
     async def get_server_version(
@@ -156,7 +160,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``GET /api/server/version``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return await self._client.request(
-            ops.GET_SERVER_VERSION, response_type=ServerVersionResponseDto, timeout=timeout
+            ops.GET_SERVER_VERSION, response_type=models.ServerVersionResponseDto, timeout=timeout
         )
 
     async def get_storage(
@@ -173,7 +177,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``server.storage``.
         """
         return await self._client.request(
-            ops.GET_STORAGE, response_type=ServerStorageResponseDto, timeout=timeout
+            ops.GET_STORAGE, response_type=models.ServerStorageResponseDto, timeout=timeout
         )
 
     async def get_supported_media_types(
@@ -190,7 +194,7 @@ class AsyncServerApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.GET_SUPPORTED_MEDIA_TYPES,
-            response_type=ServerMediaTypesResponseDto,
+            response_type=models.ServerMediaTypesResponseDto,
             timeout=timeout,
         )
 
@@ -208,7 +212,9 @@ class AsyncServerApi(AsyncAPIGroup):
         Permission: ``server.versionCheck``.
         """
         return await self._client.request(
-            ops.GET_VERSION_CHECK, response_type=VersionCheckStateResponseDto, timeout=timeout
+            ops.GET_VERSION_CHECK,
+            response_type=models.VersionCheckStateResponseDto,
+            timeout=timeout,
         )
 
     async def get_version_history(
@@ -225,7 +231,7 @@ class AsyncServerApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.GET_VERSION_HISTORY,
-            response_type=list[ServerVersionHistoryResponseDto],
+            response_type=list[models.ServerVersionHistoryResponseDto],
             timeout=timeout,
         )
 
@@ -242,7 +248,7 @@ class AsyncServerApi(AsyncAPIGroup):
         ``GET /api/server/ping``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return await self._client.request(
-            ops.PING_SERVER, response_type=ServerPingResponse, timeout=timeout
+            ops.PING_SERVER, response_type=models.ServerPingResponse, timeout=timeout
         )
 
     async def set_server_license(
@@ -266,7 +272,7 @@ class AsyncServerApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.SET_SERVER_LICENSE,
-            body=LicenseKeyDto(activation_key=activation_key, license_key=license_key),
-            response_type=LicenseResponseDto,
+            body=models.LicenseKeyDto(activation_key=activation_key, license_key=license_key),
+            response_type=models.LicenseResponseDto,
             timeout=timeout,
         )

@@ -4,19 +4,19 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.asset_ids_dto import AssetIdsDto
-from immich.models.asset_ids_response_dto import AssetIdsResponseDto
-from immich.models.shared_link_create_dto import SharedLinkCreateDto
-from immich.models.shared_link_edit_dto import SharedLinkEditDto
-from immich.models.shared_link_login_dto import SharedLinkLoginDto
-from immich.models.shared_link_response_dto import SharedLinkResponseDto
-from immich.models.shared_link_type import SharedLinkType
+
+if TYPE_CHECKING:
+    from immich.models.asset_ids_response_dto import AssetIdsResponseDto
+    from immich.models.shared_link_response_dto import SharedLinkResponseDto
+    from immich.models.shared_link_type import SharedLinkType
 
 
 class AsyncSharedLinksApi(AsyncAPIGroup):
@@ -46,8 +46,8 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.ADD_SHARED_LINK_ASSETS,
             path={"id": id},
-            body=AssetIdsDto(asset_ids=asset_ids),
-            response_type=list[AssetIdsResponseDto],
+            body=models.AssetIdsDto(asset_ids=asset_ids),
+            response_type=list[models.AssetIdsResponseDto],
             timeout=timeout,
         )
 
@@ -88,7 +88,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_SHARED_LINK,
-            body=SharedLinkCreateDto(
+            body=models.SharedLinkCreateDto(
                 type=type,
                 album_id=album_id,
                 allow_download=allow_download,
@@ -100,7 +100,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
                 show_metadata=show_metadata,
                 slug=slug,
             ),
-            response_type=SharedLinkResponseDto,
+            response_type=models.SharedLinkResponseDto,
             timeout=timeout,
         )
 
@@ -126,7 +126,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_ALL_SHARED_LINKS,
             query={"albumId": album_id, "id": id},
-            response_type=list[SharedLinkResponseDto],
+            response_type=list[models.SharedLinkResponseDto],
             timeout=timeout,
         )
 
@@ -151,7 +151,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_MY_SHARED_LINK,
             query={"key": key, "slug": slug},
-            response_type=SharedLinkResponseDto,
+            response_type=models.SharedLinkResponseDto,
             timeout=timeout,
         )
 
@@ -172,7 +172,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_SHARED_LINK_BY_ID,
             path={"id": id},
-            response_type=SharedLinkResponseDto,
+            response_type=models.SharedLinkResponseDto,
             timeout=timeout,
         )
 
@@ -214,8 +214,8 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.REMOVE_SHARED_LINK_ASSETS,
             path={"id": id},
-            body=AssetIdsDto(asset_ids=asset_ids),
-            response_type=list[AssetIdsResponseDto],
+            body=models.AssetIdsDto(asset_ids=asset_ids),
+            response_type=list[models.AssetIdsResponseDto],
             timeout=timeout,
         )
 
@@ -242,8 +242,8 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.SHARED_LINK_LOGIN,
             query={"key": key, "slug": slug},
-            body=SharedLinkLoginDto(password=password),
-            response_type=SharedLinkResponseDto,
+            body=models.SharedLinkLoginDto(password=password),
+            response_type=models.SharedLinkResponseDto,
             timeout=timeout,
         )
 
@@ -281,7 +281,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_SHARED_LINK,
             path={"id": id},
-            body=SharedLinkEditDto(
+            body=models.SharedLinkEditDto(
                 allow_download=allow_download,
                 allow_upload=allow_upload,
                 description=description,
@@ -290,6 +290,6 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
                 show_metadata=show_metadata,
                 slug=slug,
             ),
-            response_type=SharedLinkResponseDto,
+            response_type=models.SharedLinkResponseDto,
             timeout=timeout,
         )

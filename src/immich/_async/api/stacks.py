@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.stack_create_dto import StackCreateDto
-from immich.models.stack_response_dto import StackResponseDto
-from immich.models.stack_update_dto import StackUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.stack_response_dto import StackResponseDto
 
 
 class AsyncStacksApi(AsyncAPIGroup):
@@ -35,8 +37,8 @@ class AsyncStacksApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_STACK,
-            body=StackCreateDto(asset_ids=asset_ids),
-            response_type=StackResponseDto,
+            body=models.StackCreateDto(asset_ids=asset_ids),
+            response_type=models.StackResponseDto,
             timeout=timeout,
         )
 
@@ -71,7 +73,7 @@ class AsyncStacksApi(AsyncAPIGroup):
         ``stack.delete``.
         """
         return await self._client.request(
-            ops.DELETE_STACKS, body=BulkIdsDto(ids=ids), timeout=timeout
+            ops.DELETE_STACKS, body=models.BulkIdsDto(ids=ids), timeout=timeout
         )
 
     async def get_stack(
@@ -89,7 +91,7 @@ class AsyncStacksApi(AsyncAPIGroup):
         ``stack.read``.
         """
         return await self._client.request(
-            ops.GET_STACK, path={"id": id}, response_type=StackResponseDto, timeout=timeout
+            ops.GET_STACK, path={"id": id}, response_type=models.StackResponseDto, timeout=timeout
         )
 
     async def remove_asset_from_stack(
@@ -131,7 +133,7 @@ class AsyncStacksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.SEARCH_STACKS,
             query={"primaryAssetId": primary_asset_id},
-            response_type=list[StackResponseDto],
+            response_type=list[models.StackResponseDto],
             timeout=timeout,
         )
 
@@ -157,7 +159,7 @@ class AsyncStacksApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_STACK,
             path={"id": id},
-            body=StackUpdateDto(primary_asset_id=primary_asset_id),
-            response_type=StackResponseDto,
+            body=models.StackUpdateDto(primary_asset_id=primary_asset_id),
+            response_type=models.StackResponseDto,
             timeout=timeout,
         )

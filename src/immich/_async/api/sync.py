@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.sync_ack_delete_dto import SyncAckDeleteDto
-from immich.models.sync_ack_dto import SyncAckDto
-from immich.models.sync_ack_set_dto import SyncAckSetDto
-from immich.models.sync_entity_type import SyncEntityType
-from immich.models.sync_request_type import SyncRequestType
-from immich.models.sync_stream_dto import SyncStreamDto
+
+if TYPE_CHECKING:
+    from immich.models.sync_ack_dto import SyncAckDto
+    from immich.models.sync_entity_type import SyncEntityType
+    from immich.models.sync_request_type import SyncRequestType
 
 
 class AsyncSyncApi(AsyncAPIGroup):
@@ -39,7 +41,7 @@ class AsyncSyncApi(AsyncAPIGroup):
         ``syncCheckpoint.delete``.
         """
         return await self._client.request(
-            ops.DELETE_SYNC_ACK, body=SyncAckDeleteDto(types=types), timeout=timeout
+            ops.DELETE_SYNC_ACK, body=models.SyncAckDeleteDto(types=types), timeout=timeout
         )
 
     async def get_sync_ack(
@@ -56,7 +58,7 @@ class AsyncSyncApi(AsyncAPIGroup):
         ``syncCheckpoint.read``.
         """
         return await self._client.request(
-            ops.GET_SYNC_ACK, response_type=list[SyncAckDto], timeout=timeout
+            ops.GET_SYNC_ACK, response_type=list[models.SyncAckDto], timeout=timeout
         )
 
     async def get_sync_stream(
@@ -79,7 +81,9 @@ class AsyncSyncApi(AsyncAPIGroup):
         ``sync.stream``.
         """
         return await self._client.request(
-            ops.GET_SYNC_STREAM, body=SyncStreamDto(types=types, reset=reset), timeout=timeout
+            ops.GET_SYNC_STREAM,
+            body=models.SyncStreamDto(types=types, reset=reset),
+            timeout=timeout,
         )
 
     async def send_sync_ack(
@@ -97,5 +101,5 @@ class AsyncSyncApi(AsyncAPIGroup):
         ``syncCheckpoint.update``.
         """
         return await self._client.request(
-            ops.SEND_SYNC_ACK, body=SyncAckSetDto(acks=acks), timeout=timeout
+            ops.SEND_SYNC_ACK, body=models.SyncAckSetDto(acks=acks), timeout=timeout
         )

@@ -3,37 +3,42 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.system_config_backups_dto import SystemConfigBackupsDto
-from immich.models.system_config_dto import SystemConfigDto
-from immich.models.system_config_f_fmpeg_dto import SystemConfigFFmpegDto
-from immich.models.system_config_image_dto import SystemConfigImageDto
-from immich.models.system_config_integrity_checks import SystemConfigIntegrityChecks
-from immich.models.system_config_job_dto import SystemConfigJobDto
-from immich.models.system_config_library_dto import SystemConfigLibraryDto
-from immich.models.system_config_logging_dto import SystemConfigLoggingDto
-from immich.models.system_config_machine_learning_dto import SystemConfigMachineLearningDto
-from immich.models.system_config_map_dto import SystemConfigMapDto
-from immich.models.system_config_metadata_dto import SystemConfigMetadataDto
-from immich.models.system_config_new_version_check_dto import SystemConfigNewVersionCheckDto
-from immich.models.system_config_nightly_tasks_dto import SystemConfigNightlyTasksDto
-from immich.models.system_config_notifications_dto import SystemConfigNotificationsDto
-from immich.models.system_config_o_auth_dto import SystemConfigOAuthDto
-from immich.models.system_config_password_login_dto import SystemConfigPasswordLoginDto
-from immich.models.system_config_reverse_geocoding_dto import SystemConfigReverseGeocodingDto
-from immich.models.system_config_server_dto import SystemConfigServerDto
-from immich.models.system_config_storage_template_dto import SystemConfigStorageTemplateDto
-from immich.models.system_config_template_storage_option_dto import (
-    SystemConfigTemplateStorageOptionDto,
-)
-from immich.models.system_config_templates_dto import SystemConfigTemplatesDto
-from immich.models.system_config_theme_dto import SystemConfigThemeDto
-from immich.models.system_config_trash_dto import SystemConfigTrashDto
-from immich.models.system_config_user_dto import SystemConfigUserDto
+
+if TYPE_CHECKING:
+    from immich.models.system_config_backups_dto import SystemConfigBackupsDto
+    from immich.models.system_config_dto import SystemConfigDto
+    from immich.models.system_config_f_fmpeg_dto import SystemConfigFFmpegDto
+    from immich.models.system_config_image_dto import SystemConfigImageDto
+    from immich.models.system_config_integrity_checks import SystemConfigIntegrityChecks
+    from immich.models.system_config_job_dto import SystemConfigJobDto
+    from immich.models.system_config_library_dto import SystemConfigLibraryDto
+    from immich.models.system_config_logging_dto import SystemConfigLoggingDto
+    from immich.models.system_config_machine_learning_dto import SystemConfigMachineLearningDto
+    from immich.models.system_config_map_dto import SystemConfigMapDto
+    from immich.models.system_config_metadata_dto import SystemConfigMetadataDto
+    from immich.models.system_config_new_version_check_dto import SystemConfigNewVersionCheckDto
+    from immich.models.system_config_nightly_tasks_dto import SystemConfigNightlyTasksDto
+    from immich.models.system_config_notifications_dto import SystemConfigNotificationsDto
+    from immich.models.system_config_o_auth_dto import SystemConfigOAuthDto
+    from immich.models.system_config_password_login_dto import SystemConfigPasswordLoginDto
+    from immich.models.system_config_reverse_geocoding_dto import SystemConfigReverseGeocodingDto
+    from immich.models.system_config_server_dto import SystemConfigServerDto
+    from immich.models.system_config_storage_template_dto import SystemConfigStorageTemplateDto
+    from immich.models.system_config_template_storage_option_dto import (
+        SystemConfigTemplateStorageOptionDto,
+    )
+    from immich.models.system_config_templates_dto import SystemConfigTemplatesDto
+    from immich.models.system_config_theme_dto import SystemConfigThemeDto
+    from immich.models.system_config_trash_dto import SystemConfigTrashDto
+    from immich.models.system_config_user_dto import SystemConfigUserDto
 
 
 class AsyncSystemConfigApi(AsyncAPIGroup):
@@ -55,7 +60,7 @@ class AsyncSystemConfigApi(AsyncAPIGroup):
         ``systemConfig.read``. Admin only.
         """
         return await self._client.request(
-            ops.GET_CONFIG, response_type=SystemConfigDto, timeout=timeout
+            ops.GET_CONFIG, response_type=models.SystemConfigDto, timeout=timeout
         )
 
     async def get_config_defaults(
@@ -72,7 +77,7 @@ class AsyncSystemConfigApi(AsyncAPIGroup):
         Permission: ``systemConfig.read``. Admin only.
         """
         return await self._client.request(
-            ops.GET_CONFIG_DEFAULTS, response_type=SystemConfigDto, timeout=timeout
+            ops.GET_CONFIG_DEFAULTS, response_type=models.SystemConfigDto, timeout=timeout
         )
 
     async def get_storage_template_options(
@@ -90,7 +95,7 @@ class AsyncSystemConfigApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.GET_STORAGE_TEMPLATE_OPTIONS,
-            response_type=SystemConfigTemplateStorageOptionDto,
+            response_type=models.SystemConfigTemplateStorageOptionDto,
             timeout=timeout,
         )
 
@@ -155,7 +160,7 @@ class AsyncSystemConfigApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPDATE_CONFIG,
-            body=SystemConfigDto(
+            body=models.SystemConfigDto(
                 backup=backup,
                 ffmpeg=ffmpeg,
                 image=image,
@@ -179,6 +184,6 @@ class AsyncSystemConfigApi(AsyncAPIGroup):
                 trash=trash,
                 user=user,
             ),
-            response_type=SystemConfigDto,
+            response_type=models.SystemConfigDto,
             timeout=timeout,
         )

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.tag_bulk_assets_dto import TagBulkAssetsDto
-from immich.models.tag_bulk_assets_response_dto import TagBulkAssetsResponseDto
-from immich.models.tag_create_dto import TagCreateDto
-from immich.models.tag_response_dto import TagResponseDto
-from immich.models.tag_update_dto import TagUpdateDto
-from immich.models.tag_upsert_dto import TagUpsertDto
+
+if TYPE_CHECKING:
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.tag_bulk_assets_response_dto import TagBulkAssetsResponseDto
+    from immich.models.tag_response_dto import TagResponseDto
 
 
 class AsyncTagsApi(AsyncAPIGroup):
@@ -44,8 +44,8 @@ class AsyncTagsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.BULK_TAG_ASSETS,
-            body=TagBulkAssetsDto(asset_ids=asset_ids, tag_ids=tag_ids),
-            response_type=TagBulkAssetsResponseDto,
+            body=models.TagBulkAssetsDto(asset_ids=asset_ids, tag_ids=tag_ids),
+            response_type=models.TagBulkAssetsResponseDto,
             timeout=timeout,
         )
 
@@ -72,8 +72,8 @@ class AsyncTagsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_TAG,
-            body=TagCreateDto(name=name, color=color, parent_id=parent_id),
-            response_type=TagResponseDto,
+            body=models.TagCreateDto(name=name, color=color, parent_id=parent_id),
+            response_type=models.TagResponseDto,
             timeout=timeout,
         )
 
@@ -107,7 +107,7 @@ class AsyncTagsApi(AsyncAPIGroup):
         ``tag.read``.
         """
         return await self._client.request(
-            ops.GET_ALL_TAGS, response_type=list[TagResponseDto], timeout=timeout
+            ops.GET_ALL_TAGS, response_type=list[models.TagResponseDto], timeout=timeout
         )
 
     async def get_tag_by_id(
@@ -125,7 +125,7 @@ class AsyncTagsApi(AsyncAPIGroup):
         ``tag.read``.
         """
         return await self._client.request(
-            ops.GET_TAG_BY_ID, path={"id": id}, response_type=TagResponseDto, timeout=timeout
+            ops.GET_TAG_BY_ID, path={"id": id}, response_type=models.TagResponseDto, timeout=timeout
         )
 
     async def tag_assets(
@@ -146,8 +146,8 @@ class AsyncTagsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.TAG_ASSETS,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -169,8 +169,8 @@ class AsyncTagsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UNTAG_ASSETS,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -196,8 +196,8 @@ class AsyncTagsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_TAG,
             path={"id": id},
-            body=TagUpdateDto(color=color),
-            response_type=TagResponseDto,
+            body=models.TagUpdateDto(color=color),
+            response_type=models.TagResponseDto,
             timeout=timeout,
         )
 
@@ -217,7 +217,7 @@ class AsyncTagsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPSERT_TAGS,
-            body=TagUpsertDto(tags=tags),
-            response_type=list[TagResponseDto],
+            body=models.TagUpsertDto(tags=tags),
+            response_type=list[models.TagResponseDto],
             timeout=timeout,
         )

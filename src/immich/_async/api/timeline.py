@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.asset_order import AssetOrder
-from immich.models.asset_order_by import AssetOrderBy
-from immich.models.asset_visibility import AssetVisibility
-from immich.models.time_bucket_asset_response_dto import TimeBucketAssetResponseDto
-from immich.models.time_buckets_response_dto import TimeBucketsResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_order import AssetOrder
+    from immich.models.asset_order_by import AssetOrderBy
+    from immich.models.asset_visibility import AssetVisibility
+    from immich.models.time_bucket_asset_response_dto import TimeBucketAssetResponseDto
+    from immich.models.time_buckets_response_dto import TimeBucketsResponseDto
 
 
 class AsyncTimelineApi(AsyncAPIGroup):
@@ -92,7 +97,7 @@ class AsyncTimelineApi(AsyncAPIGroup):
                 "withPartners": with_partners,
                 "withStacked": with_stacked,
             },
-            response_type=TimeBucketAssetResponseDto,
+            response_type=models.TimeBucketAssetResponseDto,
             timeout=timeout,
         )
 
@@ -165,6 +170,6 @@ class AsyncTimelineApi(AsyncAPIGroup):
                 "withPartners": with_partners,
                 "withStacked": with_stacked,
             },
-            response_type=list[TimeBucketsResponseDto],
+            response_type=list[models.TimeBucketsResponseDto],
             timeout=timeout,
         )

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.trash_response_dto import TrashResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.trash_response_dto import TrashResponseDto
 
 
 class AsyncTrashApi(AsyncAPIGroup):
@@ -31,7 +35,7 @@ class AsyncTrashApi(AsyncAPIGroup):
         ``asset.delete``.
         """
         return await self._client.request(
-            ops.EMPTY_TRASH, response_type=TrashResponseDto, timeout=timeout
+            ops.EMPTY_TRASH, response_type=models.TrashResponseDto, timeout=timeout
         )
 
     async def restore_assets(
@@ -50,8 +54,8 @@ class AsyncTrashApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.RESTORE_ASSETS,
-            body=BulkIdsDto(ids=ids),
-            response_type=TrashResponseDto,
+            body=models.BulkIdsDto(ids=ids),
+            response_type=models.TrashResponseDto,
             timeout=timeout,
         )
 
@@ -69,5 +73,5 @@ class AsyncTrashApi(AsyncAPIGroup):
         ``asset.delete``.
         """
         return await self._client.request(
-            ops.RESTORE_TRASH, response_type=TrashResponseDto, timeout=timeout
+            ops.RESTORE_TRASH, response_type=models.TrashResponseDto, timeout=timeout
         )

@@ -7,40 +7,39 @@ import datetime
 import os
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
 from immich._types import UNSET, FileInput, Unset
-from immich.models.albums_update import AlbumsUpdate
-from immich.models.avatar_update import AvatarUpdate
-from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
-from immich.models.calendar_heatmap_type import CalendarHeatmapType
-from immich.models.cast_update import CastUpdate
-from immich.models.create_profile_image_dto import CreateProfileImageDto
-from immich.models.create_profile_image_response_dto import CreateProfileImageResponseDto
-from immich.models.download_update import DownloadUpdate
-from immich.models.email_notifications_update import EmailNotificationsUpdate
-from immich.models.folders_update import FoldersUpdate
-from immich.models.license_key_dto import LicenseKeyDto
-from immich.models.license_response_dto import LicenseResponseDto
-from immich.models.memories_update import MemoriesUpdate
-from immich.models.onboarding_dto import OnboardingDto
-from immich.models.onboarding_response_dto import OnboardingResponseDto
-from immich.models.people_update import PeopleUpdate
-from immich.models.purchase_update import PurchaseUpdate
-from immich.models.ratings_update import RatingsUpdate
-from immich.models.recently_added_update import RecentlyAddedUpdate
-from immich.models.shared_links_update import SharedLinksUpdate
-from immich.models.tags_update import TagsUpdate
-from immich.models.user_admin_response_dto import UserAdminResponseDto
-from immich.models.user_avatar_color import UserAvatarColor
-from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
-from immich.models.user_preferences_update_dto import UserPreferencesUpdateDto
-from immich.models.user_response_dto import UserResponseDto
-from immich.models.user_update_me_dto import UserUpdateMeDto
+
+if TYPE_CHECKING:
+    from immich.models.albums_update import AlbumsUpdate
+    from immich.models.avatar_update import AvatarUpdate
+    from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
+    from immich.models.calendar_heatmap_type import CalendarHeatmapType
+    from immich.models.cast_update import CastUpdate
+    from immich.models.create_profile_image_response_dto import CreateProfileImageResponseDto
+    from immich.models.download_update import DownloadUpdate
+    from immich.models.email_notifications_update import EmailNotificationsUpdate
+    from immich.models.folders_update import FoldersUpdate
+    from immich.models.license_response_dto import LicenseResponseDto
+    from immich.models.memories_update import MemoriesUpdate
+    from immich.models.onboarding_response_dto import OnboardingResponseDto
+    from immich.models.people_update import PeopleUpdate
+    from immich.models.purchase_update import PurchaseUpdate
+    from immich.models.ratings_update import RatingsUpdate
+    from immich.models.recently_added_update import RecentlyAddedUpdate
+    from immich.models.shared_links_update import SharedLinksUpdate
+    from immich.models.tags_update import TagsUpdate
+    from immich.models.user_admin_response_dto import UserAdminResponseDto
+    from immich.models.user_avatar_color import UserAvatarColor
+    from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
+    from immich.models.user_response_dto import UserResponseDto
 
 
 class AsyncUsersApi(AsyncAPIGroup):
@@ -64,8 +63,8 @@ class AsyncUsersApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_PROFILE_IMAGE,
-            body=CreateProfileImageDto(file=file),
-            response_type=CreateProfileImageResponseDto,
+            body=models.CreateProfileImageDto(file=file),
+            response_type=models.CreateProfileImageResponseDto,
             timeout=timeout,
         )
 
@@ -138,7 +137,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_MY_CALENDAR_HEATMAP,
             query={"from": from_, "to": to, "type": type},
-            response_type=CalendarHeatmapResponseDto,
+            response_type=models.CalendarHeatmapResponseDto,
             timeout=timeout,
         )
 
@@ -156,7 +155,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         Permission: ``userPreference.read``.
         """
         return await self._client.request(
-            ops.GET_MY_PREFERENCES, response_type=UserPreferencesResponseDto, timeout=timeout
+            ops.GET_MY_PREFERENCES, response_type=models.UserPreferencesResponseDto, timeout=timeout
         )
 
     async def get_my_user(
@@ -173,7 +172,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         ``user.read``.
         """
         return await self._client.request(
-            ops.GET_MY_USER, response_type=UserAdminResponseDto, timeout=timeout
+            ops.GET_MY_USER, response_type=models.UserAdminResponseDto, timeout=timeout
         )
 
     async def get_profile_image(
@@ -252,7 +251,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         ``user.read``.
         """
         return await self._client.request(
-            ops.GET_USER, path={"id": id}, response_type=UserResponseDto, timeout=timeout
+            ops.GET_USER, path={"id": id}, response_type=models.UserResponseDto, timeout=timeout
         )
 
     async def get_user_license(
@@ -269,7 +268,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         Permission: ``userLicense.read``.
         """
         return await self._client.request(
-            ops.GET_USER_LICENSE, response_type=LicenseResponseDto, timeout=timeout
+            ops.GET_USER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
         )
 
     async def get_user_onboarding(
@@ -286,7 +285,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         Permission: ``userOnboarding.read``.
         """
         return await self._client.request(
-            ops.GET_USER_ONBOARDING, response_type=OnboardingResponseDto, timeout=timeout
+            ops.GET_USER_ONBOARDING, response_type=models.OnboardingResponseDto, timeout=timeout
         )
 
     async def search_users(
@@ -303,7 +302,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         ``user.read``.
         """
         return await self._client.request(
-            ops.SEARCH_USERS, response_type=list[UserResponseDto], timeout=timeout
+            ops.SEARCH_USERS, response_type=list[models.UserResponseDto], timeout=timeout
         )
 
     async def set_user_license(
@@ -327,8 +326,8 @@ class AsyncUsersApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.SET_USER_LICENSE,
-            body=LicenseKeyDto(activation_key=activation_key, license_key=license_key),
-            response_type=LicenseResponseDto,
+            body=models.LicenseKeyDto(activation_key=activation_key, license_key=license_key),
+            response_type=models.LicenseResponseDto,
             timeout=timeout,
         )
 
@@ -348,8 +347,8 @@ class AsyncUsersApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.SET_USER_ONBOARDING,
-            body=OnboardingDto(is_onboarded=is_onboarded),
-            response_type=OnboardingResponseDto,
+            body=models.OnboardingDto(is_onboarded=is_onboarded),
+            response_type=models.OnboardingResponseDto,
             timeout=timeout,
         )
 
@@ -397,7 +396,7 @@ class AsyncUsersApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPDATE_MY_PREFERENCES,
-            body=UserPreferencesUpdateDto(
+            body=models.UserPreferencesUpdateDto(
                 albums=albums,
                 avatar=avatar,
                 cast=cast,
@@ -412,7 +411,7 @@ class AsyncUsersApi(AsyncAPIGroup):
                 shared_links=shared_links,
                 tags=tags,
             ),
-            response_type=UserPreferencesResponseDto,
+            response_type=models.UserPreferencesResponseDto,
             timeout=timeout,
         )
 
@@ -441,9 +440,9 @@ class AsyncUsersApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.UPDATE_MY_USER,
-            body=UserUpdateMeDto(
+            body=models.UserUpdateMeDto(
                 avatar_color=avatar_color, email=email, name=name, password=password
             ),
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )

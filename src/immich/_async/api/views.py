@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.asset_response_dto import AssetResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_response_dto import AssetResponseDto
 
 
 class AsyncViewsApi(AsyncAPIGroup):
@@ -33,7 +38,7 @@ class AsyncViewsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_ASSETS_BY_ORIGINAL_PATH,
             query={"path": path},
-            response_type=list[AssetResponseDto],
+            response_type=list[models.AssetResponseDto],
             timeout=timeout,
         )
 

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._types import UNSET, Unset
-from immich.models.workflow_create_dto import WorkflowCreateDto
-from immich.models.workflow_response_dto import WorkflowResponseDto
-from immich.models.workflow_share_response_dto import WorkflowShareResponseDto
-from immich.models.workflow_step_dto import WorkflowStepDto
-from immich.models.workflow_trigger import WorkflowTrigger
-from immich.models.workflow_trigger_response_dto import WorkflowTriggerResponseDto
-from immich.models.workflow_update_dto import WorkflowUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.workflow_response_dto import WorkflowResponseDto
+    from immich.models.workflow_share_response_dto import WorkflowShareResponseDto
+    from immich.models.workflow_step_dto import WorkflowStepDto
+    from immich.models.workflow_trigger import WorkflowTrigger
+    from immich.models.workflow_trigger_response_dto import WorkflowTriggerResponseDto
 
 
 class AsyncWorkflowsApi(AsyncAPIGroup):
@@ -48,10 +51,10 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.CREATE_WORKFLOW,
-            body=WorkflowCreateDto(
+            body=models.WorkflowCreateDto(
                 trigger=trigger, description=description, enabled=enabled, name=name, steps=steps
             ),
-            response_type=WorkflowResponseDto,
+            response_type=models.WorkflowResponseDto,
             timeout=timeout,
         )
 
@@ -85,7 +88,10 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
         ``GET /api/workflows/{id}``. History: Added in v3.0.0. Permission: ``workflow.read``.
         """
         return await self._client.request(
-            ops.GET_WORKFLOW, path={"id": id}, response_type=WorkflowResponseDto, timeout=timeout
+            ops.GET_WORKFLOW,
+            path={"id": id},
+            response_type=models.WorkflowResponseDto,
+            timeout=timeout,
         )
 
     async def get_workflow_for_share(
@@ -105,7 +111,7 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.GET_WORKFLOW_FOR_SHARE,
             path={"id": id},
-            response_type=WorkflowShareResponseDto,
+            response_type=models.WorkflowShareResponseDto,
             timeout=timeout,
         )
 
@@ -123,7 +129,7 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
         """
         return await self._client.request(
             ops.GET_WORKFLOW_TRIGGERS,
-            response_type=list[WorkflowTriggerResponseDto],
+            response_type=list[models.WorkflowTriggerResponseDto],
             timeout=timeout,
         )
 
@@ -160,7 +166,7 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
                 "name": name,
                 "trigger": trigger,
             },
-            response_type=list[WorkflowResponseDto],
+            response_type=list[models.WorkflowResponseDto],
             timeout=timeout,
         )
 
@@ -194,9 +200,9 @@ class AsyncWorkflowsApi(AsyncAPIGroup):
         return await self._client.request(
             ops.UPDATE_WORKFLOW,
             path={"id": id},
-            body=WorkflowUpdateDto(
+            body=models.WorkflowUpdateDto(
                 description=description, enabled=enabled, name=name, steps=steps, trigger=trigger
             ),
-            response_type=WorkflowResponseDto,
+            response_type=models.WorkflowResponseDto,
             timeout=timeout,
         )

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.activity_create_dto import ActivityCreateDto
-from immich.models.activity_response_dto import ActivityResponseDto
-from immich.models.activity_statistics_response_dto import ActivityStatisticsResponseDto
-from immich.models.reaction_level import ReactionLevel
-from immich.models.reaction_type import ReactionType
+
+if TYPE_CHECKING:
+    from immich.models.activity_response_dto import ActivityResponseDto
+    from immich.models.activity_statistics_response_dto import ActivityStatisticsResponseDto
+    from immich.models.reaction_level import ReactionLevel
+    from immich.models.reaction_type import ReactionType
 
 
 class ActivitiesApi(APIGroup):
@@ -45,10 +49,10 @@ class ActivitiesApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_ACTIVITY,
-            body=ActivityCreateDto(
+            body=models.ActivityCreateDto(
                 album_id=album_id, type=type, asset_id=asset_id, comment=comment
             ),
-            response_type=ActivityResponseDto,
+            response_type=models.ActivityResponseDto,
             timeout=timeout,
         )
 
@@ -102,7 +106,7 @@ class ActivitiesApi(APIGroup):
                 "type": type,
                 "userId": user_id,
             },
-            response_type=list[ActivityResponseDto],
+            response_type=list[models.ActivityResponseDto],
             timeout=timeout,
         )
 
@@ -128,6 +132,6 @@ class ActivitiesApi(APIGroup):
         return self._client.request(
             ops.GET_ACTIVITY_STATISTICS,
             query={"albumId": album_id, "assetId": asset_id},
-            response_type=ActivityStatisticsResponseDto,
+            response_type=models.ActivityStatisticsResponseDto,
             timeout=timeout,
         )

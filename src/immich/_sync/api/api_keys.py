@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.api_key_create_dto import ApiKeyCreateDto
-from immich.models.api_key_create_response_dto import ApiKeyCreateResponseDto
-from immich.models.api_key_response_dto import ApiKeyResponseDto
-from immich.models.api_key_update_dto import ApiKeyUpdateDto
-from immich.models.permission import Permission
+
+if TYPE_CHECKING:
+    from immich.models.api_key_create_response_dto import ApiKeyCreateResponseDto
+    from immich.models.api_key_response_dto import ApiKeyResponseDto
+    from immich.models.permission import Permission
 
 
 class ApiKeysApi(APIGroup):
@@ -41,8 +44,8 @@ class ApiKeysApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_API_KEY,
-            body=ApiKeyCreateDto(permissions=permissions, name=name),
-            response_type=ApiKeyCreateResponseDto,
+            body=models.ApiKeyCreateDto(permissions=permissions, name=name),
+            response_type=models.ApiKeyCreateResponseDto,
             timeout=timeout,
         )
 
@@ -77,7 +80,10 @@ class ApiKeysApi(APIGroup):
         ``apiKey.read``.
         """
         return self._client.request(
-            ops.GET_API_KEY, path={"id": id}, response_type=ApiKeyResponseDto, timeout=timeout
+            ops.GET_API_KEY,
+            path={"id": id},
+            response_type=models.ApiKeyResponseDto,
+            timeout=timeout,
         )
 
     def get_api_keys(
@@ -94,7 +100,7 @@ class ApiKeysApi(APIGroup):
         ``apiKey.read``.
         """
         return self._client.request(
-            ops.GET_API_KEYS, response_type=list[ApiKeyResponseDto], timeout=timeout
+            ops.GET_API_KEYS, response_type=list[models.ApiKeyResponseDto], timeout=timeout
         )
 
     def get_my_api_key(
@@ -110,7 +116,7 @@ class ApiKeysApi(APIGroup):
         ``GET /api/api-keys/me``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return self._client.request(
-            ops.GET_MY_API_KEY, response_type=ApiKeyResponseDto, timeout=timeout
+            ops.GET_MY_API_KEY, response_type=models.ApiKeyResponseDto, timeout=timeout
         )
 
     def update_api_key(
@@ -137,7 +143,7 @@ class ApiKeysApi(APIGroup):
         return self._client.request(
             ops.UPDATE_API_KEY,
             path={"id": id},
-            body=ApiKeyUpdateDto(name=name, permissions=permissions),
-            response_type=ApiKeyResponseDto,
+            body=models.ApiKeyUpdateDto(name=name, permissions=permissions),
+            response_type=models.ApiKeyResponseDto,
             timeout=timeout,
         )

@@ -7,41 +7,34 @@ import datetime
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._helpers import AssetsHelpers
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, FileInput, Unset
-from immich.models.asset_bulk_delete_dto import AssetBulkDeleteDto
-from immich.models.asset_bulk_update_dto import AssetBulkUpdateDto
-from immich.models.asset_bulk_upload_check_dto import AssetBulkUploadCheckDto
-from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem
-from immich.models.asset_bulk_upload_check_response_dto import AssetBulkUploadCheckResponseDto
-from immich.models.asset_copy_dto import AssetCopyDto
-from immich.models.asset_edit_action_item_dto import AssetEditActionItemDto
-from immich.models.asset_edits_create_dto import AssetEditsCreateDto
-from immich.models.asset_edits_response_dto import AssetEditsResponseDto
-from immich.models.asset_job_name import AssetJobName
-from immich.models.asset_jobs_dto import AssetJobsDto
-from immich.models.asset_media_create_dto import AssetMediaCreateDto
-from immich.models.asset_media_response_dto import AssetMediaResponseDto
-from immich.models.asset_media_size import AssetMediaSize
-from immich.models.asset_metadata_bulk_delete_dto import AssetMetadataBulkDeleteDto
-from immich.models.asset_metadata_bulk_delete_item_dto import AssetMetadataBulkDeleteItemDto
-from immich.models.asset_metadata_bulk_response_dto import AssetMetadataBulkResponseDto
-from immich.models.asset_metadata_bulk_upsert_dto import AssetMetadataBulkUpsertDto
-from immich.models.asset_metadata_bulk_upsert_item_dto import AssetMetadataBulkUpsertItemDto
-from immich.models.asset_metadata_response_dto import AssetMetadataResponseDto
-from immich.models.asset_metadata_upsert_dto import AssetMetadataUpsertDto
-from immich.models.asset_metadata_upsert_item_dto import AssetMetadataUpsertItemDto
-from immich.models.asset_ocr_response_dto import AssetOcrResponseDto
-from immich.models.asset_response_dto import AssetResponseDto
-from immich.models.asset_stats_response_dto import AssetStatsResponseDto
-from immich.models.asset_visibility import AssetVisibility
-from immich.models.update_asset_dto import UpdateAssetDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem
+    from immich.models.asset_bulk_upload_check_response_dto import AssetBulkUploadCheckResponseDto
+    from immich.models.asset_edit_action_item_dto import AssetEditActionItemDto
+    from immich.models.asset_edits_response_dto import AssetEditsResponseDto
+    from immich.models.asset_job_name import AssetJobName
+    from immich.models.asset_media_response_dto import AssetMediaResponseDto
+    from immich.models.asset_media_size import AssetMediaSize
+    from immich.models.asset_metadata_bulk_delete_item_dto import AssetMetadataBulkDeleteItemDto
+    from immich.models.asset_metadata_bulk_response_dto import AssetMetadataBulkResponseDto
+    from immich.models.asset_metadata_bulk_upsert_item_dto import AssetMetadataBulkUpsertItemDto
+    from immich.models.asset_metadata_response_dto import AssetMetadataResponseDto
+    from immich.models.asset_metadata_upsert_item_dto import AssetMetadataUpsertItemDto
+    from immich.models.asset_ocr_response_dto import AssetOcrResponseDto
+    from immich.models.asset_response_dto import AssetResponseDto
+    from immich.models.asset_stats_response_dto import AssetStatsResponseDto
+    from immich.models.asset_visibility import AssetVisibility
 
 
 class AssetsApi(AssetsHelpers, APIGroup):
@@ -68,8 +61,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
         """
         return self._client.request(
             ops.CHECK_BULK_UPLOAD,
-            body=AssetBulkUploadCheckDto(assets=assets),
-            response_type=AssetBulkUploadCheckResponseDto,
+            body=models.AssetBulkUploadCheckDto(assets=assets),
+            response_type=models.AssetBulkUploadCheckResponseDto,
             timeout=timeout,
         )
 
@@ -104,7 +97,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         """
         return self._client.request(
             ops.COPY_ASSET,
-            body=AssetCopyDto(
+            body=models.AssetCopyDto(
                 source_id=source_id,
                 target_id=target_id,
                 albums=albums,
@@ -155,7 +148,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         ``asset.delete``.
         """
         return self._client.request(
-            ops.DELETE_ASSETS, body=AssetBulkDeleteDto(ids=ids, force=force), timeout=timeout
+            ops.DELETE_ASSETS, body=models.AssetBulkDeleteDto(ids=ids, force=force), timeout=timeout
         )
 
     def delete_bulk_asset_metadata(
@@ -177,7 +170,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         """
         return self._client.request(
             ops.DELETE_BULK_ASSET_METADATA,
-            body=AssetMetadataBulkDeleteDto(items=items),
+            body=models.AssetMetadataBulkDeleteDto(items=items),
             timeout=timeout,
         )
 
@@ -302,8 +295,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.EDIT_ASSET,
             path={"id": id},
-            body=AssetEditsCreateDto(edits=edits),
-            response_type=AssetEditsResponseDto,
+            body=models.AssetEditsCreateDto(edits=edits),
+            response_type=models.AssetEditsResponseDto,
             timeout=timeout,
         )
 
@@ -354,7 +347,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.GET_ASSET_EDITS,
             path={"id": id},
-            response_type=AssetEditsResponseDto,
+            response_type=models.AssetEditsResponseDto,
             timeout=timeout,
         )
 
@@ -383,7 +376,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
             ops.GET_ASSET_INFO,
             path={"id": id},
             query={"key": key, "slug": slug},
-            response_type=AssetResponseDto,
+            response_type=models.AssetResponseDto,
             timeout=timeout,
         )
 
@@ -404,7 +397,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.GET_ASSET_METADATA,
             path={"id": id},
-            response_type=list[AssetMetadataResponseDto],
+            response_type=list[models.AssetMetadataResponseDto],
             timeout=timeout,
         )
 
@@ -426,7 +419,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.GET_ASSET_METADATA_BY_KEY,
             path={"id": id, "key": key},
-            response_type=AssetMetadataResponseDto,
+            response_type=models.AssetMetadataResponseDto,
             timeout=timeout,
         )
 
@@ -447,7 +440,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.GET_ASSET_OCR,
             path={"id": id},
-            response_type=list[AssetOcrResponseDto],
+            response_type=list[models.AssetOcrResponseDto],
             timeout=timeout,
         )
 
@@ -475,7 +468,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.GET_ASSET_STATISTICS,
             query={"isFavorite": is_favorite, "isTrashed": is_trashed, "visibility": visibility},
-            response_type=AssetStatsResponseDto,
+            response_type=models.AssetStatsResponseDto,
             timeout=timeout,
         )
 
@@ -944,7 +937,9 @@ class AssetsApi(AssetsHelpers, APIGroup):
         ``job.create``.
         """
         return self._client.request(
-            ops.RUN_ASSET_JOBS, body=AssetJobsDto(asset_ids=asset_ids, name=name), timeout=timeout
+            ops.RUN_ASSET_JOBS,
+            body=models.AssetJobsDto(asset_ids=asset_ids, name=name),
+            timeout=timeout,
         )
 
     def update_asset(
@@ -983,7 +978,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.UPDATE_ASSET,
             path={"id": id},
-            body=UpdateAssetDto(
+            body=models.UpdateAssetDto(
                 date_time_original=date_time_original,
                 description=description,
                 is_favorite=is_favorite,
@@ -993,7 +988,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
                 rating=rating,
                 visibility=visibility,
             ),
-            response_type=AssetResponseDto,
+            response_type=models.AssetResponseDto,
             timeout=timeout,
         )
 
@@ -1019,8 +1014,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
         return self._client.request(
             ops.UPDATE_ASSET_METADATA,
             path={"id": id},
-            body=AssetMetadataUpsertDto(items=items),
-            response_type=list[AssetMetadataResponseDto],
+            body=models.AssetMetadataUpsertDto(items=items),
+            response_type=list[models.AssetMetadataResponseDto],
             timeout=timeout,
         )
 
@@ -1063,7 +1058,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
         """
         return self._client.request(
             ops.UPDATE_ASSETS,
-            body=AssetBulkUpdateDto(
+            body=models.AssetBulkUpdateDto(
                 ids=ids,
                 date_time_original=date_time_original,
                 date_time_relative=date_time_relative,
@@ -1098,8 +1093,8 @@ class AssetsApi(AssetsHelpers, APIGroup):
         """
         return self._client.request(
             ops.UPDATE_BULK_ASSET_METADATA,
-            body=AssetMetadataBulkUpsertDto(items=items),
-            response_type=list[AssetMetadataBulkResponseDto],
+            body=models.AssetMetadataBulkUpsertDto(items=items),
+            response_type=list[models.AssetMetadataBulkResponseDto],
             timeout=timeout,
         )
 
@@ -1149,7 +1144,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
             ops.UPLOAD_ASSET,
             query={"key": key, "slug": slug},
             headers={"x-immich-checksum": x_immich_checksum},
-            body=AssetMediaCreateDto(
+            body=models.AssetMediaCreateDto(
                 asset_data=asset_data,
                 file_created_at=file_created_at,
                 file_modified_at=file_modified_at,
@@ -1161,7 +1156,7 @@ class AssetsApi(AssetsHelpers, APIGroup):
                 sidecar_data=sidecar_data,
                 visibility=visibility,
             ),
-            response_type=AssetMediaResponseDto,
+            response_type=models.AssetMediaResponseDto,
             timeout=timeout,
         )
 

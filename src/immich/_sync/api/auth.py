@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.auth_status_response_dto import AuthStatusResponseDto
-from immich.models.change_password_dto import ChangePasswordDto
-from immich.models.login_credential_dto import LoginCredentialDto
-from immich.models.login_response_dto import LoginResponseDto
-from immich.models.logout_response_dto import LogoutResponseDto
-from immich.models.o_auth_authorize_response_dto import OAuthAuthorizeResponseDto
-from immich.models.o_auth_backchannel_logout_dto import OAuthBackchannelLogoutDto
-from immich.models.o_auth_callback_dto import OAuthCallbackDto
-from immich.models.o_auth_config_dto import OAuthConfigDto
-from immich.models.pin_code_change_dto import PinCodeChangeDto
-from immich.models.pin_code_reset_dto import PinCodeResetDto
-from immich.models.pin_code_setup_dto import PinCodeSetupDto
-from immich.models.session_unlock_dto import SessionUnlockDto
-from immich.models.sign_up_dto import SignUpDto
-from immich.models.user_admin_response_dto import UserAdminResponseDto
-from immich.models.validate_access_token_response_dto import ValidateAccessTokenResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.auth_status_response_dto import AuthStatusResponseDto
+    from immich.models.login_response_dto import LoginResponseDto
+    from immich.models.logout_response_dto import LogoutResponseDto
+    from immich.models.o_auth_authorize_response_dto import OAuthAuthorizeResponseDto
+    from immich.models.user_admin_response_dto import UserAdminResponseDto
+    from immich.models.validate_access_token_response_dto import ValidateAccessTokenResponseDto
 
 
 class AuthApi(APIGroup):
@@ -54,12 +49,12 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.CHANGE_PASSWORD,
-            body=ChangePasswordDto(
+            body=models.ChangePasswordDto(
                 new_password=new_password,
                 password=password,
                 invalidate_sessions=invalidate_sessions,
             ),
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -86,7 +81,9 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.CHANGE_PIN_CODE,
-            body=PinCodeChangeDto(new_pin_code=new_pin_code, password=password, pin_code=pin_code),
+            body=models.PinCodeChangeDto(
+                new_pin_code=new_pin_code, password=password, pin_code=pin_code
+            ),
             timeout=timeout,
         )
 
@@ -112,8 +109,8 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.FINISH_O_AUTH,
-            body=OAuthCallbackDto(url=url, code_verifier=code_verifier, state=state),
-            response_type=LoginResponseDto,
+            body=models.OAuthCallbackDto(url=url, code_verifier=code_verifier, state=state),
+            response_type=models.LoginResponseDto,
             timeout=timeout,
         )
 
@@ -130,7 +127,7 @@ class AuthApi(APIGroup):
         ``GET /api/auth/status``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return self._client.request(
-            ops.GET_AUTH_STATUS, response_type=AuthStatusResponseDto, timeout=timeout
+            ops.GET_AUTH_STATUS, response_type=models.AuthStatusResponseDto, timeout=timeout
         )
 
     def link_o_auth_account(
@@ -155,8 +152,8 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.LINK_O_AUTH_ACCOUNT,
-            body=OAuthCallbackDto(url=url, code_verifier=code_verifier, state=state),
-            response_type=UserAdminResponseDto,
+            body=models.OAuthCallbackDto(url=url, code_verifier=code_verifier, state=state),
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -188,8 +185,8 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.LOGIN,
-            body=LoginCredentialDto(email=email, password=password),
-            response_type=LoginResponseDto,
+            body=models.LoginCredentialDto(email=email, password=password),
+            response_type=models.LoginResponseDto,
             timeout=timeout,
         )
 
@@ -203,7 +200,9 @@ class AuthApi(APIGroup):
 
         ``POST /api/auth/logout``. History: Added in v1, Beta in v1, Stable in v2.
         """
-        return self._client.request(ops.LOGOUT, response_type=LogoutResponseDto, timeout=timeout)
+        return self._client.request(
+            ops.LOGOUT, response_type=models.LogoutResponseDto, timeout=timeout
+        )
 
     def logout_o_auth(
         self, *, logout_token: str, timeout: float | httpx.Timeout | None | Unset = UNSET
@@ -220,7 +219,7 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.LOGOUT_O_AUTH,
-            body=OAuthBackchannelLogoutDto(logout_token=logout_token),
+            body=models.OAuthBackchannelLogoutDto(logout_token=logout_token),
             timeout=timeout,
         )
 
@@ -259,7 +258,7 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.RESET_PIN_CODE,
-            body=PinCodeResetDto(password=password, pin_code=pin_code),
+            body=models.PinCodeResetDto(password=password, pin_code=pin_code),
             timeout=timeout,
         )
 
@@ -278,7 +277,7 @@ class AuthApi(APIGroup):
         ``pinCode.create``.
         """
         return self._client.request(
-            ops.SETUP_PIN_CODE, body=PinCodeSetupDto(pin_code=pin_code), timeout=timeout
+            ops.SETUP_PIN_CODE, body=models.PinCodeSetupDto(pin_code=pin_code), timeout=timeout
         )
 
     def sign_up_admin(
@@ -303,8 +302,8 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.SIGN_UP_ADMIN,
-            body=SignUpDto(email=email, name=name, password=password),
-            response_type=UserAdminResponseDto,
+            body=models.SignUpDto(email=email, name=name, password=password),
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -330,10 +329,10 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.START_O_AUTH,
-            body=OAuthConfigDto(
+            body=models.OAuthConfigDto(
                 redirect_uri=redirect_uri, code_challenge=code_challenge, state=state
             ),
-            response_type=OAuthAuthorizeResponseDto,
+            response_type=models.OAuthAuthorizeResponseDto,
             timeout=timeout,
         )
 
@@ -350,7 +349,7 @@ class AuthApi(APIGroup):
         ``POST /api/oauth/unlink``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return self._client.request(
-            ops.UNLINK_O_AUTH_ACCOUNT, response_type=UserAdminResponseDto, timeout=timeout
+            ops.UNLINK_O_AUTH_ACCOUNT, response_type=models.UserAdminResponseDto, timeout=timeout
         )
 
     def unlock_auth_session(
@@ -373,7 +372,7 @@ class AuthApi(APIGroup):
         """
         return self._client.request(
             ops.UNLOCK_AUTH_SESSION,
-            body=SessionUnlockDto(password=password, pin_code=pin_code),
+            body=models.SessionUnlockDto(password=password, pin_code=pin_code),
             timeout=timeout,
         )
 
@@ -390,5 +389,7 @@ class AuthApi(APIGroup):
         ``POST /api/auth/validateToken``. History: Added in v1, Beta in v1, Stable in v2.
         """
         return self._client.request(
-            ops.VALIDATE_ACCESS_TOKEN, response_type=ValidateAccessTokenResponseDto, timeout=timeout
+            ops.VALIDATE_ACCESS_TOKEN,
+            response_type=models.ValidateAccessTokenResponseDto,
+            timeout=timeout,
         )

@@ -6,16 +6,18 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, FileInput, Unset
-from immich.models.database_backup_delete_dto import DatabaseBackupDeleteDto
-from immich.models.database_backup_list_response_dto import DatabaseBackupListResponseDto
-from immich.models.database_backup_upload_dto import DatabaseBackupUploadDto
+
+if TYPE_CHECKING:
+    from immich.models.database_backup_list_response_dto import DatabaseBackupListResponseDto
 
 
 class BackupsApi(APIGroup):
@@ -39,7 +41,7 @@ class BackupsApi(APIGroup):
         """
         return self._client.request(
             ops.DELETE_DATABASE_BACKUP,
-            body=DatabaseBackupDeleteDto(backups=backups),
+            body=models.DatabaseBackupDeleteDto(backups=backups),
             timeout=timeout,
         )
 
@@ -122,7 +124,9 @@ class BackupsApi(APIGroup):
         Permission: ``maintenance``. Admin only.
         """
         return self._client.request(
-            ops.LIST_DATABASE_BACKUPS, response_type=DatabaseBackupListResponseDto, timeout=timeout
+            ops.LIST_DATABASE_BACKUPS,
+            response_type=models.DatabaseBackupListResponseDto,
+            timeout=timeout,
         )
 
     def start_database_restore_flow(
@@ -158,5 +162,7 @@ class BackupsApi(APIGroup):
         Permission: ``backup.upload``. Admin only.
         """
         return self._client.request(
-            ops.UPLOAD_DATABASE_BACKUP, body=DatabaseBackupUploadDto(file=file), timeout=timeout
+            ops.UPLOAD_DATABASE_BACKUP,
+            body=models.DatabaseBackupUploadDto(file=file),
+            timeout=timeout,
         )

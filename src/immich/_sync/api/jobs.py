@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.job_create_dto import JobCreateDto
-from immich.models.manual_job_name import ManualJobName
-from immich.models.queue_command import QueueCommand
-from immich.models.queue_command_dto import QueueCommandDto
-from immich.models.queue_name import QueueName
-from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
-from immich.models.queues_response_legacy_dto import QueuesResponseLegacyDto
+
+if TYPE_CHECKING:
+    from immich.models.manual_job_name import ManualJobName
+    from immich.models.queue_command import QueueCommand
+    from immich.models.queue_name import QueueName
+    from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
+    from immich.models.queues_response_legacy_dto import QueuesResponseLegacyDto
 
 
 class JobsApi(APIGroup):
@@ -36,7 +39,9 @@ class JobsApi(APIGroup):
         ``POST /api/jobs``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``job.create``. Admin only.
         """
-        return self._client.request(ops.CREATE_JOB, body=JobCreateDto(name=name), timeout=timeout)
+        return self._client.request(
+            ops.CREATE_JOB, body=models.JobCreateDto(name=name), timeout=timeout
+        )
 
     def get_queues_legacy(
         self, *, timeout: float | httpx.Timeout | None | Unset = UNSET
@@ -52,7 +57,7 @@ class JobsApi(APIGroup):
         Permission: ``job.read``. Admin only. Deprecated: the server plans to remove it.
         """
         return self._client.request(
-            ops.GET_QUEUES_LEGACY, response_type=QueuesResponseLegacyDto, timeout=timeout
+            ops.GET_QUEUES_LEGACY, response_type=models.QueuesResponseLegacyDto, timeout=timeout
         )
 
     def run_queue_command_legacy(
@@ -80,7 +85,7 @@ class JobsApi(APIGroup):
         return self._client.request(
             ops.RUN_QUEUE_COMMAND_LEGACY,
             path={"name": name},
-            body=QueueCommandDto(command=command, force=force),
-            response_type=QueueResponseLegacyDto,
+            body=models.QueueCommandDto(command=command, force=force),
+            response_type=models.QueueResponseLegacyDto,
             timeout=timeout,
         )

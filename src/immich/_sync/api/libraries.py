@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.create_library_dto import CreateLibraryDto
-from immich.models.library_response_dto import LibraryResponseDto
-from immich.models.library_stats_response_dto import LibraryStatsResponseDto
-from immich.models.update_library_dto import UpdateLibraryDto
-from immich.models.validate_library_dto import ValidateLibraryDto
-from immich.models.validate_library_response_dto import ValidateLibraryResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.library_response_dto import LibraryResponseDto
+    from immich.models.library_stats_response_dto import LibraryStatsResponseDto
+    from immich.models.validate_library_response_dto import ValidateLibraryResponseDto
 
 
 class LibrariesApi(APIGroup):
@@ -46,13 +48,13 @@ class LibrariesApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_LIBRARY,
-            body=CreateLibraryDto(
+            body=models.CreateLibraryDto(
                 owner_id=owner_id,
                 exclusion_patterns=exclusion_patterns,
                 import_paths=import_paths,
                 name=name,
             ),
-            response_type=LibraryResponseDto,
+            response_type=models.LibraryResponseDto,
             timeout=timeout,
         )
 
@@ -86,7 +88,7 @@ class LibrariesApi(APIGroup):
         ``library.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_ALL_LIBRARIES, response_type=list[LibraryResponseDto], timeout=timeout
+            ops.GET_ALL_LIBRARIES, response_type=list[models.LibraryResponseDto], timeout=timeout
         )
 
     def get_library(
@@ -104,7 +106,10 @@ class LibrariesApi(APIGroup):
         ``library.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_LIBRARY, path={"id": id}, response_type=LibraryResponseDto, timeout=timeout
+            ops.GET_LIBRARY,
+            path={"id": id},
+            response_type=models.LibraryResponseDto,
+            timeout=timeout,
         )
 
     def get_library_statistics(
@@ -124,7 +129,7 @@ class LibrariesApi(APIGroup):
         return self._client.request(
             ops.GET_LIBRARY_STATISTICS,
             path={"id": id},
-            response_type=LibraryStatsResponseDto,
+            response_type=models.LibraryStatsResponseDto,
             timeout=timeout,
         )
 
@@ -171,10 +176,10 @@ class LibrariesApi(APIGroup):
         return self._client.request(
             ops.UPDATE_LIBRARY,
             path={"id": id},
-            body=UpdateLibraryDto(
+            body=models.UpdateLibraryDto(
                 exclusion_patterns=exclusion_patterns, import_paths=import_paths, name=name
             ),
-            response_type=LibraryResponseDto,
+            response_type=models.LibraryResponseDto,
             timeout=timeout,
         )
 
@@ -202,9 +207,9 @@ class LibrariesApi(APIGroup):
         return self._client.request(
             ops.VALIDATE,
             path={"id": id},
-            body=ValidateLibraryDto(
+            body=models.ValidateLibraryDto(
                 exclusion_patterns=exclusion_patterns, import_paths=import_paths
             ),
-            response_type=ValidateLibraryResponseDto,
+            response_type=models.ValidateLibraryResponseDto,
             timeout=timeout,
         )

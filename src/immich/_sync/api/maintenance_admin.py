@@ -6,24 +6,28 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, Unset
-from immich.models.integrity_report import IntegrityReport
-from immich.models.integrity_report_response_dto import IntegrityReportResponseDto
-from immich.models.integrity_report_summary_response_dto import IntegrityReportSummaryResponseDto
-from immich.models.maintenance_action import MaintenanceAction
-from immich.models.maintenance_auth_dto import MaintenanceAuthDto
-from immich.models.maintenance_detect_install_response_dto import (
-    MaintenanceDetectInstallResponseDto,
-)
-from immich.models.maintenance_login_dto import MaintenanceLoginDto
-from immich.models.maintenance_status_response_dto import MaintenanceStatusResponseDto
-from immich.models.set_maintenance_mode_dto import SetMaintenanceModeDto
+
+if TYPE_CHECKING:
+    from immich.models.integrity_report import IntegrityReport
+    from immich.models.integrity_report_response_dto import IntegrityReportResponseDto
+    from immich.models.integrity_report_summary_response_dto import (
+        IntegrityReportSummaryResponseDto,
+    )
+    from immich.models.maintenance_action import MaintenanceAction
+    from immich.models.maintenance_auth_dto import MaintenanceAuthDto
+    from immich.models.maintenance_detect_install_response_dto import (
+        MaintenanceDetectInstallResponseDto,
+    )
+    from immich.models.maintenance_status_response_dto import MaintenanceStatusResponseDto
 
 
 class MaintenanceAdminApi(APIGroup):
@@ -62,7 +66,7 @@ class MaintenanceAdminApi(APIGroup):
         """
         return self._client.request(
             ops.DETECT_PRIOR_INSTALL,
-            response_type=MaintenanceDetectInstallResponseDto,
+            response_type=models.MaintenanceDetectInstallResponseDto,
             timeout=timeout,
         )
 
@@ -90,7 +94,7 @@ class MaintenanceAdminApi(APIGroup):
         return self._client.request(
             ops.GET_INTEGRITY_REPORT,
             query={"type": type, "cursor": cursor, "limit": limit},
-            response_type=IntegrityReportResponseDto,
+            response_type=models.IntegrityReportResponseDto,
             timeout=timeout,
         )
 
@@ -235,7 +239,7 @@ class MaintenanceAdminApi(APIGroup):
         """
         return self._client.request(
             ops.GET_INTEGRITY_REPORT_SUMMARY,
-            response_type=IntegrityReportSummaryResponseDto,
+            response_type=models.IntegrityReportSummaryResponseDto,
             timeout=timeout,
         )
 
@@ -252,7 +256,9 @@ class MaintenanceAdminApi(APIGroup):
         ``GET /api/admin/maintenance/status``. History: Added in v2.5.0, Alpha in v2.5.0.
         """
         return self._client.request(
-            ops.GET_MAINTENANCE_STATUS, response_type=MaintenanceStatusResponseDto, timeout=timeout
+            ops.GET_MAINTENANCE_STATUS,
+            response_type=models.MaintenanceStatusResponseDto,
+            timeout=timeout,
         )
 
     def maintenance_login(
@@ -270,8 +276,8 @@ class MaintenanceAdminApi(APIGroup):
         """
         return self._client.request(
             ops.MAINTENANCE_LOGIN,
-            body=MaintenanceLoginDto(token=token),
-            response_type=MaintenanceAuthDto,
+            body=models.MaintenanceLoginDto(token=token),
+            response_type=models.MaintenanceAuthDto,
             timeout=timeout,
         )
 
@@ -296,7 +302,7 @@ class MaintenanceAdminApi(APIGroup):
         """
         return self._client.request(
             ops.SET_MAINTENANCE_MODE,
-            body=SetMaintenanceModeDto(
+            body=models.SetMaintenanceModeDto(
                 action=action, restore_backup_filename=restore_backup_filename
             ),
             timeout=timeout,

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.map_marker_response_dto import MapMarkerResponseDto
-from immich.models.map_reverse_geocode_response_dto import MapReverseGeocodeResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.map_marker_response_dto import MapMarkerResponseDto
+    from immich.models.map_reverse_geocode_response_dto import MapReverseGeocodeResponseDto
 
 
 class MapApi(APIGroup):
@@ -56,7 +60,7 @@ class MapApi(APIGroup):
                 "withPartners": with_partners,
                 "withSharedAlbums": with_shared_albums,
             },
-            response_type=list[MapMarkerResponseDto],
+            response_type=list[models.MapMarkerResponseDto],
             timeout=timeout,
         )
 
@@ -78,6 +82,6 @@ class MapApi(APIGroup):
         return self._client.request(
             ops.REVERSE_GEOCODE,
             query={"lat": lat, "lon": lon},
-            response_type=list[MapReverseGeocodeResponseDto],
+            response_type=list[models.MapReverseGeocodeResponseDto],
             timeout=timeout,
         )

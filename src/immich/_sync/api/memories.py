@@ -4,21 +4,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.memory_create_dto import MemoryCreateDto
-from immich.models.memory_response_dto import MemoryResponseDto
-from immich.models.memory_search_order import MemorySearchOrder
-from immich.models.memory_statistics_response_dto import MemoryStatisticsResponseDto
-from immich.models.memory_type import MemoryType
-from immich.models.memory_update_dto import MemoryUpdateDto
-from immich.models.on_this_day_dto import OnThisDayDto
+
+if TYPE_CHECKING:
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.memory_response_dto import MemoryResponseDto
+    from immich.models.memory_search_order import MemorySearchOrder
+    from immich.models.memory_statistics_response_dto import MemoryStatisticsResponseDto
+    from immich.models.memory_type import MemoryType
+    from immich.models.on_this_day_dto import OnThisDayDto
 
 
 class MemoriesApi(APIGroup):
@@ -44,8 +45,8 @@ class MemoriesApi(APIGroup):
         return self._client.request(
             ops.ADD_MEMORY_ASSETS,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -82,7 +83,7 @@ class MemoriesApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_MEMORY,
-            body=MemoryCreateDto(
+            body=models.MemoryCreateDto(
                 data=data,
                 memory_at=memory_at,
                 type=type,
@@ -92,7 +93,7 @@ class MemoriesApi(APIGroup):
                 seen_at=seen_at,
                 show_at=show_at,
             ),
-            response_type=MemoryResponseDto,
+            response_type=models.MemoryResponseDto,
             timeout=timeout,
         )
 
@@ -127,7 +128,7 @@ class MemoriesApi(APIGroup):
         ``memory.read``.
         """
         return self._client.request(
-            ops.GET_MEMORY, path={"id": id}, response_type=MemoryResponseDto, timeout=timeout
+            ops.GET_MEMORY, path={"id": id}, response_type=models.MemoryResponseDto, timeout=timeout
         )
 
     def memories_statistics(
@@ -167,7 +168,7 @@ class MemoriesApi(APIGroup):
                 "size": size,
                 "type": type,
             },
-            response_type=MemoryStatisticsResponseDto,
+            response_type=models.MemoryStatisticsResponseDto,
             timeout=timeout,
         )
 
@@ -189,8 +190,8 @@ class MemoriesApi(APIGroup):
         return self._client.request(
             ops.REMOVE_MEMORY_ASSETS,
             path={"id": id},
-            body=BulkIdsDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.BulkIdsDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -231,7 +232,7 @@ class MemoriesApi(APIGroup):
                 "size": size,
                 "type": type,
             },
-            response_type=list[MemoryResponseDto],
+            response_type=list[models.MemoryResponseDto],
             timeout=timeout,
         )
 
@@ -261,7 +262,7 @@ class MemoriesApi(APIGroup):
         return self._client.request(
             ops.UPDATE_MEMORY,
             path={"id": id},
-            body=MemoryUpdateDto(is_saved=is_saved, memory_at=memory_at, seen_at=seen_at),
-            response_type=MemoryResponseDto,
+            body=models.MemoryUpdateDto(is_saved=is_saved, memory_at=memory_at, seen_at=seen_at),
+            response_type=models.MemoryResponseDto,
             timeout=timeout,
         )

@@ -4,22 +4,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.notification_create_dto import NotificationCreateDto
-from immich.models.notification_dto import NotificationDto
-from immich.models.notification_level import NotificationLevel
-from immich.models.notification_type import NotificationType
-from immich.models.system_config_smtp_dto import SystemConfigSmtpDto
-from immich.models.system_config_smtp_transport_dto import SystemConfigSmtpTransportDto
-from immich.models.template_dto import TemplateDto
-from immich.models.template_response_dto import TemplateResponseDto
-from immich.models.test_email_response_dto import TestEmailResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.notification_dto import NotificationDto
+    from immich.models.notification_level import NotificationLevel
+    from immich.models.notification_type import NotificationType
+    from immich.models.system_config_smtp_transport_dto import SystemConfigSmtpTransportDto
+    from immich.models.template_response_dto import TemplateResponseDto
+    from immich.models.test_email_response_dto import TestEmailResponseDto
 
 
 class NotificationsAdminApi(APIGroup):
@@ -58,7 +58,7 @@ class NotificationsAdminApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_NOTIFICATION,
-            body=NotificationCreateDto(
+            body=models.NotificationCreateDto(
                 title=title,
                 user_id=user_id,
                 data=data,
@@ -67,7 +67,7 @@ class NotificationsAdminApi(APIGroup):
                 read_at=read_at,
                 type=type,
             ),
-            response_type=NotificationDto,
+            response_type=models.NotificationDto,
             timeout=timeout,
         )
 
@@ -89,8 +89,8 @@ class NotificationsAdminApi(APIGroup):
         return self._client.request(
             ops.GET_NOTIFICATION_TEMPLATE_ADMIN,
             path={"name": name},
-            body=TemplateDto(template=template),
-            response_type=TemplateResponseDto,
+            body=models.TemplateDto(template=template),
+            response_type=models.TemplateResponseDto,
             timeout=timeout,
         )
 
@@ -119,9 +119,9 @@ class NotificationsAdminApi(APIGroup):
         """
         return self._client.request(
             ops.SEND_TEST_EMAIL_ADMIN,
-            body=SystemConfigSmtpDto(
+            body=models.SystemConfigSmtpDto(
                 enabled=enabled, from_=from_, reply_to=reply_to, transport=transport
             ),
-            response_type=TestEmailResponseDto,
+            response_type=models.TestEmailResponseDto,
             timeout=timeout,
         )

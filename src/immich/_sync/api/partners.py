@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.partner_create_dto import PartnerCreateDto
-from immich.models.partner_direction import PartnerDirection
-from immich.models.partner_response_dto import PartnerResponseDto
-from immich.models.partner_update_dto import PartnerUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.partner_direction import PartnerDirection
+    from immich.models.partner_response_dto import PartnerResponseDto
 
 
 class PartnersApi(APIGroup):
@@ -35,8 +38,8 @@ class PartnersApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_PARTNER,
-            body=PartnerCreateDto(shared_with_id=shared_with_id),
-            response_type=PartnerResponseDto,
+            body=models.PartnerCreateDto(shared_with_id=shared_with_id),
+            response_type=models.PartnerResponseDto,
             timeout=timeout,
         )
 
@@ -57,7 +60,7 @@ class PartnersApi(APIGroup):
         return self._client.request(
             ops.CREATE_PARTNER_DEPRECATED,
             path={"id": id},
-            response_type=PartnerResponseDto,
+            response_type=models.PartnerResponseDto,
             timeout=timeout,
         )
 
@@ -78,7 +81,7 @@ class PartnersApi(APIGroup):
         return self._client.request(
             ops.GET_PARTNERS,
             query={"direction": direction},
-            response_type=list[PartnerResponseDto],
+            response_type=list[models.PartnerResponseDto],
             timeout=timeout,
         )
 
@@ -116,7 +119,7 @@ class PartnersApi(APIGroup):
         return self._client.request(
             ops.UPDATE_PARTNER,
             path={"id": id},
-            body=PartnerUpdateDto(in_timeline=in_timeline),
-            response_type=PartnerResponseDto,
+            body=models.PartnerUpdateDto(in_timeline=in_timeline),
+            response_type=models.PartnerResponseDto,
             timeout=timeout,
         )

@@ -8,26 +8,24 @@ import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync import _paging
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, Unset
-from immich.models.asset_face_update_dto import AssetFaceUpdateDto
-from immich.models.asset_face_update_item import AssetFaceUpdateItem
-from immich.models.bulk_id_response_dto import BulkIdResponseDto
-from immich.models.bulk_ids_dto import BulkIdsDto
-from immich.models.merge_person_dto import MergePersonDto
-from immich.models.people_response_dto import PeopleResponseDto
-from immich.models.people_update_dto import PeopleUpdateDto
-from immich.models.people_update_item import PeopleUpdateItem
-from immich.models.person_create_dto import PersonCreateDto
-from immich.models.person_response_dto import PersonResponseDto
-from immich.models.person_statistics_response_dto import PersonStatisticsResponseDto
-from immich.models.person_update_dto import PersonUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_face_update_item import AssetFaceUpdateItem
+    from immich.models.bulk_id_response_dto import BulkIdResponseDto
+    from immich.models.people_response_dto import PeopleResponseDto
+    from immich.models.people_update_item import PeopleUpdateItem
+    from immich.models.person_response_dto import PersonResponseDto
+    from immich.models.person_statistics_response_dto import PersonStatisticsResponseDto
 
 
 class PeopleApi(APIGroup):
@@ -62,14 +60,14 @@ class PeopleApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_PERSON,
-            body=PersonCreateDto(
+            body=models.PersonCreateDto(
                 birth_date=birth_date,
                 color=color,
                 is_favorite=is_favorite,
                 is_hidden=is_hidden,
                 name=name,
             ),
-            response_type=PersonResponseDto,
+            response_type=models.PersonResponseDto,
             timeout=timeout,
         )
 
@@ -87,7 +85,9 @@ class PeopleApi(APIGroup):
         ``DELETE /api/people``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.delete``.
         """
-        return self._client.request(ops.DELETE_PEOPLE, body=BulkIdsDto(ids=ids), timeout=timeout)
+        return self._client.request(
+            ops.DELETE_PEOPLE, body=models.BulkIdsDto(ids=ids), timeout=timeout
+        )
 
     def delete_person(
         self, id: str, *, timeout: float | httpx.Timeout | None | Unset = UNSET
@@ -139,7 +139,7 @@ class PeopleApi(APIGroup):
                 "size": size,
                 "withHidden": with_hidden,
             },
-            response_type=PeopleResponseDto,
+            response_type=models.PeopleResponseDto,
             timeout=timeout,
         )
 
@@ -182,7 +182,7 @@ class PeopleApi(APIGroup):
         ``person.read``.
         """
         return self._client.request(
-            ops.GET_PERSON, path={"id": id}, response_type=PersonResponseDto, timeout=timeout
+            ops.GET_PERSON, path={"id": id}, response_type=models.PersonResponseDto, timeout=timeout
         )
 
     def get_person_statistics(
@@ -202,7 +202,7 @@ class PeopleApi(APIGroup):
         return self._client.request(
             ops.GET_PERSON_STATISTICS,
             path={"id": id},
-            response_type=PersonStatisticsResponseDto,
+            response_type=models.PersonStatisticsResponseDto,
             timeout=timeout,
         )
 
@@ -285,8 +285,8 @@ class PeopleApi(APIGroup):
         return self._client.request(
             ops.MERGE_PERSON,
             path={"id": id},
-            body=MergePersonDto(ids=ids),
-            response_type=list[BulkIdResponseDto],
+            body=models.MergePersonDto(ids=ids),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -312,8 +312,8 @@ class PeopleApi(APIGroup):
         return self._client.request(
             ops.REASSIGN_FACES,
             path={"id": id},
-            body=AssetFaceUpdateDto(data=data),
-            response_type=list[PersonResponseDto],
+            body=models.AssetFaceUpdateDto(data=data),
+            response_type=list[models.PersonResponseDto],
             timeout=timeout,
         )
 
@@ -336,8 +336,8 @@ class PeopleApi(APIGroup):
         """
         return self._client.request(
             ops.UPDATE_PEOPLE,
-            body=PeopleUpdateDto(people=people),
-            response_type=list[BulkIdResponseDto],
+            body=models.PeopleUpdateDto(people=people),
+            response_type=list[models.BulkIdResponseDto],
             timeout=timeout,
         )
 
@@ -373,7 +373,7 @@ class PeopleApi(APIGroup):
         return self._client.request(
             ops.UPDATE_PERSON,
             path={"id": id},
-            body=PersonUpdateDto(
+            body=models.PersonUpdateDto(
                 birth_date=birth_date,
                 color=color,
                 feature_face_asset_id=feature_face_asset_id,
@@ -381,6 +381,6 @@ class PeopleApi(APIGroup):
                 is_hidden=is_hidden,
                 name=name,
             ),
-            response_type=PersonResponseDto,
+            response_type=models.PersonResponseDto,
             timeout=timeout,
         )

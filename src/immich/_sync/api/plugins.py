@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.plugin_method_response_dto import PluginMethodResponseDto
-from immich.models.plugin_response_dto import PluginResponseDto
-from immich.models.plugin_template_response_dto import PluginTemplateResponseDto
-from immich.models.workflow_trigger import WorkflowTrigger
-from immich.models.workflow_type import WorkflowType
+
+if TYPE_CHECKING:
+    from immich.models.plugin_method_response_dto import PluginMethodResponseDto
+    from immich.models.plugin_response_dto import PluginResponseDto
+    from immich.models.plugin_template_response_dto import PluginTemplateResponseDto
+    from immich.models.workflow_trigger import WorkflowTrigger
+    from immich.models.workflow_type import WorkflowType
 
 
 class PluginsApi(APIGroup):
@@ -34,7 +39,7 @@ class PluginsApi(APIGroup):
         ``GET /api/plugins/{id}``. History: Added in v3.0.0. Permission: ``plugin.read``.
         """
         return self._client.request(
-            ops.GET_PLUGIN, path={"id": id}, response_type=PluginResponseDto, timeout=timeout
+            ops.GET_PLUGIN, path={"id": id}, response_type=models.PluginResponseDto, timeout=timeout
         )
 
     def search_plugin_methods(
@@ -82,7 +87,7 @@ class PluginsApi(APIGroup):
                 "trigger": trigger,
                 "type": type,
             },
-            response_type=list[PluginMethodResponseDto],
+            response_type=list[models.PluginMethodResponseDto],
             timeout=timeout,
         )
 
@@ -100,7 +105,7 @@ class PluginsApi(APIGroup):
         """
         return self._client.request(
             ops.SEARCH_PLUGIN_TEMPLATES,
-            response_type=list[PluginTemplateResponseDto],
+            response_type=list[models.PluginTemplateResponseDto],
             timeout=timeout,
         )
 
@@ -140,6 +145,6 @@ class PluginsApi(APIGroup):
                 "title": title,
                 "version": version,
             },
-            response_type=list[PluginResponseDto],
+            response_type=list[models.PluginResponseDto],
             timeout=timeout,
         )

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.queue_delete_dto import QueueDeleteDto
-from immich.models.queue_job_response_dto import QueueJobResponseDto
-from immich.models.queue_job_status import QueueJobStatus
-from immich.models.queue_name import QueueName
-from immich.models.queue_response_dto import QueueResponseDto
-from immich.models.queue_update_dto import QueueUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.queue_job_response_dto import QueueJobResponseDto
+    from immich.models.queue_job_status import QueueJobStatus
+    from immich.models.queue_name import QueueName
+    from immich.models.queue_response_dto import QueueResponseDto
 
 
 class QueuesApi(APIGroup):
@@ -43,7 +46,7 @@ class QueuesApi(APIGroup):
         return self._client.request(
             ops.EMPTY_QUEUE,
             path={"name": name},
-            body=QueueDeleteDto(failed=failed),
+            body=models.QueueDeleteDto(failed=failed),
             timeout=timeout,
         )
 
@@ -62,7 +65,10 @@ class QueuesApi(APIGroup):
         ``queue.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_QUEUE, path={"name": name}, response_type=QueueResponseDto, timeout=timeout
+            ops.GET_QUEUE,
+            path={"name": name},
+            response_type=models.QueueResponseDto,
+            timeout=timeout,
         )
 
     def get_queue_jobs(
@@ -88,7 +94,7 @@ class QueuesApi(APIGroup):
             ops.GET_QUEUE_JOBS,
             path={"name": name},
             query={"status": status},
-            response_type=list[QueueJobResponseDto],
+            response_type=list[models.QueueJobResponseDto],
             timeout=timeout,
         )
 
@@ -106,7 +112,7 @@ class QueuesApi(APIGroup):
         ``queue.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_QUEUES, response_type=list[QueueResponseDto], timeout=timeout
+            ops.GET_QUEUES, response_type=list[models.QueueResponseDto], timeout=timeout
         )
 
     def update_queue(
@@ -131,7 +137,7 @@ class QueuesApi(APIGroup):
         return self._client.request(
             ops.UPDATE_QUEUE,
             path={"name": name},
-            body=QueueUpdateDto(is_paused=is_paused),
-            response_type=QueueResponseDto,
+            body=models.QueueUpdateDto(is_paused=is_paused),
+            response_type=models.QueueResponseDto,
             timeout=timeout,
         )

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync import _paging
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.asset_order import AssetOrder
-from immich.models.asset_response_dto import AssetResponseDto
-from immich.models.asset_type_enum import AssetTypeEnum
-from immich.models.asset_visibility import AssetVisibility
-from immich.models.metadata_search_dto import MetadataSearchDto
-from immich.models.person_response_dto import PersonResponseDto
-from immich.models.places_response_dto import PlacesResponseDto
-from immich.models.random_search_dto import RandomSearchDto
-from immich.models.search_explore_response_dto import SearchExploreResponseDto
-from immich.models.search_response_dto import SearchResponseDto
-from immich.models.search_statistics_response_dto import SearchStatisticsResponseDto
-from immich.models.search_suggestion_type import SearchSuggestionType
-from immich.models.smart_search_dto import SmartSearchDto
-from immich.models.statistics_search_dto import StatisticsSearchDto
+
+if TYPE_CHECKING:
+    from immich.models.asset_order import AssetOrder
+    from immich.models.asset_response_dto import AssetResponseDto
+    from immich.models.asset_type_enum import AssetTypeEnum
+    from immich.models.asset_visibility import AssetVisibility
+    from immich.models.person_response_dto import PersonResponseDto
+    from immich.models.places_response_dto import PlacesResponseDto
+    from immich.models.search_explore_response_dto import SearchExploreResponseDto
+    from immich.models.search_response_dto import SearchResponseDto
+    from immich.models.search_statistics_response_dto import SearchStatisticsResponseDto
+    from immich.models.search_suggestion_type import SearchSuggestionType
 
 
 class SearchApi(APIGroup):
@@ -47,7 +47,7 @@ class SearchApi(APIGroup):
         ``asset.read``.
         """
         return self._client.request(
-            ops.GET_ASSETS_BY_CITY, response_type=list[AssetResponseDto], timeout=timeout
+            ops.GET_ASSETS_BY_CITY, response_type=list[models.AssetResponseDto], timeout=timeout
         )
 
     def get_explore_data(
@@ -64,7 +64,9 @@ class SearchApi(APIGroup):
         ``asset.read``.
         """
         return self._client.request(
-            ops.GET_EXPLORE_DATA, response_type=list[SearchExploreResponseDto], timeout=timeout
+            ops.GET_EXPLORE_DATA,
+            response_type=list[models.SearchExploreResponseDto],
+            timeout=timeout,
         )
 
     def get_search_suggestions(
@@ -184,7 +186,7 @@ class SearchApi(APIGroup):
         """
         return self._client.request(
             ops.SEARCH_ASSET_STATISTICS,
-            body=StatisticsSearchDto(
+            body=models.StatisticsSearchDto(
                 album_ids=album_ids,
                 city=city,
                 country=country,
@@ -214,7 +216,7 @@ class SearchApi(APIGroup):
                 updated_before=updated_before,
                 visibility=visibility,
             ),
-            response_type=SearchStatisticsResponseDto,
+            response_type=models.SearchStatisticsResponseDto,
             timeout=timeout,
         )
 
@@ -324,7 +326,7 @@ class SearchApi(APIGroup):
         return self._client.request(
             ops.SEARCH_ASSETS,
             query={"key": key, "slug": slug},
-            body=MetadataSearchDto(
+            body=models.MetadataSearchDto(
                 album_ids=album_ids,
                 checksum=checksum,
                 city=city,
@@ -368,7 +370,7 @@ class SearchApi(APIGroup):
                 with_people=with_people,
                 with_stacked=with_stacked,
             ),
-            response_type=SearchResponseDto,
+            response_type=models.SearchResponseDto,
             timeout=timeout,
         )
 
@@ -586,7 +588,7 @@ class SearchApi(APIGroup):
                 "withDeleted": with_deleted,
                 "withExif": with_exif,
             },
-            response_type=list[AssetResponseDto],
+            response_type=list[models.AssetResponseDto],
             timeout=timeout,
         )
 
@@ -612,7 +614,7 @@ class SearchApi(APIGroup):
         return self._client.request(
             ops.SEARCH_PERSON,
             query={"name": name, "withHidden": with_hidden},
-            response_type=list[PersonResponseDto],
+            response_type=list[models.PersonResponseDto],
             timeout=timeout,
         )
 
@@ -633,7 +635,7 @@ class SearchApi(APIGroup):
         return self._client.request(
             ops.SEARCH_PLACES,
             query={"name": name},
-            response_type=list[PlacesResponseDto],
+            response_type=list[models.PlacesResponseDto],
             timeout=timeout,
         )
 
@@ -718,7 +720,7 @@ class SearchApi(APIGroup):
         """
         return self._client.request(
             ops.SEARCH_RANDOM,
-            body=RandomSearchDto(
+            body=models.RandomSearchDto(
                 album_ids=album_ids,
                 city=city,
                 country=country,
@@ -752,7 +754,7 @@ class SearchApi(APIGroup):
                 with_people=with_people,
                 with_stacked=with_stacked,
             ),
-            response_type=list[AssetResponseDto],
+            response_type=list[models.AssetResponseDto],
             timeout=timeout,
         )
 
@@ -841,7 +843,7 @@ class SearchApi(APIGroup):
         """
         return self._client.request(
             ops.SEARCH_SMART,
-            body=SmartSearchDto(
+            body=models.SmartSearchDto(
                 album_ids=album_ids,
                 city=city,
                 country=country,
@@ -877,7 +879,7 @@ class SearchApi(APIGroup):
                 with_deleted=with_deleted,
                 with_exif=with_exif,
             ),
-            response_type=SearchResponseDto,
+            response_type=models.SearchResponseDto,
             timeout=timeout,
         )
 

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.session_create_dto import SessionCreateDto
-from immich.models.session_create_response_dto import SessionCreateResponseDto
-from immich.models.session_response_dto import SessionResponseDto
-from immich.models.session_update_dto import SessionUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.session_create_response_dto import SessionCreateResponseDto
+    from immich.models.session_response_dto import SessionResponseDto
 
 
 class SessionsApi(APIGroup):
@@ -42,8 +45,10 @@ class SessionsApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_SESSION,
-            body=SessionCreateDto(device_os=device_os, device_type=device_type, duration=duration),
-            response_type=SessionCreateResponseDto,
+            body=models.SessionCreateDto(
+                device_os=device_os, device_type=device_type, duration=duration
+            ),
+            response_type=models.SessionCreateResponseDto,
             timeout=timeout,
         )
 
@@ -90,7 +95,7 @@ class SessionsApi(APIGroup):
         ``session.read``.
         """
         return self._client.request(
-            ops.GET_SESSIONS, response_type=list[SessionResponseDto], timeout=timeout
+            ops.GET_SESSIONS, response_type=list[models.SessionResponseDto], timeout=timeout
         )
 
     def lock_session(
@@ -131,7 +136,7 @@ class SessionsApi(APIGroup):
         return self._client.request(
             ops.UPDATE_SESSION,
             path={"id": id},
-            body=SessionUpdateDto(is_pending_sync_reset=is_pending_sync_reset),
-            response_type=SessionResponseDto,
+            body=models.SessionUpdateDto(is_pending_sync_reset=is_pending_sync_reset),
+            response_type=models.SessionResponseDto,
             timeout=timeout,
         )

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.admin_onboarding_update_dto import AdminOnboardingUpdateDto
-from immich.models.reverse_geocoding_state_response_dto import ReverseGeocodingStateResponseDto
-from immich.models.version_check_state_response_dto import VersionCheckStateResponseDto
+
+if TYPE_CHECKING:
+    from immich.models.admin_onboarding_update_dto import AdminOnboardingUpdateDto
+    from immich.models.reverse_geocoding_state_response_dto import ReverseGeocodingStateResponseDto
+    from immich.models.version_check_state_response_dto import VersionCheckStateResponseDto
 
 
 class SystemMetadataApi(APIGroup):
@@ -32,7 +37,7 @@ class SystemMetadataApi(APIGroup):
         in v2. Permission: ``systemMetadata.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_ADMIN_ONBOARDING, response_type=AdminOnboardingUpdateDto, timeout=timeout
+            ops.GET_ADMIN_ONBOARDING, response_type=models.AdminOnboardingUpdateDto, timeout=timeout
         )
 
     def get_reverse_geocoding_state(
@@ -50,7 +55,7 @@ class SystemMetadataApi(APIGroup):
         """
         return self._client.request(
             ops.GET_REVERSE_GEOCODING_STATE,
-            response_type=ReverseGeocodingStateResponseDto,
+            response_type=models.ReverseGeocodingStateResponseDto,
             timeout=timeout,
         )
 
@@ -68,7 +73,9 @@ class SystemMetadataApi(APIGroup):
         Stable in v2. Permission: ``systemMetadata.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_VERSION_CHECK_STATE, response_type=VersionCheckStateResponseDto, timeout=timeout
+            ops.GET_VERSION_CHECK_STATE,
+            response_type=models.VersionCheckStateResponseDto,
+            timeout=timeout,
         )
 
     def update_admin_onboarding(
@@ -87,6 +94,6 @@ class SystemMetadataApi(APIGroup):
         """
         return self._client.request(
             ops.UPDATE_ADMIN_ONBOARDING,
-            body=AdminOnboardingUpdateDto(is_onboarded=is_onboarded),
+            body=models.AdminOnboardingUpdateDto(is_onboarded=is_onboarded),
             timeout=timeout,
         )

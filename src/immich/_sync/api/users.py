@@ -7,40 +7,39 @@ import datetime
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
 from immich._types import UNSET, FileInput, Unset
-from immich.models.albums_update import AlbumsUpdate
-from immich.models.avatar_update import AvatarUpdate
-from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
-from immich.models.calendar_heatmap_type import CalendarHeatmapType
-from immich.models.cast_update import CastUpdate
-from immich.models.create_profile_image_dto import CreateProfileImageDto
-from immich.models.create_profile_image_response_dto import CreateProfileImageResponseDto
-from immich.models.download_update import DownloadUpdate
-from immich.models.email_notifications_update import EmailNotificationsUpdate
-from immich.models.folders_update import FoldersUpdate
-from immich.models.license_key_dto import LicenseKeyDto
-from immich.models.license_response_dto import LicenseResponseDto
-from immich.models.memories_update import MemoriesUpdate
-from immich.models.onboarding_dto import OnboardingDto
-from immich.models.onboarding_response_dto import OnboardingResponseDto
-from immich.models.people_update import PeopleUpdate
-from immich.models.purchase_update import PurchaseUpdate
-from immich.models.ratings_update import RatingsUpdate
-from immich.models.recently_added_update import RecentlyAddedUpdate
-from immich.models.shared_links_update import SharedLinksUpdate
-from immich.models.tags_update import TagsUpdate
-from immich.models.user_admin_response_dto import UserAdminResponseDto
-from immich.models.user_avatar_color import UserAvatarColor
-from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
-from immich.models.user_preferences_update_dto import UserPreferencesUpdateDto
-from immich.models.user_response_dto import UserResponseDto
-from immich.models.user_update_me_dto import UserUpdateMeDto
+
+if TYPE_CHECKING:
+    from immich.models.albums_update import AlbumsUpdate
+    from immich.models.avatar_update import AvatarUpdate
+    from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
+    from immich.models.calendar_heatmap_type import CalendarHeatmapType
+    from immich.models.cast_update import CastUpdate
+    from immich.models.create_profile_image_response_dto import CreateProfileImageResponseDto
+    from immich.models.download_update import DownloadUpdate
+    from immich.models.email_notifications_update import EmailNotificationsUpdate
+    from immich.models.folders_update import FoldersUpdate
+    from immich.models.license_response_dto import LicenseResponseDto
+    from immich.models.memories_update import MemoriesUpdate
+    from immich.models.onboarding_response_dto import OnboardingResponseDto
+    from immich.models.people_update import PeopleUpdate
+    from immich.models.purchase_update import PurchaseUpdate
+    from immich.models.ratings_update import RatingsUpdate
+    from immich.models.recently_added_update import RecentlyAddedUpdate
+    from immich.models.shared_links_update import SharedLinksUpdate
+    from immich.models.tags_update import TagsUpdate
+    from immich.models.user_admin_response_dto import UserAdminResponseDto
+    from immich.models.user_avatar_color import UserAvatarColor
+    from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
+    from immich.models.user_response_dto import UserResponseDto
 
 
 class UsersApi(APIGroup):
@@ -64,8 +63,8 @@ class UsersApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_PROFILE_IMAGE,
-            body=CreateProfileImageDto(file=file),
-            response_type=CreateProfileImageResponseDto,
+            body=models.CreateProfileImageDto(file=file),
+            response_type=models.CreateProfileImageResponseDto,
             timeout=timeout,
         )
 
@@ -136,7 +135,7 @@ class UsersApi(APIGroup):
         return self._client.request(
             ops.GET_MY_CALENDAR_HEATMAP,
             query={"from": from_, "to": to, "type": type},
-            response_type=CalendarHeatmapResponseDto,
+            response_type=models.CalendarHeatmapResponseDto,
             timeout=timeout,
         )
 
@@ -154,7 +153,7 @@ class UsersApi(APIGroup):
         Permission: ``userPreference.read``.
         """
         return self._client.request(
-            ops.GET_MY_PREFERENCES, response_type=UserPreferencesResponseDto, timeout=timeout
+            ops.GET_MY_PREFERENCES, response_type=models.UserPreferencesResponseDto, timeout=timeout
         )
 
     def get_my_user(
@@ -171,7 +170,7 @@ class UsersApi(APIGroup):
         ``user.read``.
         """
         return self._client.request(
-            ops.GET_MY_USER, response_type=UserAdminResponseDto, timeout=timeout
+            ops.GET_MY_USER, response_type=models.UserAdminResponseDto, timeout=timeout
         )
 
     def get_profile_image(
@@ -250,7 +249,7 @@ class UsersApi(APIGroup):
         ``user.read``.
         """
         return self._client.request(
-            ops.GET_USER, path={"id": id}, response_type=UserResponseDto, timeout=timeout
+            ops.GET_USER, path={"id": id}, response_type=models.UserResponseDto, timeout=timeout
         )
 
     def get_user_license(
@@ -267,7 +266,7 @@ class UsersApi(APIGroup):
         Permission: ``userLicense.read``.
         """
         return self._client.request(
-            ops.GET_USER_LICENSE, response_type=LicenseResponseDto, timeout=timeout
+            ops.GET_USER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
         )
 
     def get_user_onboarding(
@@ -284,7 +283,7 @@ class UsersApi(APIGroup):
         Permission: ``userOnboarding.read``.
         """
         return self._client.request(
-            ops.GET_USER_ONBOARDING, response_type=OnboardingResponseDto, timeout=timeout
+            ops.GET_USER_ONBOARDING, response_type=models.OnboardingResponseDto, timeout=timeout
         )
 
     def search_users(
@@ -301,7 +300,7 @@ class UsersApi(APIGroup):
         ``user.read``.
         """
         return self._client.request(
-            ops.SEARCH_USERS, response_type=list[UserResponseDto], timeout=timeout
+            ops.SEARCH_USERS, response_type=list[models.UserResponseDto], timeout=timeout
         )
 
     def set_user_license(
@@ -325,8 +324,8 @@ class UsersApi(APIGroup):
         """
         return self._client.request(
             ops.SET_USER_LICENSE,
-            body=LicenseKeyDto(activation_key=activation_key, license_key=license_key),
-            response_type=LicenseResponseDto,
+            body=models.LicenseKeyDto(activation_key=activation_key, license_key=license_key),
+            response_type=models.LicenseResponseDto,
             timeout=timeout,
         )
 
@@ -346,8 +345,8 @@ class UsersApi(APIGroup):
         """
         return self._client.request(
             ops.SET_USER_ONBOARDING,
-            body=OnboardingDto(is_onboarded=is_onboarded),
-            response_type=OnboardingResponseDto,
+            body=models.OnboardingDto(is_onboarded=is_onboarded),
+            response_type=models.OnboardingResponseDto,
             timeout=timeout,
         )
 
@@ -395,7 +394,7 @@ class UsersApi(APIGroup):
         """
         return self._client.request(
             ops.UPDATE_MY_PREFERENCES,
-            body=UserPreferencesUpdateDto(
+            body=models.UserPreferencesUpdateDto(
                 albums=albums,
                 avatar=avatar,
                 cast=cast,
@@ -410,7 +409,7 @@ class UsersApi(APIGroup):
                 shared_links=shared_links,
                 tags=tags,
             ),
-            response_type=UserPreferencesResponseDto,
+            response_type=models.UserPreferencesResponseDto,
             timeout=timeout,
         )
 
@@ -439,9 +438,9 @@ class UsersApi(APIGroup):
         """
         return self._client.request(
             ops.UPDATE_MY_USER,
-            body=UserUpdateMeDto(
+            body=models.UserUpdateMeDto(
                 avatar_color=avatar_color, email=email, name=name, password=password
             ),
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )

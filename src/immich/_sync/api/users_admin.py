@@ -4,37 +4,37 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from immich import _operations as ops
+from immich import models
 from immich._sync._resource import APIGroup
 from immich._types import UNSET, Unset
-from immich.models.albums_update import AlbumsUpdate
-from immich.models.asset_stats_response_dto import AssetStatsResponseDto
-from immich.models.asset_visibility import AssetVisibility
-from immich.models.avatar_update import AvatarUpdate
-from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
-from immich.models.calendar_heatmap_type import CalendarHeatmapType
-from immich.models.cast_update import CastUpdate
-from immich.models.download_update import DownloadUpdate
-from immich.models.email_notifications_update import EmailNotificationsUpdate
-from immich.models.folders_update import FoldersUpdate
-from immich.models.memories_update import MemoriesUpdate
-from immich.models.people_update import PeopleUpdate
-from immich.models.purchase_update import PurchaseUpdate
-from immich.models.ratings_update import RatingsUpdate
-from immich.models.recently_added_update import RecentlyAddedUpdate
-from immich.models.session_response_dto import SessionResponseDto
-from immich.models.shared_links_update import SharedLinksUpdate
-from immich.models.tags_update import TagsUpdate
-from immich.models.user_admin_create_dto import UserAdminCreateDto
-from immich.models.user_admin_delete_dto import UserAdminDeleteDto
-from immich.models.user_admin_response_dto import UserAdminResponseDto
-from immich.models.user_admin_update_dto import UserAdminUpdateDto
-from immich.models.user_avatar_color import UserAvatarColor
-from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
-from immich.models.user_preferences_update_dto import UserPreferencesUpdateDto
+
+if TYPE_CHECKING:
+    from immich.models.albums_update import AlbumsUpdate
+    from immich.models.asset_stats_response_dto import AssetStatsResponseDto
+    from immich.models.asset_visibility import AssetVisibility
+    from immich.models.avatar_update import AvatarUpdate
+    from immich.models.calendar_heatmap_response_dto import CalendarHeatmapResponseDto
+    from immich.models.calendar_heatmap_type import CalendarHeatmapType
+    from immich.models.cast_update import CastUpdate
+    from immich.models.download_update import DownloadUpdate
+    from immich.models.email_notifications_update import EmailNotificationsUpdate
+    from immich.models.folders_update import FoldersUpdate
+    from immich.models.memories_update import MemoriesUpdate
+    from immich.models.people_update import PeopleUpdate
+    from immich.models.purchase_update import PurchaseUpdate
+    from immich.models.ratings_update import RatingsUpdate
+    from immich.models.recently_added_update import RecentlyAddedUpdate
+    from immich.models.session_response_dto import SessionResponseDto
+    from immich.models.shared_links_update import SharedLinksUpdate
+    from immich.models.tags_update import TagsUpdate
+    from immich.models.user_admin_response_dto import UserAdminResponseDto
+    from immich.models.user_avatar_color import UserAvatarColor
+    from immich.models.user_preferences_response_dto import UserPreferencesResponseDto
 
 
 class UsersAdminApi(APIGroup):
@@ -79,7 +79,7 @@ class UsersAdminApi(APIGroup):
         """
         return self._client.request(
             ops.CREATE_USER_ADMIN,
-            body=UserAdminCreateDto(
+            body=models.UserAdminCreateDto(
                 email=email,
                 name=name,
                 password=password,
@@ -91,7 +91,7 @@ class UsersAdminApi(APIGroup):
                 should_change_password=should_change_password,
                 storage_label=storage_label,
             ),
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -117,8 +117,8 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.DELETE_USER_ADMIN,
             path={"id": id},
-            body=UserAdminDeleteDto(force=force),
-            response_type=UserAdminResponseDto,
+            body=models.UserAdminDeleteDto(force=force),
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -137,7 +137,10 @@ class UsersAdminApi(APIGroup):
         Permission: ``adminUser.read``. Admin only.
         """
         return self._client.request(
-            ops.GET_USER_ADMIN, path={"id": id}, response_type=UserAdminResponseDto, timeout=timeout
+            ops.GET_USER_ADMIN,
+            path={"id": id},
+            response_type=models.UserAdminResponseDto,
+            timeout=timeout,
         )
 
     def get_user_calendar_heatmap_admin(
@@ -167,7 +170,7 @@ class UsersAdminApi(APIGroup):
             ops.GET_USER_CALENDAR_HEATMAP_ADMIN,
             path={"id": id},
             query={"from": from_, "to": to, "type": type},
-            response_type=CalendarHeatmapResponseDto,
+            response_type=models.CalendarHeatmapResponseDto,
             timeout=timeout,
         )
 
@@ -188,7 +191,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.GET_USER_PREFERENCES_ADMIN,
             path={"id": id},
-            response_type=UserPreferencesResponseDto,
+            response_type=models.UserPreferencesResponseDto,
             timeout=timeout,
         )
 
@@ -209,7 +212,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.GET_USER_SESSIONS_ADMIN,
             path={"id": id},
-            response_type=list[SessionResponseDto],
+            response_type=list[models.SessionResponseDto],
             timeout=timeout,
         )
 
@@ -240,7 +243,7 @@ class UsersAdminApi(APIGroup):
             ops.GET_USER_STATISTICS_ADMIN,
             path={"id": id},
             query={"isFavorite": is_favorite, "isTrashed": is_trashed, "visibility": visibility},
-            response_type=AssetStatsResponseDto,
+            response_type=models.AssetStatsResponseDto,
             timeout=timeout,
         )
 
@@ -261,7 +264,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.RESTORE_USER_ADMIN,
             path={"id": id},
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -287,7 +290,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.SEARCH_USERS_ADMIN,
             query={"id": id, "withDeleted": with_deleted},
-            response_type=list[UserAdminResponseDto],
+            response_type=list[models.UserAdminResponseDto],
             timeout=timeout,
         )
 
@@ -330,7 +333,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.UPDATE_USER_ADMIN,
             path={"id": id},
-            body=UserAdminUpdateDto(
+            body=models.UserAdminUpdateDto(
                 avatar_color=avatar_color,
                 email=email,
                 is_admin=is_admin,
@@ -341,7 +344,7 @@ class UsersAdminApi(APIGroup):
                 should_change_password=should_change_password,
                 storage_label=storage_label,
             ),
-            response_type=UserAdminResponseDto,
+            response_type=models.UserAdminResponseDto,
             timeout=timeout,
         )
 
@@ -392,7 +395,7 @@ class UsersAdminApi(APIGroup):
         return self._client.request(
             ops.UPDATE_USER_PREFERENCES_ADMIN,
             path={"id": id},
-            body=UserPreferencesUpdateDto(
+            body=models.UserPreferencesUpdateDto(
                 albums=albums,
                 avatar=avatar,
                 cast=cast,
@@ -407,6 +410,6 @@ class UsersAdminApi(APIGroup):
                 shared_links=shared_links,
                 tags=tags,
             ),
-            response_type=UserPreferencesResponseDto,
+            response_type=models.UserPreferencesResponseDto,
             timeout=timeout,
         )

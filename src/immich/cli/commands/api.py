@@ -131,7 +131,7 @@ def methods_of(group: str) -> dict[str, Method]:
 
 def _method(group: str, name: str, cls: type) -> Method:
     function = getattr(cls, name)
-    hints = typing.get_type_hints(function)
+    hints = typing.get_type_hints(function, localns=_models_named_in(function))
     docs = _argument_docs(inspect.getdoc(function) or "")
     parameters = {}
     for p in list(inspect.signature(function).parameters.values())[1:]:
@@ -143,6 +143,15 @@ def _method(group: str, name: str, cls: type) -> Method:
             help=docs.get(p.name, ""),
         )
     return Method(group, name, function, parameters, binary=hasattr(cls, f"{name}_to_file"))
+
+
+def _models_named_in(function: Callable[..., Any]) -> dict[str, Any]:
+    """The models a generated method's annotations name: its module imports them for
+    type checkers only."""
+    from immich import models
+
+    words = set(re.findall(r"[A-Za-z_]\w*", " ".join(map(str, function.__annotations__.values()))))
+    return {word: getattr(models, word) for word in words & set(models.__all__)}
 
 
 _ARG_LINE = re.compile(r"^\s{4}(\w+): (.*)$")
