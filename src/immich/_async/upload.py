@@ -24,7 +24,7 @@ from immich._errors import (
     failure_message,
 )
 from immich._files import LocalFile, PathArg, WalkOptions, upload_timeout, walk
-from immich._hash_cache import HashCache, cached_digests, open_hash_cache, sha1_file
+from immich._hash_cache import HashCache, open_hash_cache, sha1_file
 from immich._ignore import IgnoreRules
 from immich._logging import logger
 from immich._media import MediaTypes, Selection, UploadGroup, UploadItem, select
@@ -179,7 +179,7 @@ async def _hash_all(
     cache: HashCache = await async_to_thread(open_hash_cache, setting)
     try:
         files = [item.file for item in items]
-        digests = await async_to_thread(cached_digests, cache, files)
+        digests = await async_to_thread(cache.known, files)
         todo = [file for file in files if file.path not in digests]
         tracker.start("hash", len(todo), sum(file.size for file in todo))
 
