@@ -160,24 +160,24 @@ class Connection(asyncio.Protocol):
         connection ends first. Raises :class:`HeadTooLong` past ``limit`` bytes."""
         while True:
             if self._chunks:
-                if len(self._chunks) > 1:  # (rare: a head cut across packets)
-                    self._merge()
                 first = self._chunks[0]
                 found = first.find(separator, self._offset)
                 if found >= 0:
                     return self._take(found + len(separator) - self._offset)
                 if len(first) - self._offset > limit:
                     raise HeadTooLong(f"no {separator!r} within {limit} bytes")
+                if len(self._chunks) > 1:  # cut across packets: join the first two
+                    self._join_first_two()
+                    continue
             if self._eof:
                 if self._lost is not None:
                     raise self._lost
                 return self._take(self._buffered)
             await self._wait(timeout)
 
-    def _merge(self) -> None:
-        merged = b"".join(self._chunks)[self._offset :]
-        self._chunks.clear()
-        self._chunks.append(merged)
+    def _join_first_two(self) -> None:
+        first = self._chunks.popleft()
+        self._chunks[0] = first[self._offset :] + self._chunks[0]
         self._offset = 0
 
     def _take(self, limit: int) -> bytes:
