@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 import pytest
@@ -206,3 +209,122 @@ def test_calls_read_through_httpx_objects_share_the_connection_too(
             client.server.get_server_version()
         assert client.assets.download_asset("b") == VERSION
         assert (server.requests, server.connections) == (4, 1)
+
+
+class UploadServer:
+    """Reads each request's body (sized or chunked) and answers with its SHA-1; or, told
+    to refuse, answers 413 after the head and hangs up without reading the body."""
+
+    def __init__(self, *, refuse: bool = False) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.refuse = refuse
+        self.connections = 0
+        self.heads: list[bytes] = []
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+
+    def _talk(self, conn: socket.socket) -> None:
+        with conn, conn.makefile("rb") as incoming:
+            while head := self._head(incoming):
+                self.heads.append(head)
+                if self.refuse:
+                    conn.sendall(b"HTTP/1.1 413 Payload Too Large\r\ncontent-length: 3\r\n\r\nbig")
+                    conn.shutdown(socket.SHUT_RDWR)
+                    return
+                try:
+                    body = self._body(incoming, head.lower())
+                except ValueError:  # a client that gave up half-way
+                    return
+                digest = hashlib.sha1(body).hexdigest().encode()
+                conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 40\r\n\r\n" + digest)
+
+    @staticmethod
+    def _head(incoming: BinaryIO) -> bytes:
+        lines = []
+        while (line := incoming.readline()) not in (b"\r\n", b""):
+            lines.append(line)
+        return b"".join(lines)
+
+    @staticmethod
+    def _body(incoming: BinaryIO, head: bytes) -> bytes:
+        if b"transfer-encoding: chunked" in head:
+            body = b""
+            while size := int(incoming.readline().strip() or b"x", 16):
+                body += incoming.read(size)
+                incoming.readline()
+            incoming.readline()
+            return body
+        length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
+        body = incoming.read(length)
+        if len(body) != length:
+            raise ValueError("short")
+        return body
+
+    def __enter__(self) -> UploadServer:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+
+
+PIECES = [bytes([n]) * 70_000 for n in range(40)]
+
+
+@pytest.mark.parametrize("sized", [True, False])
+def test_an_upload_goes_over_http_client_whole(sized: bool) -> None:
+    transport = HTTPClientTransport()
+    expected = hashlib.sha1(b"".join(PIECES)).hexdigest()
+    headers = {"content-length": str(sum(map(len, PIECES)))} if sized else None
+    with UploadServer() as server, httpx.Client(transport=transport) as http:
+        for _ in range(2):
+            response = http.post(server.url, content=iter(PIECES), headers=headers)
+            assert response.text == expected
+        assert server.connections == 1
+    assert (b"transfer-encoding: chunked" in server.heads[0].lower()) is not sized
+    assert not transport.pool_made or not transport._pool.connections  # httpx's was not used
+
+
+def test_an_upload_through_the_client_is_stored_whole(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(b"".join(PIECES))
+    with UploadServer() as server, Client(server.url, api_key="k") as client:
+        request = client.http_client.build_request(
+            "POST", "assets", files={"assetData": photo.open("rb")}
+        )
+        response = client.http_client.send(request)
+    assert b"multipart/form-data" in server.heads[0].lower()
+    assert len(response.text) == 40
+
+
+def test_a_local_read_error_of_an_upload_is_raised_as_it_is() -> None:
+    def failing() -> Iterator[bytes]:
+        yield b"x" * 1000
+        raise PermissionError("the file went away")
+
+    with UploadServer() as server, httpx.Client(transport=HTTPClientTransport()) as http:
+        with pytest.raises(PermissionError, match="went away"):
+            http.post(server.url, content=failing())
+        assert http.post(server.url, content=b"ok").text == hashlib.sha1(b"ok").hexdigest()
+    assert server.connections == 2  # the half-sent one was not reused
+
+
+def test_an_answer_sent_before_the_upload_was_read_is_returned() -> None:
+    def huge() -> Iterator[bytes]:
+        for _ in range(200):
+            yield b"x" * (1 << 20)
+
+    with (
+        UploadServer(refuse=True) as server,
+        httpx.Client(transport=HTTPClientTransport()) as http,
+    ):
+        response = http.post(server.url, content=huge())
+    assert (response.status_code, response.content) == (413, b"big")

@@ -61,3 +61,32 @@ def test_an_async_client_imports_no_other_http_library() -> None:
         """
     )
     assert out["loaded"] == []
+
+
+def test_uploads_and_downloads_of_either_client_import_no_other_http_library() -> None:
+    out = run(
+        """
+        import asyncio, json, os, sys, tempfile, immich
+        from immich.testing import FakeImmich, tiny_jpeg
+        folder = tempfile.mkdtemp()
+        for index in range(3):
+            with open(os.path.join(folder, f"IMG_{index}.jpg"), "wb") as out:
+                out.write(tiny_jpeg(index))
+        fake = FakeImmich()
+        with fake.serve() as url:
+            with immich.Client(url, api_key=fake.api_key) as client:
+                uploaded = len(client.upload(folder, hash_cache=False).uploaded)
+            async def go():
+                async with immich.AsyncClient(url, api_key=fake.api_key) as client:
+                    ids = [a.id for a in (await client.search.search_assets()).assets.items]
+                    return [len(await client.assets.download_asset(i)) for i in ids]
+            sizes = asyncio.run(go())
+        names = ("aiohttp", "httpcore", "anyio", "h11")
+        print(json.dumps({
+            "uploaded": uploaded,
+            "downloaded": len(sizes),
+            "loaded": [name for name in names if name in sys.modules],
+        }))
+        """
+    )
+    assert out == {"uploaded": 3, "downloaded": 3, "loaded": []}
