@@ -34,20 +34,33 @@ class Served:
 async def serve(handler: Handler) -> AsyncIterator[Served]:
     """A server on 127.0.0.1 that runs ``handler`` for each connection."""
     served = Served("")
+    talking: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         served.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        talking[task] = writer
         try:
             await handler(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
             writer.close()
+            talking.pop(task, None)
 
     server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
     served.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     async with server:
-        yield served
+        try:
+            yield served
+        finally:
+            # Python 3.12+ waits for every connection to close when a server stops:
+            # hang up on those a handler still holds (a stalled answer, a kept one).
+            for task, writer in list(talking.items()):
+                writer.transport.abort()
+                task.cancel()
+            await asyncio.gather(*talking, return_exceptions=True)
 
 
 async def read_request(reader: asyncio.StreamReader, served: Served) -> tuple[bytes, bytes]:
