@@ -25,9 +25,11 @@ from typing import Any, NoReturn
 
 import httpx
 
+from immich._config import tls_context
 from immich._connection import Connection, HeadTooLong, within
 from immich._deferred_pool import DeferredPool
 from immich._http11 import Answer, request_head
+from immich._phases import ERRORS, TIMEOUTS, WriteFailed
 from immich._request import READ_BODY, Origin, Prepared, origin_of
 
 _HTTPX_HANDLER = httpx.AsyncHTTPTransport.handle_async_request
@@ -70,7 +72,7 @@ class AsyncioTransport(DeferredPool, httpx.AsyncHTTPTransport):
     ) -> None:
         # httpx's own pool stays for mocking libraries that call into it.
         self._defer_pool(verify=verify, limits=limits, **options)
-        self._tls = _client_context(verify)
+        self._tls = tls_context(verify)
         self._max_idle = limits.max_keepalive_connections  # (None: no limit)
         self._keepalive = limits.keepalive_expiry or 0.0
         self._max_connections = limits.max_connections
@@ -286,22 +288,6 @@ class AsyncioTransport(DeferredPool, httpx.AsyncHTTPTransport):
         await self.aclose()
 
 
-def _client_context(verify: ssl.SSLContext | bool) -> ssl.SSLContext:
-    """The TLS context to connect with (used only for https)."""
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    if verify:
-        from immich._config import ssl_context
-
-        context = ssl_context(True)
-        assert isinstance(context, ssl.SSLContext)
-        return context
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
 async def _send(
     connection: _Pooled,
     method: str,
@@ -327,7 +313,7 @@ async def _send(
                     await _write(connection, framed, write)
             if chunked:
                 await _write(connection, b"0\r\n\r\n", write)
-    except _WriteFailed as failed:
+    except WriteFailed as failed:
         exc = failed.__cause__
         assert isinstance(exc, Exception)
         if isinstance(exc, ConnectionError):
@@ -341,16 +327,12 @@ async def _send(
     return await _read_answer(connection, method, timeout.get("read"))
 
 
-class _WriteFailed(Exception):
-    """Writing to the connection failed; the cause says how."""
-
-
 async def _write(connection: Connection, data: bytes, timeout: float | None) -> None:
     try:
         connection.write(data)
         await connection.drain(timeout)
     except Exception as exc:
-        raise _WriteFailed from exc
+        raise WriteFailed from exc
 
 
 async def _read_answer(connection: _Pooled, method: str, timeout: float | None) -> Answer:
@@ -513,9 +495,9 @@ class _Fetched:
 def _error(exc: Exception, phase: str) -> httpx.TransportError:
     """``exc`` as the httpx error for the phase it happened in."""
     if isinstance(exc, asyncio.TimeoutError):
-        return _TIMEOUTS[phase](f"timed out ({phase})")
+        return TIMEOUTS[phase](f"timed out ({phase})")
     if isinstance(exc, OSError):  # refused, unreachable, TLS; reset or closed mid-exchange
-        return _ERRORS[phase](str(exc) or type(exc).__name__)
+        return ERRORS[phase](str(exc) or type(exc).__name__)
     if isinstance(exc, HeadTooLong):
         return httpx.RemoteProtocolError(str(exc))
     raise exc
@@ -525,15 +507,3 @@ def _reraise(exc: Exception, phase: str) -> NoReturn:
     if isinstance(exc, httpx.HTTPError):
         raise exc
     raise _error(exc, phase) from exc
-
-
-_TIMEOUTS: dict[str, type[httpx.TimeoutException]] = {
-    "connect": httpx.ConnectTimeout,
-    "write": httpx.WriteTimeout,
-    "read": httpx.ReadTimeout,
-}
-_ERRORS: dict[str, type[httpx.TransportError]] = {
-    "connect": httpx.ConnectError,
-    "write": httpx.WriteError,
-    "read": httpx.ReadError,
-}

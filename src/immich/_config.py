@@ -145,6 +145,21 @@ def ssl_context(verify: bool | str = True) -> ssl.SSLContext | bool:
     return ssl.create_default_context(cafile=verify)
 
 
+def tls_context(verify: ssl.SSLContext | bool) -> ssl.SSLContext:
+    """The context a transport connects to https servers with: ``verify``'s, or (False)
+    one that checks nothing."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if verify:
+        context = ssl_context(True)
+        assert isinstance(context, ssl.SSLContext)
+        return context
+    unverified = ssl.create_default_context()
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
+    return unverified
+
+
 class _CertificatesOnFirstUse(ssl.SSLContext):
     """A client context that loads its CA certificates on first use: parsing certifi's
     bundle takes about 15 ms, which a client of a plain-HTTP server (most Immich servers

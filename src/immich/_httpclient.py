@@ -27,8 +27,9 @@ from typing import Any, NoReturn
 
 import httpx
 
-from immich._config import ssl_context
+from immich._config import tls_context
 from immich._deferred_pool import DeferredPool
+from immich._phases import ERRORS, TIMEOUTS, WriteFailed
 from immich._request import Origin, Prepared, origin_of
 
 _HTTPX_HANDLER = httpx.HTTPTransport.handle_request
@@ -80,15 +81,7 @@ def _dropped(sock: socket.socket) -> bool:
 class HTTPClientTransport(DeferredPool, httpx.HTTPTransport):
     def __init__(self, verify: ssl.SSLContext | bool = True, **options: Any) -> None:
         self._defer_pool(verify=verify, **options)
-        default = ssl_context(True) if verify is True else None
-        if isinstance(verify, ssl.SSLContext):
-            self._tls = verify
-        elif isinstance(default, ssl.SSLContext):
-            self._tls = default
-        else:
-            self._tls = ssl.create_default_context()
-            self._tls.check_hostname = False
-            self._tls.verify_mode = ssl.CERT_NONE
+        self._tls = tls_context(verify)
         self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
 
@@ -221,7 +214,7 @@ def _start(
     if content is not None and not isinstance(content, bytes):
         try:
             _send_stream(connection, content, chunked)
-        except _WriteFailed as failed:
+        except WriteFailed as failed:
             cause = failed.__cause__
             assert isinstance(cause, Exception)
             if isinstance(cause, (BrokenPipeError, ConnectionResetError)):
@@ -231,10 +224,6 @@ def _start(
                     return _read_answer(connection, timeout)
             _reraise(cause, "write")
     return _read_answer(connection, timeout)
-
-
-class _WriteFailed(Exception):
-    """Sending on the connection failed; the cause says how."""
 
 
 def _send_stream(
@@ -251,7 +240,7 @@ def _send(connection: http.client.HTTPConnection, data: bytes) -> None:
     try:
         connection.send(data)
     except Exception as exc:
-        raise _WriteFailed from exc
+        raise WriteFailed from exc
 
 
 def _read_answer(
@@ -268,7 +257,7 @@ def _read_answer(
 def _reraise(exc: Exception, phase: str) -> NoReturn:
     """``exc`` as the httpx error for the phase it happened in."""
     if isinstance(exc, TimeoutError):
-        raise _TIMEOUTS[phase](f"timed out ({phase})") from exc
+        raise TIMEOUTS[phase](f"timed out ({phase})") from exc
     if isinstance(exc, http.client.IncompleteRead):
         raise httpx.RemoteProtocolError(
             f"peer closed connection without sending complete message body "
@@ -277,7 +266,7 @@ def _reraise(exc: Exception, phase: str) -> NoReturn:
     if isinstance(exc, http.client.HTTPException):  # a malformed answer, or none at all
         raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
     if isinstance(exc, OSError):  # refused, unreachable, TLS; reset or closed mid-exchange
-        raise _ERRORS[phase](str(exc) or type(exc).__name__) from exc
+        raise ERRORS[phase](str(exc) or type(exc).__name__) from exc
     raise exc
 
 
@@ -340,15 +329,3 @@ class _Body(httpx.SyncByteStream):
             self._transport._checkin(self._key, connection)
         else:
             connection.close()
-
-
-_TIMEOUTS: dict[str, type[httpx.TimeoutException]] = {
-    "connect": httpx.ConnectTimeout,
-    "write": httpx.WriteTimeout,
-    "read": httpx.ReadTimeout,
-}
-_ERRORS: dict[str, type[httpx.TransportError]] = {
-    "connect": httpx.ConnectError,
-    "write": httpx.WriteError,
-    "read": httpx.ReadError,
-}

@@ -544,6 +544,10 @@ async def test_an_interruption_with_uploads_in_flight_stops_them(
             seen_uploads += 1
             if seen_uploads == 4:
                 raise SimulatedCrash
+            if seen_uploads > 4:
+                # Time for the crash to stop the run: on threads, the other workers
+                # could otherwise take every file left before it is noticed.
+                time.sleep(0.05)
         return None
 
     crashing = connect(recorder(fake, hook=crash_on_fourth), api_key=fake.api_key)
