@@ -254,7 +254,12 @@ def render(table: list[Figure], rounds: int) -> str:
             median = statistics.median(values)
             unit = "MB" if name.endswith(" MB") else figure.unit
             ratio = ""
-            if reference and not name.endswith(" MB") and name != figure.reference:
+            first = name.replace(", second run", ", first run")
+            if first != name and first in figure.results:
+                # Against its own first run, round by round (each round is a fresh server).
+                per_round = [b / a for a, b in zip(figure.results[first], values, strict=True)]
+                ratio = f"{statistics.median(per_round):.2f}x its first run"
+            elif reference and not name.endswith(" MB") and name != figure.reference:
                 ratio = (
                     f"{median / reference:.2f}x"
                     if figure.higher_is_better
