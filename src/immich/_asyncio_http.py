@@ -28,9 +28,9 @@ import httpx
 from immich._config import tls_context
 from immich._connection import Connection, HeadTooLong, within
 from immich._deferred_pool import DeferredPool
-from immich._http11 import Answer, request_head
+from immich._http11 import LAST_CHUNK, Answer, chunk, request_head
 from immich._phases import ERRORS, TIMEOUTS, WriteFailed
-from immich._request import READ_BODY, Origin, Prepared, origin_of
+from immich._request import READ_BODY, Fetched, Origin, Prepared, origin_of
 
 _HTTPX_HANDLER = httpx.AsyncHTTPTransport.handle_async_request
 #: The most handed out of a streamed body at once.
@@ -86,7 +86,7 @@ class AsyncioTransport(DeferredPool, httpx.AsyncHTTPTransport):
         transport (it must see every request)."""
         return httpx.AsyncHTTPTransport.handle_async_request is _HTTPX_HANDLER
 
-    async def fetch(self, prepared: Prepared) -> _Fetched:
+    async def fetch(self, prepared: Prepared) -> Fetched:
         """Send a prepared request and read the answer whole, without httpx's objects;
         errors are httpx's, as from handle_async_request."""
         head = request_head(prepared.method, prepared.path, prepared.headers.raw)
@@ -309,21 +309,20 @@ async def _send(
             await _write(connection, head, write)
             async for piece in content:
                 if piece:
-                    framed = b"%x\r\n%b\r\n" % (len(piece), piece) if chunked else piece
-                    await _write(connection, framed, write)
+                    await _write(connection, chunk(piece) if chunked else piece, write)
             if chunked:
-                await _write(connection, b"0\r\n\r\n", write)
+                await _write(connection, LAST_CHUNK, write)
     except WriteFailed as failed:
-        exc = failed.__cause__
-        assert isinstance(exc, Exception)
-        if isinstance(exc, ConnectionError):
+        cause = failed.__cause__
+        assert isinstance(cause, Exception)
+        if isinstance(cause, ConnectionError):
             if connection.reused:
-                raise _Closed(_error(exc, "write")) from exc
+                raise _Closed(_error(cause, "write")) from cause
             # The server may have answered before it stopped reading (a 413, a 401):
             # that answer says more than a broken pipe.
             with contextlib.suppress(Exception):
                 return await _read_answer(connection, method, timeout.get("read"))
-        _reraise(exc, "write")
+        _reraise(cause, "write")
     return await _read_answer(connection, method, timeout.get("read"))
 
 
@@ -439,14 +438,14 @@ class _Body(httpx.AsyncByteStream):
             if await connection.read_exactly(2, timeout) != b"\r\n":
                 raise httpx.RemoteProtocolError("a chunk is longer than its size says")
 
-    async def read_whole(self) -> _Fetched:
+    async def read_whole(self) -> Fetched:
         """The whole body (the connection goes back to the pool); errors are httpx's."""
         answer = self.answer
         try:
             body = b"" if answer.length == 0 else b"".join([piece async for piece in self])
         finally:
             await self.aclose()
-        return _Fetched(answer, body)
+        return Fetched(answer.status, answer.reason, answer.headers, body)
 
     async def aclose(self) -> None:
         connection, self._connection = self._connection, None
@@ -456,40 +455,6 @@ class _Body(httpx.AsyncByteStream):
             self._transport._checkin(connection)
         else:
             self._transport._discard(connection)
-
-
-class _Fetched:
-    """An answer read whole (see immich._request.Fetched)."""
-
-    __slots__ = ("_answer", "_headers", "body")
-
-    def __init__(self, answer: Answer, body: bytes) -> None:
-        self._answer = answer
-        self._headers: httpx.Headers | None = None
-        self.body = body
-
-    @property
-    def status(self) -> int:
-        return self._answer.status
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        if self._headers is None:
-            self._headers = httpx.Headers(self._answer.headers)
-        return self._headers
-
-    def response(self, request: httpx.Request) -> httpx.Response:
-        """An httpx response whose body has been read, as ``Response.aread()`` leaves it."""
-        answer = self._answer
-        result = httpx.Response(
-            answer.status,
-            headers=answer.headers,
-            stream=httpx.ByteStream(self.body),
-            request=request,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": answer.reason.encode()},
-        )
-        result.read()  # decodes a Content-Encoding, as httpx's transports leave it to
-        return result
 
 
 def _error(exc: Exception, phase: str) -> httpx.TransportError:

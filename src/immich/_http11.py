@@ -1,5 +1,6 @@
-"""HTTP/1.1 messages as bytes, for the async transport: a request's head out, an
-answer's head in and how its body is framed. No I/O here."""
+"""HTTP/1.1 messages as bytes: a request's head and chunked body out, an answer's head
+in and how its body is framed (the async transport's; the blocking one frames the
+chunks of an upload with it too). No I/O here."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ def _header_block(headers: tuple[tuple[bytes, bytes], ...]) -> bytes:
         if not name or b":" in name or _UNSAFE_HEADER.search(name) or _UNSAFE_HEADER.search(value):
             raise httpx.LocalProtocolError(f"header {name[:40]!r} holds a line break or NUL")
     return b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n"
+
+
+def chunk(piece: bytes) -> bytes:
+    """``piece`` framed as one chunk of a chunked request body."""
+    return b"%x\r\n%b\r\n" % (len(piece), piece)
+
+
+#: The end of a chunked body (no trailers).
+LAST_CHUNK = b"0\r\n\r\n"
 
 
 class Answer:

@@ -29,8 +29,9 @@ import httpx
 
 from immich._config import tls_context
 from immich._deferred_pool import DeferredPool
+from immich._http11 import LAST_CHUNK, chunk
 from immich._phases import ERRORS, TIMEOUTS, WriteFailed
-from immich._request import Origin, Prepared, origin_of
+from immich._request import Fetched, Origin, Prepared, origin_of
 
 _HTTPX_HANDLER = httpx.HTTPTransport.handle_request
 #: The most read from a streamed body at once: whatever the socket has, up to this.
@@ -38,30 +39,6 @@ _HTTPX_HANDLER = httpx.HTTPTransport.handle_request
 STREAM_CHUNK = 512 << 10
 # Idle connections kept per server: as many as a bulk transfer uses, and some.
 _MAX_IDLE = 20
-
-
-class _Fetched:
-    """An answer read whole (see immich._request.Fetched)."""
-
-    __slots__ = ("body", "headers", "reason", "status")
-
-    def __init__(self, status: int, reason: str, headers: httpx.Headers, body: bytes) -> None:
-        self.status = status
-        self.reason = reason
-        self.headers: Mapping[str, str] = headers
-        self.body = body
-
-    def response(self, request: httpx.Request) -> httpx.Response:
-        """An httpx response whose body has been read, as ``Response.read()`` leaves it."""
-        result = httpx.Response(
-            self.status,
-            headers=self.headers,
-            stream=httpx.ByteStream(self.body),
-            request=request,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": self.reason.encode()},
-        )
-        result.read()  # decodes a Content-Encoding, as httpx's transports leave it to
-        return result
 
 
 def _dropped(sock: socket.socket) -> bool:
@@ -90,7 +67,7 @@ class HTTPClientTransport(DeferredPool, httpx.HTTPTransport):
         transport (it must see every request)."""
         return httpx.HTTPTransport.handle_request is _HTTPX_HANDLER
 
-    def fetch(self, prepared: Prepared) -> _Fetched:
+    def fetch(self, prepared: Prepared) -> Fetched:
         """Send a prepared request and read the answer whole, without httpx's objects;
         errors are httpx's, as from handle_request."""
         key = prepared.origin
@@ -231,9 +208,9 @@ def _send_stream(
 ) -> None:
     for piece in pieces:  # (reading the file happens here: its errors are its own)
         if piece:
-            _send(connection, b"%x\r\n%b\r\n" % (len(piece), piece) if chunked else piece)
+            _send(connection, chunk(piece) if chunked else piece)
     if chunked:
-        _send(connection, b"0\r\n\r\n")
+        _send(connection, LAST_CHUNK)
 
 
 def _send(connection: http.client.HTTPConnection, data: bytes) -> None:
@@ -270,7 +247,7 @@ def _reraise(exc: Exception, phase: str) -> NoReturn:
     raise exc
 
 
-def _exchange(connection: http.client.HTTPConnection, prepared: Prepared) -> tuple[_Fetched, bool]:
+def _exchange(connection: http.client.HTTPConnection, prepared: Prepared) -> tuple[Fetched, bool]:
     """One request and its whole answer; whether the connection may be used again."""
     response = _start(
         connection,
@@ -284,8 +261,7 @@ def _exchange(connection: http.client.HTTPConnection, prepared: Prepared) -> tup
         body = response.read()
     except Exception as exc:
         _reraise(exc, "read")
-    headers = httpx.Headers(response.getheaders())
-    answer = _Fetched(response.status, response.reason, headers, body)
+    answer = Fetched(response.status, response.reason, response.getheaders(), body)
     return answer, not response.will_close
 
 

@@ -150,19 +150,39 @@ class Prepared:
         return request
 
 
-class Fetched(Protocol):
-    """An answer read whole by a direct transport, not (yet) made into an httpx.Response."""
+class Fetched:
+    """An answer read whole by a direct transport, not (yet) made into an httpx.Response.
 
-    @property
-    def status(self) -> int: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...  # case-insensitive
-    @property
-    def body(self) -> bytes: ...  # as it came: still encoded if it has a Content-Encoding;
-    # whole (a body shorter than its Content-Length raises an httpx.TransportError instead)
+    ``body`` is as it came: still encoded if it has a Content-Encoding; and whole (a body
+    shorter than its Content-Length raises an httpx.TransportError instead).
+    """
+
+    __slots__ = ("body", "headers", "reason", "status")
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        headers: list[tuple[bytes, bytes]] | list[tuple[str, str]],
+        body: bytes,
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = httpx.Headers(headers)  # case-insensitive
+        self.body = body
+
     def response(self, request: httpx.Request) -> httpx.Response:
-        """The httpx.Response the transport would have returned for ``request``."""
-        ...
+        """The httpx.Response the transport would have returned for ``request``: its body
+        read, as ``Response.read()`` leaves it."""
+        result = httpx.Response(
+            self.status,
+            headers=self.headers,
+            stream=httpx.ByteStream(self.body),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": self.reason.encode()},
+        )
+        result.read()  # decodes a Content-Encoding, as httpx's transports leave it to
+        return result
 
 
 class AsyncDirectTransport(Protocol):
