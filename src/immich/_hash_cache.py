@@ -137,39 +137,26 @@ class SqliteHashCache:
             raise
 
     def get(self, file: LocalFile) -> bytes | None:
-        key = str(file.path)
-        with self._lock:
-            pending = self._pending.get(key)
-            if pending is not None:
-                return pending[3] if pending[1:3] == (file.size, file.mtime_ns) else None
-            if self._failed:
-                return None
-            try:
-                row = self._db.execute(
-                    "SELECT digest FROM sha1 WHERE path = ? AND size = ? AND mtime_ns = ?",
-                    (key, file.size, file.mtime_ns),
-                ).fetchone()
-            except sqlite3.Error as exc:
-                self._give_up(exc)
-                return None
-        return bytes(row[0]) if row else None
+        return self.known([file]).get(file.path)
 
     def known(self, files: Sequence[LocalFile]) -> dict[Path, bytes]:
         # A query per few hundred files rather than per file: a sixth of the time.
         keys = [str(file.path) for file in files]
         rows: dict[str, tuple[int, int, bytes]] = {}
         with self._lock:
-            if self._failed:
-                return {}
-            try:
-                for start in range(0, len(keys), _QUERY_BATCH):
-                    batch = keys[start : start + _QUERY_BATCH]
-                    marks = ",".join("?" * len(batch))
-                    query = f"SELECT path, size, mtime_ns, digest FROM sha1 WHERE path IN ({marks})"
-                    rows.update((row[0], row[1:]) for row in self._db.execute(query, batch))
-            except sqlite3.Error as exc:
-                self._give_up(exc)
-                return {}
+            if not self._failed:
+                try:
+                    for start in range(0, len(keys), _QUERY_BATCH):
+                        batch = keys[start : start + _QUERY_BATCH]
+                        marks = ",".join("?" * len(batch))
+                        query = (
+                            f"SELECT path, size, mtime_ns, digest FROM sha1 WHERE path IN ({marks})"
+                        )
+                        rows.update((row[0], row[1:]) for row in self._db.execute(query, batch))
+                except sqlite3.Error as exc:
+                    self._give_up(exc)
+                    rows.clear()
+            # Rows not written yet are as good (and newer).
             rows.update((key, entry[1:]) for key, entry in self._pending.items())
         found = {}
         for key, file in zip(keys, files, strict=True):
