@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,21 +9,11 @@ import httpx
 import pytest
 
 from immich._httpclient import HTTPClientTransport
-
-
-def run(code: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "", "NO_PROXY": "*"},  # (and no proxy variables)
-    )
-    return done.stdout.strip()
+from tests.helpers import run_python
 
 
 def test_building_and_closing_a_client_leaves_httpcore_unimported() -> None:
-    out = run(
+    out = run_python(
         """
         import asyncio, sys, immich
         with immich.Client("http://127.0.0.1:9", api_key="k"):

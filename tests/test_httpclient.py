@@ -8,7 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import httpx
 import pytest
@@ -26,27 +26,17 @@ VERSION = b'{"major": %d, "minor": %d, "patch": %d}' % (
 )
 
 
-class RawServer:
-    """Answers every request with the version, then closes the connection when told
-    to, without saying so (as a server whose keep-alive timeout ran out does); counts
-    the connections it accepted."""
+L = TypeVar("L", bound="Listening")
 
-    def __init__(
-        self,
-        *,
-        hang_up: bool = False,
-        silent: bool = False,
-        body: bytes = VERSION,
-        cut_at: int | None = None,
-    ) -> None:
+
+class Listening:
+    """A server on 127.0.0.1 that talks to each connection it accepts on a thread of its
+    own (``_talk``), and counts them."""
+
+    def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.hang_up = hang_up
-        self.silent = silent
-        self.body = body
-        self.cut_at = cut_at  # send this much of the body, then hang up
         self.connections = 0
-        self.requests = 0
         self._stop = threading.Event()
 
     def _serve(self) -> None:
@@ -57,6 +47,37 @@ class RawServer:
                 return
             self.connections += 1
             threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+
+    def _talk(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: L) -> L:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.listener.close()
+
+
+class RawServer(Listening):
+    """Answers every request with the version, then closes the connection when told
+    to, without saying so (as a server whose keep-alive timeout ran out does)."""
+
+    def __init__(
+        self,
+        *,
+        hang_up: bool = False,
+        silent: bool = False,
+        body: bytes = VERSION,
+        cut_at: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.hang_up = hang_up
+        self.silent = silent
+        self.body = body
+        self.cut_at = cut_at  # send this much of the body, then hang up
+        self.requests = 0
 
     def _talk(self, conn: socket.socket) -> None:
         with conn:
@@ -85,14 +106,6 @@ class RawServer:
                         return
                     if self.hang_up or self.cut_at is not None:
                         return
-
-    def __enter__(self) -> RawServer:
-        threading.Thread(target=self._serve, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self.listener.close()
 
 
 @pytest.fixture(autouse=True)
@@ -211,25 +224,14 @@ def test_calls_read_through_httpx_objects_share_the_connection_too(
         assert (server.requests, server.connections) == (4, 1)
 
 
-class UploadServer:
+class UploadServer(Listening):
     """Reads each request's body (sized or chunked) and answers with its SHA-1; or, told
     to refuse, answers 413 after the head and hangs up without reading the body."""
 
     def __init__(self, *, refuse: bool = False) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        super().__init__()
         self.refuse = refuse
-        self.connections = 0
         self.heads: list[bytes] = []
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
 
     def _talk(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb") as incoming:
@@ -267,13 +269,6 @@ class UploadServer:
         if len(body) != length:
             raise ValueError("short")
         return body
-
-    def __enter__(self) -> UploadServer:
-        threading.Thread(target=self._serve, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.listener.close()
 
 
 PIECES = [bytes([n]) * 70_000 for n in range(40)]

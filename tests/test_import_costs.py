@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
+
+from tests.helpers import run_python
 
 
 def run(code: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "", "NO_PROXY": "*"},  # (and no proxy variables)
-    )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    """What ``code``, run in a fresh interpreter, printed last: a JSON object."""
+    result: dict[str, object] = json.loads(run_python(code).splitlines()[-1])
     return result
 
 
