@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck docs generate bench clean
+.PHONY: demo test unit e2e check lint typecheck docs generate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server
 	$(BIN)/python examples/quickstart.py
 
-test: $(STAMP) .tools/.installed  ## the whole test suite, both clients
+test: unit e2e  ## every test: the unit suite, then the end-to-end suite on the real server
+
+unit: $(STAMP) .tools/.installed  ## the unit suite, both clients, against fakes (no server needed)
 	$(BIN)/python -m pytest -q
+
+e2e: $(STAMP)  ## start the real Immich server (../shared/immich-server) and run the e2e suite on it
+	scripts/e2e_server.sh
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
 
 # Node.js 22 and the official @immich/cli, which a test runs against FakeImmich.
 .tools/.installed: scripts/install_node_tools.sh

@@ -1,7 +1,7 @@
 """The blocking tree from the async one: unasync's defaults plus a short list of our own.
 
 Like httpcore's ``scripts/unasync.py``: ``src/immich/_async`` -> ``src/immich/_sync`` and
-``tests/_async`` -> ``tests/_sync``. Besides the pairs below, any name ``AsyncX`` becomes
+``tests/_async`` -> ``tests/_sync`` (and ``tests/e2e``'s). Besides the pairs below, any name ``AsyncX`` becomes
 ``X`` (unasync alone would make it ``SyncX``).
 """
 
@@ -14,7 +14,11 @@ from typing import Any
 
 import unasync
 
-TREES = (("src/immich/_async", "src/immich/_sync"), ("tests/_async", "tests/_sync"))
+TREES = (
+    ("src/immich/_async", "src/immich/_sync"),
+    ("tests/_async", "tests/_sync"),
+    ("tests/e2e/_async", "tests/e2e/_sync"),
+)
 
 REPLACEMENTS = {
     "_async": "_sync",

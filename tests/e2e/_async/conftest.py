@@ -1,0 +1,23 @@
+"""Clients of this module's user; ``tests/e2e/_sync/conftest.py`` is generated from it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from immich import AsyncClient
+from tests.e2e.server import Account, Server
+
+
+@pytest.fixture
+async def client(server: Server, account: Account) -> AsyncIterator[AsyncClient]:
+    """A client of the module's user, by API key."""
+    async with AsyncClient(server.url, api_key=account.api_key) as c:
+        yield c
+
+
+@pytest.fixture
+async def admin(server: Server) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(server.url, api_key=server.admin_key) as c:
+        yield c

@@ -1,0 +1,82 @@
+"""Connecting: the version, and every parameterless GET decoding into its model."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+
+import pytest
+
+import immich
+from immich import AsyncClient, _operations
+from immich._operation import Operation
+from tests.e2e.server import Server
+
+# Parameterless GETs that answer an error for a reason of the server's, not ours.
+EXPECTED_ERRORS = {
+    # No licence is installed on a server built from source.
+    "get_server_license": immich.NotFoundError,
+    "get_user_license": immich.NotFoundError,
+    # Shared-link keys only; an API key has no shared link.
+    "get_my_shared_link": immich.PermissionDeniedError,
+    # Sync endpoints refuse API keys (a session is needed).
+    "get_sync_ack": immich.PermissionDeniedError,
+}
+
+
+async def test_version_and_ping(admin: AsyncClient, server: Server) -> None:
+    version = await admin.server.get_server_version()
+    assert (version.major, version.minor, version.patch) == server.version
+    assert (await admin.server.ping_server()).res == "pong"
+    assert await admin.server_version() == server.version
+
+
+def _parameterless_gets(client: AsyncClient) -> list[tuple[str, object]]:
+    methods = {}
+    for name in dir(type(client)):
+        group = getattr(client, name, None)
+        if isinstance(group, immich._async._resource.AsyncAPIGroup):
+            for attribute in dir(group):
+                methods.setdefault(attribute, getattr(group, attribute))
+    found = []
+    for operation in vars(_operations).values():
+        if not isinstance(operation, Operation) or operation.method != "GET":
+            continue
+        if "{" in operation.path or operation.response != "json":
+            continue
+        method = methods[operation.name]
+        required = [
+            p
+            for p in inspect.signature(method).parameters.values()
+            if p.default is p.empty and p.kind is not p.VAR_KEYWORD
+        ]
+        if not required:
+            found.append((operation.name, method))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+async def test_every_parameterless_get_decodes(admin: AsyncClient) -> None:
+    calls = _parameterless_gets(admin)
+    assert len(calls) >= 50
+    failures = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for name, method in calls:
+            expected = EXPECTED_ERRORS.get(name)
+            try:
+                await method()  # type: ignore[operator]
+            except immich.ImmichError as exc:
+                if expected is None or not isinstance(exc, expected):
+                    failures.append(f"{name}: {type(exc).__name__}: {exc}")
+            else:
+                if expected is not None:
+                    failures.append(f"{name}: expected {expected.__name__}, got a success")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ERRORS))
+async def test_expected_errors_are_typed(admin: AsyncClient, name: str) -> None:
+    method = dict(_parameterless_gets(admin))[name]
+    with pytest.raises(EXPECTED_ERRORS[name]) as info:
+        await method()  # type: ignore[operator]
+    assert info.value.server_message

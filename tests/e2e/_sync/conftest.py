@@ -1,0 +1,23 @@
+"""Clients of this module's user; ``tests/e2e/_sync/conftest.py`` is generated from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from immich import Client
+from tests.e2e.server import Account, Server
+
+
+@pytest.fixture
+def client(server: Server, account: Account) -> Iterator[Client]:
+    """A client of the module's user, by API key."""
+    with Client(server.url, api_key=account.api_key) as c:
+        yield c
+
+
+@pytest.fixture
+def admin(server: Server) -> Iterator[Client]:
+    with Client(server.url, api_key=server.admin_key) as c:
+        yield c

@@ -1,0 +1,42 @@
+"""Fixtures of the end-to-end suite: the real server, and a fresh user per test module.
+
+Every test under ``tests/e2e`` is marked ``e2e``: the default ``pytest`` run leaves them
+out, ``make e2e`` (or ``pytest -m e2e``) runs them. A server that is not running fails
+the run with what to do; it is never a reason to skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.server import Account, Server, connect_server, create_account, delete_account
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def server() -> Server:
+    try:
+        return connect_server()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def account(server: Server, request: pytest.FixtureRequest) -> Iterator[Account]:
+    """A user of this test module's own (its assets, albums and tags are its own)."""
+    label = re.sub(r"[^a-z0-9]+", "-", request.module.__name__.rsplit(".", 1)[-1].lower())
+    made = create_account(server, label[:30])
+    yield made
+    delete_account(server, made)

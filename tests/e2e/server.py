@@ -1,0 +1,151 @@
+"""The real Immich server the e2e suite runs against, and the accounts it makes there.
+
+The server is started by ``scripts/e2e_server.sh`` (``make e2e`` runs it), which writes a
+credentials file: ``IMMICH_E2E_CREDENTIALS``, by default
+``/srv/immich-server/credentials.env``. Every test module works as a fresh user of its
+own, made with the admin's key and deleted afterwards, so that tests neither see nor
+disturb each other's assets, and a server that has run the suite before is as good as
+a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from immich import Client
+
+DEFAULT_CREDENTIALS = "/srv/immich-server/credentials.env"
+HOW_TO_START = (
+    "start the real server with `scripts/e2e_server.sh` (it runs "
+    "../shared/immich-server/build.sh, start.sh and bootstrap.py), or point "
+    "IMMICH_E2E_CREDENTIALS at the credentials.env of a running one"
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    admin_key: str
+    admin_email: str
+    admin_password: str
+    user2_email: str
+    user2_password: str
+    user2_key: str
+    version: tuple[int, int, int]
+
+    def admin(self) -> Client:
+        return Client(self.url, api_key=self.admin_key)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user made for one test module."""
+
+    id: str
+    email: str
+    password: str
+    name: str
+    api_key: str
+
+
+def read_credentials(path: str | None = None) -> dict[str, str]:
+    location = Path(path or os.environ.get("IMMICH_E2E_CREDENTIALS") or DEFAULT_CREDENTIALS)
+    if not location.is_file():
+        raise RuntimeError(f"no credentials file at {location}: {HOW_TO_START}")
+    values = {}
+    for line in location.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def connect_server(path: str | None = None) -> Server:
+    values = read_credentials(path)
+    url = values["IMMICH_URL"]
+    try:
+        answer = httpx.get(url.rstrip("/") + "/server/version", timeout=10, trust_env=False)
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise RuntimeError(
+            f"the Immich server at {url} does not answer ({exc}): {HOW_TO_START}"
+        ) from exc
+    version = answer.json()
+    return Server(
+        url=url,
+        admin_key=values["IMMICH_API_KEY"],
+        admin_email=values["IMMICH_ADMIN_EMAIL"],
+        admin_password=values["IMMICH_ADMIN_PASSWORD"],
+        user2_email=values["IMMICH_USER2_EMAIL"],
+        user2_password=values["IMMICH_USER2_PASSWORD"],
+        user2_key=values["IMMICH_USER2_API_KEY"],
+        version=(version["major"], version["minor"], version["patch"]),
+    )
+
+
+def create_account(server: Server, label: str) -> Account:
+    """A new user with a password and an API key of every permission."""
+    email = f"e2e-{label}-{secrets.token_hex(4)}@example.com".lower()
+    password = secrets.token_urlsafe(12)
+    name = f"E2E {label}"
+    with server.admin() as admin:
+        user = admin.users_admin.create_user_admin(
+            email=email, password=password, name=name, should_change_password=False
+        )
+    with Client(server.url) as anonymous:
+        anonymous.login(email, password)
+        key = anonymous.api_keys.create_api_key(name="e2e", permissions=["all"])
+    return Account(id=user.id, email=email, password=password, name=name, api_key=key.secret)
+
+
+def delete_account(server: Server, account: Account) -> None:
+    with server.admin() as admin:
+        admin.users_admin.delete_user_admin(account.id, force=True)
+
+
+def wait_until(
+    check: Callable[[], T | None],
+    *,
+    what: str,
+    timeout: float = 60,
+    interval: float = 0.25,
+) -> T:
+    """Poll ``check`` until it returns something other than None or False."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result is not None and result is not False:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def queues_idle(server: Server, *, timeout: float = 180) -> None:
+    """Wait until no queue of the server has work active or waiting (twice in a row:
+    a finished job often queues follow-up jobs a moment later)."""
+    quiet = 0
+
+    def idle() -> bool:
+        nonlocal quiet
+        with server.admin() as admin:
+            queues = admin.queues.get_queues()
+        busy = [
+            q.name
+            for q in queues
+            if q.statistics.active or q.statistics.waiting or q.statistics.delayed
+        ]
+        quiet = 0 if busy else quiet + 1
+        return quiet >= 2
+
+    wait_until(idle, what="the server's queues to go idle", timeout=timeout, interval=0.5)
