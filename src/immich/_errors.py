@@ -6,8 +6,10 @@ Messages name the method and URL of the failed request, never its credentials.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import httpx
 
 _BODY_EXCERPT = 500
@@ -68,6 +70,64 @@ class APIResponseValidationError(APIError):
         self.body_excerpt = excerpt
 
 
+@attrs.frozen
+class FieldError:
+    """One reason the server gave for refusing a request's input.
+
+    Immich 3 validates with zod, which names the field by its path:
+    ``{"path": ["assetIds", 0], "message": "Invalid UUID", "code": "invalid_format"}``.
+    Older servers give sentences (``"each value in assetIds must be a UUID"``), which
+    become a ``FieldError`` with an empty path.
+    """
+
+    #: Where in the request: ``("assetIds", 0)``; empty when the server did not say.
+    path: tuple[str | int, ...]
+    message: str
+    #: The validator's code (``invalid_format``, ``too_small``, ...), when given.
+    code: str | None = None
+
+    @property
+    def field(self) -> str:
+        """The path as one would write it in Python or JavaScript: ``assetIds[0]``."""
+        text = ""
+        for part in self.path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+            else:
+                text += f".{part}" if text else str(part)
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.path else self.message
+
+
+def field_errors(body: Any) -> list[FieldError]:
+    """The validation problems an error body lists: zod's ``errors`` (Immich 3), or the
+    list of sentences older servers put in ``message``."""
+    if not isinstance(body, dict):
+        return []
+    found: list[FieldError] = []
+    issues = body.get("errors")
+    if isinstance(issues, list):
+        for issue in issues:
+            if not isinstance(issue, dict):
+                continue
+            path = issue.get("path")
+            parts = path if isinstance(path, Sequence) and not isinstance(path, str) else ()
+            code = issue.get("code")
+            found.append(
+                FieldError(
+                    path=tuple(p if isinstance(p, int) else str(p) for p in parts),
+                    message=str(issue.get("message") or code or "invalid"),
+                    code=code if isinstance(code, str) else None,
+                )
+            )
+    message = body.get("message")
+    if not found and isinstance(message, list):
+        found = [FieldError(path=(), message=str(m)) for m in message]
+    return found
+
+
 class APIStatusError(APIError):
     """The server answered with an error status (4xx or 5xx)."""
 
@@ -77,9 +137,14 @@ class APIStatusError(APIError):
         self, response: httpx.Response, body: Any, *, permission: str | None = None
     ) -> None:
         detail = body if isinstance(body, dict) else {}
+        #: What the server found wrong with the input, field by field (400s).
+        self.errors = field_errors(body)
         server_message = detail.get("message")
-        if isinstance(server_message, list):  # validation errors come as a list
+        if isinstance(server_message, list):  # older servers: the sentences themselves
             server_message = "; ".join(map(str, server_message))
+        elif self.errors:  # "Validation failed", and then which fields and why
+            listed = "; ".join(map(str, self.errors))
+            server_message = f"{server_message}: {listed}" if server_message else listed
         self.response = response
         self.status_code = response.status_code
         self.body = body

@@ -19,6 +19,7 @@ from immich import (
     BadRequestError,
     Client,
     ConflictError,
+    FieldError,
     ImmichError,
     InternalServerError,
     NotFoundError,
@@ -119,6 +120,60 @@ def test_validation_messages_are_joined(make_client: Connect) -> None:
     assert exc.method == "POST"
     assert exc.url == f"{API}/albums"
     assert "albumName must be a string" in str(exc)
+
+
+def test_zod_validation_errors_name_each_field_and_why(make_client: Connect) -> None:
+    """Immich 3 validates with zod: the fields come in ``errors``, the message is generic."""
+    body = {
+        "message": "Validation failed",
+        "errors": [
+            {
+                "origin": "string",
+                "code": "invalid_format",
+                "format": "uuid",
+                "path": ["assetIds", 0],
+                "message": "Invalid UUID",
+            },
+            {"code": "too_small", "path": ["order", "by", 2], "message": "Too small"},
+            {"code": "custom", "path": [], "message": "Nothing to do"},
+        ],
+        "statusCode": 400,
+    }
+    client = make_client(FakeServer(httpx.Response(400, json=body)))
+    with pytest.raises(BadRequestError) as caught:
+        client.albums.create_album(album_name="x", asset_ids=["nope"])
+    exc = caught.value
+    assert [str(e) for e in exc.errors] == [
+        "assetIds[0]: Invalid UUID",
+        "order.by[2]: Too small",
+        "Nothing to do",
+    ]
+    assert exc.errors[0] == FieldError(
+        path=("assetIds", 0), message="Invalid UUID", code="invalid_format"
+    )
+    assert exc.errors[0].field == "assetIds[0]"
+    assert exc.server_message == (
+        "Validation failed: assetIds[0]: Invalid UUID; order.by[2]: Too small; Nothing to do"
+    )
+    assert str(exc).startswith("400 Validation failed: assetIds[0]: Invalid UUID; ")
+    assert f"(POST {API}/albums)" in str(exc)
+
+
+def test_older_validation_sentences_are_field_errors_too(make_client: Connect) -> None:
+    server = FakeServer(immich_error(400, ["each value in assetIds must be a UUID"], "Bad Request"))
+    client = make_client(server)
+    with pytest.raises(BadRequestError) as caught:
+        client.albums.create_album(album_name="x")
+    assert caught.value.errors == [
+        FieldError(path=(), message="each value in assetIds must be a UUID")
+    ]
+
+
+def test_other_errors_have_no_field_errors(make_client: Connect) -> None:
+    client = make_client(FakeServer(immich_error(404, "Not found", "Not Found")))
+    with pytest.raises(NotFoundError) as caught:
+        client.albums.get_album_info("album-1")
+    assert caught.value.errors == []
 
 
 def test_error_without_json_body(make_client: Connect) -> None:
