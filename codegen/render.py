@@ -418,6 +418,29 @@ def render_to_file_method(op: Operation) -> str:
     )
 
 
+# What each paging strategy (immich._async._paging) promises on a library that changes
+# while it is read; the iterator's docstring says it.
+PAGING_GUARANTEES = {
+    "by_taken_date": (
+        "Each asset is yielded once. Pages are asked for by date (the server's order), "
+        "not by offset, so assets added or deleted meanwhile do not shift them: an asset "
+        "that is there and unchanged from start to end is yielded. One whose date changes "
+        "meanwhile (the server sets it from the file's metadata shortly after an upload) "
+        "may be missed or come out of order: for a complete list of fresh uploads, wait "
+        "for the server's metadata jobs first. More assets of one millisecond than a page "
+        "holds are read by offset."
+    ),
+    "by_next_page": (
+        "Each asset is yielded once. Pages are the server's offsets into its ranking: an "
+        "asset added, removed or re-ranked meanwhile shifts them, and another may be missed."
+    ),
+    "by_has_next_page": (
+        "Each item is yielded once. Pages are offsets into the server's order: an item "
+        "added or removed meanwhile shifts them, and another may be missed."
+    ),
+}
+
+
 def render_paging_method(api: Api, op: Operation) -> str:
     assert op.paging is not None
     name, strategy, item_type = op.paging
@@ -429,7 +452,8 @@ def render_paging_method(api: Api, op: Operation) -> str:
         f"Iterate over every result of :meth:`{op.name}`, fetching pages as needed.",
         [
             "Takes the same filters; ``page`` is managed for you. Pages are fetched "
-            "lazily: stop iterating and no further page is requested."
+            "lazily: stop iterating and no further page is requested.",
+            PAGING_GUARANTEES[strategy],
         ],
         indent=8,
     )

@@ -21,7 +21,7 @@ from immich.versions import OLDEST_SUPPORTED
 # Paged operations that also get an auto-paging iterator: (iterator name, how to page).
 # (iterator name, paging strategy in immich._async._paging, item type)
 PAGED_OPERATIONS: dict[str, tuple[str, str, str]] = {
-    "searchAssets": ("iter_assets", "by_next_page", "AssetResponseDto"),
+    "searchAssets": ("iter_assets", "by_taken_date", "AssetResponseDto"),
     "searchSmart": ("iter_smart", "by_next_page", "AssetResponseDto"),
     "getAllPeople": ("iter_all_people", "by_has_next_page", "PersonResponseDto"),
 }

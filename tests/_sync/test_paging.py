@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from immich import Client
-from immich.models import AssetResponseDto, AssetVisibility, PersonResponseDto
+from immich.models import AssetOrder, AssetResponseDto, AssetVisibility, PersonResponseDto
 from tests.helpers import API_KEY, FakeServer, asset_json, person_json
 
 UTC = datetime.timezone.utc
@@ -23,8 +23,63 @@ def asset_id(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
+def moment(n: int) -> str:
+    """The ``n``-th second of 2024 as the server writes it (milliseconds, ``Z``)."""
+    when = datetime.datetime(2024, 1, 1, tzinfo=UTC) + datetime.timedelta(seconds=n)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+class Library:
+    """``POST /search/metadata`` as the real server answers it: assets ordered by
+    ``fileCreatedAt`` alone (newest first unless ``order`` is ``asc``), ``takenBefore``
+    and ``takenAfter`` inclusive, pages by offset, ``nextPage`` while more remain.
+
+    ``between_pages`` runs before each page after the first: the library changing
+    while it is read."""
+
+    def __init__(self, dates: list[int], between_pages: Callable[[Library], None] | None = None):
+        self.assets = [{"id": asset_id(n), "taken": taken} for n, taken in enumerate(dates)]
+        self.between_pages = between_pages
+        self.bodies: list[dict[str, Any]] = []
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if self.bodies and self.between_pages is not None:
+            self.between_pages(self)
+        self.bodies.append(body)
+        matches = [
+            a
+            for a in self.assets
+            if ("takenBefore" not in body or moment(a["taken"]) <= body["takenBefore"])
+            and ("takenAfter" not in body or moment(a["taken"]) >= body["takenAfter"])
+        ]
+        # A stable sort: ties keep their order, as PostgreSQL's happen to within one query.
+        matches.sort(key=lambda a: a["taken"], reverse=body.get("order", "desc") == "desc")
+        size, page = body.get("size", 250), body.get("page", 1)
+        items = matches[(page - 1) * size : page * size]
+        more = len(matches) > page * size
+        return httpx.Response(
+            200,
+            json={
+                "albums": {"count": 0, "facets": [], "items": [], "total": 0},
+                "assets": {
+                    "count": len(items),
+                    "facets": [],
+                    "items": [
+                        asset_json(id=a["id"], fileCreatedAt=moment(a["taken"])) for a in items
+                    ],
+                    "nextPage": str(page + 1) if more else None,
+                    "total": len(items),
+                },
+            },
+        )
+
+    def add(self, n: int, taken: int) -> None:
+        self.assets.append({"id": asset_id(n), "taken": taken})
+
+
 def search_pages(pages: int, per_page: int = PAGE_SIZE) -> FakeServer:
-    """A server with ``pages`` pages of search results, numbered from 1."""
+    """A server with ``pages`` pages of search results, numbered from 1, by offset."""
 
     def answer(request: httpx.Request) -> httpx.Response:
         page = json.loads(request.content)["page"]
@@ -74,10 +129,10 @@ def bodies(server: FakeServer) -> list[dict[str, Any]]:
     return [json.loads(r.content) for r in server.requests]
 
 
-def test_iter_assets_follows_next_page_to_the_end(make_client: Connect) -> None:
-    server = search_pages(3)
+def test_iter_assets_pages_by_date_to_the_end(make_client: Connect) -> None:
+    library = Library(dates=[10, 9, 8, 7, 6, 5])
     since = datetime.datetime(2024, 1, 1, tzinfo=UTC)
-    client = make_client(server)
+    client = make_client(FakeServer(library.answer))
     assets = [
         a
         for a in client.search.iter_assets(
@@ -86,13 +141,84 @@ def test_iter_assets_follows_next_page_to_the_end(make_client: Connect) -> None:
     ]
     assert [a.id for a in assets] == [asset_id(n) for n in range(6)]
     assert all(isinstance(a, AssetResponseDto) for a in assets)
-    assert [b["page"] for b in bodies(server)] == [1, 2, 3]
-    # Every page carries the same filters.
-    for body in bodies(server):
+    # Each page after the first asks for what was taken up to the last date seen (so the
+    # last asset comes again: others may share its moment; and a millisecond wider, in
+    # case the server keeps microseconds), from its start.
+    assert [(b["page"], b.get("takenBefore")) for b in library.bodies] == [
+        (1, None),
+        (1, "2024-01-01T00:00:09.001000Z"),
+        (1, "2024-01-01T00:00:08.001000Z"),
+        (1, "2024-01-01T00:00:07.001000Z"),
+        (1, "2024-01-01T00:00:06.001000Z"),
+    ]
+    # Every page carries the caller's filters.
+    for body in library.bodies:
         assert body["takenAfter"] == "2024-01-01T00:00:00Z"
         assert body["visibility"] == "timeline"
         assert body["size"] == PAGE_SIZE
-    assert all((r.method, r.url.path) == ("POST", "/api/search/metadata") for r in server.requests)
+
+
+def test_iter_assets_never_yields_twice_or_misses_when_assets_arrive(
+    make_client: Connect,
+) -> None:
+    """Offset paging of a library that grows yields the same asset again and again."""
+
+    def upload_newer(library: Library) -> None:  # another client uploads between pages
+        library.add(len(library.assets), taken=100 + len(library.assets))
+
+    library = Library(dates=[10, 9, 8, 7, 6, 5, 4], between_pages=upload_newer)
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(size=PAGE_SIZE)]
+    assert len(ids) == len(set(ids))
+    assert set(ids) >= {asset_id(n) for n in range(7)}
+
+
+def test_iter_assets_never_misses_when_assets_go(make_client: Connect) -> None:
+    def delete_newest(library: Library) -> None:
+        library.assets.pop(0)
+
+    library = Library(dates=[10, 9, 8, 7, 6, 5, 4, 3], between_pages=delete_newest)
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(size=PAGE_SIZE)]
+    assert len(ids) == len(set(ids))
+    # Everything that was there from start to end was yielded.
+    assert set(ids) >= {a["id"] for a in library.assets}
+
+
+def test_iter_assets_reads_a_moment_larger_than_a_page_by_offset(
+    make_client: Connect,
+) -> None:
+    library = Library(dates=[9, 5, 5, 5, 5, 5, 1])
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(size=PAGE_SIZE)]
+    assert sorted(ids) == sorted(asset_id(n) for n in range(7))
+    assert len(ids) == 7
+    assert len(library.bodies) < 10  # and it ends
+
+
+def test_iter_assets_keeps_within_the_callers_bound(make_client: Connect) -> None:
+    library = Library(dates=[10, 9, 8, 7, 6, 5])
+    until = datetime.datetime(2024, 1, 1, 0, 0, 8, tzinfo=UTC)
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(taken_before=until, size=PAGE_SIZE)]
+    assert ids == [asset_id(n) for n in range(2, 6)]
+    bounds = [b["takenBefore"] for b in library.bodies]
+    assert bounds[0] == "2024-01-01T00:00:08Z"
+    assert all(bound <= "2024-01-01T00:00:08Z" for bound in bounds)
+
+
+def test_iter_assets_oldest_first_pages_by_taken_after(make_client: Connect) -> None:
+    library = Library(dates=[1, 2, 3, 4, 5])
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(order=AssetOrder.ASC, size=PAGE_SIZE)]
+    assert ids == [asset_id(n) for n in range(5)]
+    assert [b.get("takenAfter") for b in library.bodies] == [
+        None,
+        "2024-01-01T00:00:01.999000Z",
+        "2024-01-01T00:00:02.999000Z",
+        "2024-01-01T00:00:03.999000Z",
+    ]
+    assert all("takenBefore" not in b for b in library.bodies)
 
 
 def test_iter_assets_is_lazy(make_client: Connect) -> None:
@@ -110,15 +236,15 @@ def test_iter_assets_is_lazy(make_client: Connect) -> None:
 
 
 def test_iter_assets_fetches_the_next_page_only_when_needed(make_client: Connect) -> None:
-    server = search_pages(10)
-    client = make_client(server)
+    library = Library(dates=list(range(20, 0, -1)))
+    client = make_client(FakeServer(library.answer))
     seen = []
-    for asset in client.search.iter_assets():
+    for asset in client.search.iter_assets(size=PAGE_SIZE):
         seen.append(asset.id)
         if len(seen) == PAGE_SIZE + 1:  # the first item of page 2
             break
     assert seen[-1] == asset_id(PAGE_SIZE)
-    assert len(server.requests) == 2
+    assert len(library.bodies) == 2
 
 
 def test_iter_assets_with_no_results(make_client: Connect) -> None:
@@ -127,6 +253,30 @@ def test_iter_assets_with_no_results(make_client: Connect) -> None:
     assets = [a for a in client.search.iter_assets(is_favorite=True)]
     assert assets == []
     assert len(server.requests) == 1
+
+
+def test_iter_smart_never_yields_an_asset_twice(make_client: Connect) -> None:
+    pages = {1: [0, 1], 2: [1, 2], 3: [3]}  # re-ranked between pages: 1 comes again
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        page = json.loads(request.content)["page"]
+        return httpx.Response(
+            200,
+            json={
+                "albums": {"count": 0, "facets": [], "items": [], "total": 0},
+                "assets": {
+                    "count": 2,
+                    "facets": [],
+                    "items": [asset_json(id=asset_id(n)) for n in pages[page]],
+                    "nextPage": str(page + 1) if page < 3 else None,
+                    "total": 2,
+                },
+            },
+        )
+
+    client = make_client(FakeServer(answer))
+    ids = [a.id for a in client.search.iter_smart(query="beach")]
+    assert ids == [asset_id(n) for n in range(4)]
 
 
 def test_iter_smart_pages_the_smart_search(make_client: Connect) -> None:

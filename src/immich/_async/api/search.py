@@ -425,8 +425,10 @@ class AsyncSearchApi(AsyncAPIGroup):
         """Iterate over every result of :meth:`search_assets`, fetching pages as needed.
 
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
+
+        Each asset is yielded once. Pages are asked for by date (the server's order), not by offset, so assets added or deleted meanwhile do not shift them: an asset that is there and unchanged from start to end is yielded. One whose date changes meanwhile (the server sets it from the file's metadata shortly after an upload) may be missed or come out of order: for a complete list of fresh uploads, wait for the server's metadata jobs first. More assets of one millisecond than a page holds are read by offset.
         """
-        return _paging.by_next_page(
+        return _paging.by_taken_date(
             self.search_assets,
             dict(
                 key=key,
@@ -924,6 +926,8 @@ class AsyncSearchApi(AsyncAPIGroup):
         """Iterate over every result of :meth:`search_smart`, fetching pages as needed.
 
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
+
+        Each asset is yielded once. Pages are the server's offsets into its ranking: an asset added, removed or re-ranked meanwhile shifts them, and another may be missed.
         """
         return _paging.by_next_page(
             self.search_smart,

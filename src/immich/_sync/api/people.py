@@ -155,6 +155,8 @@ class PeopleApi(APIGroup):
         """Iterate over every result of :meth:`get_all_people`, fetching pages as needed.
 
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
+
+        Each item is yielded once. Pages are offsets into the server's order: an item added or removed meanwhile shifts them, and another may be missed.
         """
         return _paging.by_has_next_page(
             self.get_all_people,
