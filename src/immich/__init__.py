@@ -28,6 +28,7 @@ from immich._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "PermissionDeniedError",
     "Progress",
     "RateLimitError",
+    "RedirectError",
     "UnprocessableEntityError",
     "Unset",
     "UploadResult",

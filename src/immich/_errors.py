@@ -166,6 +166,20 @@ class APIStatusError(APIError):
         return ""
 
 
+class RedirectError(APIStatusError):
+    """A redirect that was not followed: to another server (the credentials would go
+    with it), or one too many. ``location`` is where it pointed."""
+
+    def __init__(self, response: httpx.Response, location: httpx.URL, why: str) -> None:
+        #: Where the server redirected to.
+        self.location = redact_url(location)
+        self._why = why
+        super().__init__(response, None)
+
+    def _hint(self) -> str:
+        return f": redirected to {self.location}, {self._why}"
+
+
 class BadRequestError(APIStatusError):
     """400: the server rejected the request's parameters or body."""
 

@@ -10,7 +10,7 @@ import httpx
 
 from immich import _json
 from immich._converter import converter
-from immich._errors import APIResponseValidationError, status_error
+from immich._errors import APIResponseValidationError, RedirectError, status_error
 from immich._operation import Operation
 
 T = TypeVar("T")
@@ -25,6 +25,47 @@ def raise_for_status(response: httpx.Response, operation: Operation) -> None:
     except ValueError:
         body = response.text
     raise status_error(response, body, permission=operation.permission)
+
+
+#: Redirects followed for one call before it fails (browsers allow about 20; httpx 20).
+MAX_REDIRECTS = 10
+
+
+def follow_redirect(request: httpx.Request, response: httpx.Response, hops: int) -> httpx.Request:
+    """The request a redirect asks for, on the same server only.
+
+    The credentials go with it (they are request headers), so a ``Location`` on another
+    scheme, host or port is not followed: the call fails naming it. A redirect's own body
+    is never taken for the answer.
+    """
+    target = request.url.join(response.headers["location"])
+    if hops > MAX_REDIRECTS:
+        raise RedirectError(response, target, f"more than {MAX_REDIRECTS} redirects")
+    if (target.scheme, target.host, target.port) != (
+        request.url.scheme,
+        request.url.host,
+        request.url.port,
+    ):
+        raise RedirectError(
+            response, target, "another server: not followed, so the credentials stay here"
+        )
+    method = request.method
+    if (response.status_code == 303 and method != "HEAD") or (
+        response.status_code in (301, 302) and method == "POST"
+    ):
+        method = "GET"  # as browsers and httpx do
+    headers = request.headers.copy()
+    if method != request.method:
+        for name in ("content-length", "content-type", "transfer-encoding"):
+            headers.pop(name, None)
+        return httpx.Request(method, target, headers=headers, extensions=request.extensions)
+    if not isinstance(request.stream, httpx.ByteStream):
+        raise RedirectError(
+            response, target, "the request's body was a stream that cannot be sent twice"
+        )
+    return httpx.Request(
+        method, target, headers=headers, content=request.content, extensions=request.extensions
+    )
 
 
 def decode(response: httpx.Response, operation: Operation, response_type: Any) -> Any:

@@ -31,7 +31,14 @@ from immich._logging import configure_from_env, logger
 from immich._model import Model
 from immich._operation import Operation
 from immich._request import READ_BODY, DirectTransport, Prepared, build_request, prepare
-from immich._response import APIResponse, ShortBody, check_complete, decode, raise_for_status
+from immich._response import (
+    APIResponse,
+    ShortBody,
+    check_complete,
+    decode,
+    follow_redirect,
+    raise_for_status,
+)
 from immich._retries import retry_delay, should_retry
 from immich._sync._streaming import BinaryResponse
 from immich._sync.api import APIGroups
@@ -309,6 +316,7 @@ class Client(APIGroups):
         """Send with retries; ``first`` is the outcome of a first attempt already made."""
         retry_safe = operation.is_retry_safe(request.headers)
         attempt = 0
+        redirects = 0
         while True:
             started = time.perf_counter()
             try:
@@ -341,6 +349,12 @@ class Client(APIGroups):
                     )
                 if (captured := _captured.get()) is not None:
                     captured.append(response)
+                if response.is_redirect:
+                    # e.g. view_asset(size="fullsize") of a JPEG: 302 to its original.
+                    response.close()
+                    redirects += 1
+                    request = follow_redirect(request, response, redirects)
+                    continue
                 if response.status_code < 400:
                     return response
                 if not (retry_safe and should_retry(response)) or attempt >= self.max_retries:
@@ -411,7 +425,7 @@ class Client(APIGroups):
             return decode(response, operation, response_type)
         headers = answer.headers
         if (
-            answer.status < 400
+            answer.status < 300
             and "content-encoding" not in headers
             and "set-cookie" not in headers
         ):
