@@ -22,7 +22,7 @@ def main() -> int:
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, str(ROOT)],
             check=True,
         )
-        (wheel,) = Path(out).glob("immich-*.whl")
+        (wheel,) = Path(out).glob("immich_sdk-*.whl")
         with zipfile.ZipFile(wheel) as archive:
             names = set(archive.namelist())
             problems = [

@@ -63,7 +63,7 @@ async def _sent(client: AsyncClient, server: FakeServer, call: Call) -> httpx.Re
 
 @pytest.fixture(params=["orjson", "stdlib"])
 def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The request encoder: orjson (when installed, as with ``immich[speedups]``) or json."""
+    """The request encoder: orjson (when installed, as with ``immich-sdk[speedups]``) or json."""
     if request.param == "orjson":
         orjson = pytest.importorskip("orjson")
         monkeypatch.setattr("immich._json.dumps", orjson.dumps)

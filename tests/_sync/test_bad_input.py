@@ -63,7 +63,7 @@ def _sent(client: Client, server: FakeServer, call: Call) -> httpx.Request:
 
 @pytest.fixture(params=["orjson", "stdlib"])
 def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The request encoder: orjson (when installed, as with ``immich[speedups]``) or json."""
+    """The request encoder: orjson (when installed, as with ``immich-sdk[speedups]``) or json."""
     if request.param == "orjson":
         orjson = pytest.importorskip("orjson")
         monkeypatch.setattr("immich._json.dumps", orjson.dumps)

@@ -1,4 +1,4 @@
-"""The ``immich`` command line (``pip install "immich[cli]"``).
+"""The ``immich`` command line (``pip install "immich-sdk[cli]"``).
 
 Only :func:`main` lives here, so that importing the package (for the console-script
 entry point, or to check it exists) costs nothing: typer, rich and the client are
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         sys.stderr.write(
             f"error: the immich command needs extra packages ({exc.name} is missing); "
-            'install them with: pip install "immich[cli]"\n'
+            'install them with: pip install "immich-sdk[cli]"\n'
         )
         raise SystemExit(1) from None
     app(args=list(argv) if argv is not None else None, prog_name="immich")
