@@ -91,19 +91,20 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         path = args.path
-        if path is None:
+        # Demo photos go only into a folder of the example's own, never into one given.
+        demo = Path(scratch) / "nas" if path is None else None
+        if demo is not None:
             if not using_fake():
                 parser.error("give the import path (as the server sees it)")
-            folder = Path(scratch) / "nas"
-            write_demo_photos(folder / "2024", demo_dates(3))
-            path = str(folder)
+            write_demo_photos(demo / "2024", demo_dates(3))
+            path = str(demo)
             print(f"No path given: a demo folder {path} with 3 photos")
         try:
             with connect() as client:
                 sync(client, args.name, path, args.timeout)
-                if using_fake():
-                    more = write_demo_photos(Path(path) / "2025", demo_dates(2))
-                    print(f"Added {len(more)} photos; syncing again:")
+                if demo is not None:
+                    more = write_demo_photos(demo / "2025", demo_dates(2))
+                    print(f"Added {len(more)} photos to the demo folder; syncing again:")
                     sync(client, args.name, path, args.timeout)
         except ImmichError as exc:
             print(f"error: {exc}", file=sys.stderr)

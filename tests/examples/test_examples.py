@@ -123,6 +123,18 @@ def test_sync_external_library_on_the_fake(tmp_path: Path) -> None:
     assert "(+2 assets since the last scan)" in out
 
 
+def test_sync_external_library_writes_nothing_into_a_folder_it_is_given(tmp_path: Path) -> None:
+    """On the fake (no IMMICH_URL) a path given is scanned as it is: demo photos go only
+    into a temporary folder of the example's own."""
+    given = tmp_path / "photos"
+    out = run("sync_external_library.py", str(given), cwd=tmp_path).stdout
+    assert not given.exists()
+    assert "syncing again" not in out
+    missing = tmp_path / "nonexistent" / "photos"
+    run("sync_external_library.py", str(missing), cwd=tmp_path)
+    assert not (tmp_path / "nonexistent").exists()
+
+
 def test_sync_external_library_on_a_server(tmp_path: Path, server: dict[str, str]) -> None:
     folder = tmp_path / "Pictures"
     out = run(
