@@ -22,7 +22,7 @@ unit: $(STAMP) .tools/.installed  ## the unit suite, both clients, against fakes
 
 e2e: $(STAMP)  ## start the real Immich server (../shared/immich-server) and run the e2e suite on it
 	scripts/e2e_server.sh
-	$(BIN)/python -m pytest -q -m e2e tests/e2e
+	$(BIN)/python -m pytest -q -m e2e
 
 # Node.js 22 and the official @immich/cli, which a test runs against FakeImmich.
 .tools/.installed: scripts/install_node_tools.sh
