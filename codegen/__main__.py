@@ -1,8 +1,10 @@
-"""``python -m codegen --spec PATH_OR_URL [--check]``
+"""``python -m codegen --spec PATH_OR_URL [--older-spec PATH_OR_URL ...] [--check]``
 
 Generates the models, the operations table and the async API groups from the Immich
-OpenAPI spec, then mirrors ``_async`` into ``_sync`` with unasync and formats the
-result with ruff. ``--check`` writes nothing and fails when the committed files differ.
+OpenAPI spec, and from the older releases' specs the version table (what differs between
+releases, see ``codegen/versions.py``), then mirrors ``_async`` into ``_sync`` with
+unasync and formats the result with ruff. ``--check`` writes nothing and fails when the
+committed files differ.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from codegen import render, spec
+from codegen import render, spec, versions
 from codegen.build import PACKAGE, mirror_and_format, stage_sources
 from codegen.unasync_rules import TREES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "openapi" / "immich-openapi-specs.json"
+#: The last 2.x release: the older servers this SDK serves besides the newest spec's.
+DEFAULT_OLDER_SPECS = [ROOT.parent / "shared" / "openapi" / "immich-openapi-specs-2.7.5.json"]
 # Wholly generated folders: files in them that the generator no longer writes are removed.
 GENERATED_DIRS = (PACKAGE / "models", PACKAGE / "_async" / "api")
 
@@ -26,6 +30,11 @@ GENERATED_DIRS = (PACKAGE / "models", PACKAGE / "_async" / "api")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.split("\n")[0])
     parser.add_argument("--spec", default=str(DEFAULT_SPEC), help="spec file path or URL")
+    parser.add_argument(
+        "--older-spec",
+        action="append",
+        help="the spec of an older release to serve too (repeatable; default: 2.7.5's)",
+    )
     parser.add_argument("--check", action="store_true", help="fail if generated files are stale")
     parser.add_argument("--unasync-only", action="store_true", help="only mirror _async into _sync")
     args = parser.parse_args(argv)
@@ -34,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         staging = Path(tmp)
         stage_sources(ROOT, staging)
         if not args.unasync_only:
-            api = spec.build(spec.load(args.spec))
+            newest = spec.load(args.spec)
+            older = [spec.load(str(o)) for o in (args.older_spec or DEFAULT_OLDER_SPECS)]
+            api = spec.build(newest, versions.compare(newest, older))
             for relative, text in render.render(api).items():
                 path = staging / PACKAGE / relative
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +65,7 @@ def _generated_files(staging: Path, include_codegen: bool) -> list[Path]:
         roots += [*GENERATED_DIRS]
     found = [p.relative_to(staging) for r in roots for p in (staging / r).rglob("*.py")]
     if include_codegen:
-        found.append(PACKAGE / "_operations.py")
+        found += [PACKAGE / "_operations.py", PACKAGE / "_version_table.py"]
     return sorted(set(found))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.naming import GROUP_BY_TAG, python_name
+from codegen.versions import VersionTable, parse_version
 from immich._naming import camel_case, snake_case
 from immich.versions import OLDEST_SUPPORTED
 
@@ -58,12 +59,6 @@ def load(location: str) -> dict[str, Any]:
     else:
         spec = json.loads(Path(location).read_text(encoding="utf-8"))
     return spec
-
-
-def parse_version(text: str) -> tuple[int, int, int]:
-    """``v2.5.0`` -> (2, 5, 0); the spec's shorthand ``v1`` -> (1, 0, 0)."""
-    major, minor, patch = ([int(p) for p in text.lstrip("v").split(".")] + [0, 0])[:3]
-    return major, minor, patch
 
 
 @dataclass(frozen=True)
@@ -222,6 +217,8 @@ class Operation:
     permission: str | None
     admin_only: bool
     paging: tuple[str, str, str] | None = None
+    #: Its requests differ between server versions (see codegen.versions).
+    varies: bool = False
 
     @property
     def constant(self) -> str:
@@ -246,6 +243,7 @@ class Api:
     enums: dict[str, Enum] = field(default_factory=dict)
     operations: list[Operation] = field(default_factory=list)
     tags: list[dict[str, Any]] = field(default_factory=list)
+    table: VersionTable | None = None
 
     @property
     def groups(self) -> dict[str, list[Operation]]:
@@ -259,8 +257,9 @@ class Api:
 class Resolver:
     """Turns raw schema nodes into ``TypeRef``s and component schemas into models."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], table: VersionTable | None = None) -> None:
         self.spec = spec
+        self.table = table
         self.schemas: dict[str, Any] = spec["components"]["schemas"]
         self.response_schemas = self._reachable_from_responses()
 
@@ -318,20 +317,24 @@ class Resolver:
         for wire_name, prop in node.get("properties", {}).items():
             history = History.of(prop)
             is_required = wire_name in required
-            if (
-                is_required
-                and owner in self.response_schemas
-                and history.added is not None
-                and history.added > OLDEST_SUPPORTED  # an older server leaves it out
-            ):
-                is_required = False
+            nullable = self.is_nullable(prop)
+            if owner in self.response_schemas:
+                # What an older server sends decodes too: a field it leaves out is
+                # optional, one it may send as null is nullable.
+                if is_required and (
+                    (history.added is not None and history.added > OLDEST_SUPPORTED)
+                    or (self.table and self.table.response_field_optional(owner, wire_name))
+                ):
+                    is_required = False
+                if self.table and self.table.response_field_nullable(owner, wire_name):
+                    nullable = True
             result.append(
                 Field(
                     name=python_name(wire_name),
                     wire_name=wire_name,
                     type=self.type_of(prop),
                     required=is_required,
-                    nullable=self.is_nullable(prop),
+                    nullable=nullable,
                     description=(prop.get("description") or "").strip(),
                     history=history,
                 )
@@ -371,9 +374,12 @@ _BODY_ENCODINGS = {
 }
 
 
-def build(spec: dict[str, Any]) -> Api:
-    resolver = Resolver(spec)
-    api = Api(version=spec["info"]["version"], tags=spec.get("tags", []))
+def build(spec: dict[str, Any], table: VersionTable | None = None) -> Api:
+    """The typed surface of ``spec``; ``table`` (older specs compared with it) makes
+    response models take what older servers send, and marks operations whose requests
+    differ between versions."""
+    resolver = Resolver(spec, table)
+    api = Api(version=spec["info"]["version"], tags=spec.get("tags", []), table=table)
     for name in sorted(resolver.schemas):
         item = resolver.model(name)
         if isinstance(item, Enum):
@@ -440,6 +446,7 @@ def _operation(
         permission=node.get("x-immich-permission"),
         admin_only=bool(node.get("x-immich-admin-only")),
         paging=paging,
+        varies=bool(resolver.table and node["operationId"] in resolver.table.varying_requests),
     )
 
 

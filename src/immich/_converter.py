@@ -18,6 +18,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from immich import _compat
 from immich._enum import OpenIntEnum, OpenStrEnum
 from immich._model import Model
 from immich._naming import camel_case
@@ -101,7 +102,26 @@ def _renames(cls: type[Model]) -> dict[str, Any]:
 
 
 def _make_structure(cls: type[Model], converter: cattrs.Converter) -> Any:
-    return make_dict_structure_fn(cls, converter, **_renames(cls))
+    overrides = _renames(cls)
+    forms = _compat.field_forms(cls.__name__)
+    if forms:
+        # Fields an older release sends in another form (2.x durations as text) read
+        # either form, so one model decodes what every release sends.
+        attrs.resolve_types(cls)  # type: ignore[type-var]
+        for field in attrs.fields(cls):  # type: ignore[arg-type]
+            if (wire := wire_name(field)) in forms:
+                hook = _reading_forms(converter, field.type, forms[wire])
+                overrides[field.name] = override(rename=wire, struct_hook=hook)
+    return make_dict_structure_fn(cls, converter, **overrides)
+
+
+def _reading_forms(converter: cattrs.Converter, tp: Any, forms: tuple[str, ...]) -> Any:
+    def structure(value: Any, _: type) -> Any:
+        for form in forms:
+            value = _compat.decode_form(form, value)
+        return converter.structure(value, tp)
+
+    return structure
 
 
 def _make_unstructure(cls: type[Model], converter: cattrs.Converter) -> Any:

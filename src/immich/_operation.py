@@ -36,6 +36,9 @@ class Operation:
     read_only: bool = False
     #: A header that makes a repeat harmless (the server dedupes by it), e.g. a checksum.
     dedupe_header: str | None = None
+    #: Its requests differ between server releases (``immich._version_table``): the
+    #: client learns the server's version before sending one.
+    varies: bool = False
 
     @property
     def name(self) -> str:

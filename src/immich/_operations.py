@@ -50,6 +50,7 @@ ADD_USERS_TO_ALBUM = Operation(
     body="json",
     state="Stable",
     permission="albumUser.create",
+    varies=True,
 )
 
 BULK_TAG_ASSETS = Operation(
@@ -115,6 +116,7 @@ CREATE_ALBUM = Operation(
     success=(201,),
     state="Stable",
     permission="album.create",
+    varies=True,
 )
 
 CREATE_API_KEY = Operation(
@@ -148,6 +150,7 @@ CREATE_JOB = Operation(
     state="Stable",
     permission="job.create",
     admin_only=True,
+    varies=True,
 )
 
 CREATE_LIBRARY = Operation(
@@ -259,6 +262,7 @@ CREATE_TAG = Operation(
     success=(201,),
     state="Stable",
     permission="tag.create",
+    varies=True,
 )
 
 CREATE_USER_ADMIN = Operation(
@@ -280,6 +284,7 @@ CREATE_WORKFLOW = Operation(
     success=(201,),
     since=(3, 0, 0),
     permission="workflow.create",
+    varies=True,
 )
 
 DELETE_ACTIVITY = Operation(
@@ -407,6 +412,7 @@ DELETE_INTEGRITY_REPORT = Operation(
     state="Alpha",
     permission="maintenance",
     admin_only=True,
+    varies=True,
 )
 
 DELETE_LIBRARY = Operation(
@@ -533,6 +539,7 @@ DELETE_SYNC_ACK = Operation(
     success=(204,),
     state="Stable",
     permission="syncCheckpoint.delete",
+    varies=True,
 )
 
 DELETE_TAG = Operation(
@@ -647,6 +654,7 @@ EMPTY_QUEUE = Operation(
     state="Alpha",
     permission="queueJob.delete",
     admin_only=True,
+    varies=True,
 )
 
 EMPTY_TRASH = Operation(
@@ -662,6 +670,7 @@ END_SESSION = Operation(
     since=(3, 0, 0),
     state="Alpha",
     permission="asset.view",
+    varies=True,
 )
 
 FINISH_O_AUTH = Operation(
@@ -703,6 +712,7 @@ GET_ALBUM_MAP_MARKERS = Operation(
     "/albums/{id}/map-markers",
     since=(3, 0, 0),
     permission="album.read",
+    varies=True,
 )
 
 GET_ALBUM_STATISTICS = Operation(
@@ -710,7 +720,7 @@ GET_ALBUM_STATISTICS = Operation(
 )
 
 GET_ALL_ALBUMS = Operation(
-    "getAllAlbums", "GET", "/albums", state="Stable", permission="album.read"
+    "getAllAlbums", "GET", "/albums", state="Stable", permission="album.read", varies=True
 )
 
 GET_ALL_LIBRARIES = Operation(
@@ -832,6 +842,7 @@ GET_INTEGRITY_REPORT = Operation(
     state="Alpha",
     permission="maintenance",
     admin_only=True,
+    varies=True,
 )
 
 GET_INTEGRITY_REPORT_CSV = Operation(
@@ -843,6 +854,7 @@ GET_INTEGRITY_REPORT_CSV = Operation(
     state="Alpha",
     permission="maintenance",
     admin_only=True,
+    varies=True,
 )
 
 GET_INTEGRITY_REPORT_FILE = Operation(
@@ -854,6 +866,7 @@ GET_INTEGRITY_REPORT_FILE = Operation(
     state="Alpha",
     permission="maintenance",
     admin_only=True,
+    varies=True,
 )
 
 GET_INTEGRITY_REPORT_SUMMARY = Operation(
@@ -864,6 +877,7 @@ GET_INTEGRITY_REPORT_SUMMARY = Operation(
     state="Alpha",
     permission="maintenance",
     admin_only=True,
+    varies=True,
 )
 
 GET_LIBRARY = Operation(
@@ -892,6 +906,7 @@ GET_MAIN_PLAYLIST = Operation(
     since=(3, 0, 0),
     state="Alpha",
     permission="asset.view",
+    varies=True,
 )
 
 GET_MAINTENANCE_STATUS = Operation(
@@ -910,6 +925,7 @@ GET_MEDIA_PLAYLIST = Operation(
     since=(3, 0, 0),
     state="Alpha",
     permission="asset.view",
+    varies=True,
 )
 
 GET_MEMORY = Operation(
@@ -925,6 +941,7 @@ GET_MY_CALENDAR_HEATMAP = Operation(
     since=(3, 0, 0),
     state="Stable",
     permission="user.read",
+    varies=True,
 )
 
 GET_MY_PREFERENCES = Operation(
@@ -1001,6 +1018,7 @@ GET_QUEUE = Operation(
     state="Alpha",
     permission="queue.read",
     admin_only=True,
+    varies=True,
 )
 
 GET_QUEUE_JOBS = Operation(
@@ -1011,6 +1029,7 @@ GET_QUEUE_JOBS = Operation(
     state="Alpha",
     permission="queueJob.read",
     admin_only=True,
+    varies=True,
 )
 
 GET_QUEUES = Operation(
@@ -1054,6 +1073,7 @@ GET_SEGMENT = Operation(
     since=(3, 0, 0),
     state="Alpha",
     permission="asset.view",
+    varies=True,
 )
 
 GET_SERVER_CONFIG = Operation("getServerConfig", "GET", "/server/config", state="Stable")
@@ -1119,16 +1139,27 @@ GET_SYNC_STREAM = Operation(
     body="json",
     state="Stable",
     permission="sync.stream",
+    varies=True,
 )
 
 GET_TAG_BY_ID = Operation("getTagById", "GET", "/tags/{id}", state="Stable", permission="tag.read")
 
 GET_TIME_BUCKET = Operation(
-    "getTimeBucket", "GET", "/timeline/bucket", state="Internal", permission="asset.read"
+    "getTimeBucket",
+    "GET",
+    "/timeline/bucket",
+    state="Internal",
+    permission="asset.read",
+    varies=True,
 )
 
 GET_TIME_BUCKETS = Operation(
-    "getTimeBuckets", "GET", "/timeline/buckets", state="Internal", permission="asset.read"
+    "getTimeBuckets",
+    "GET",
+    "/timeline/buckets",
+    state="Internal",
+    permission="asset.read",
+    varies=True,
 )
 
 GET_UNIQUE_ORIGINAL_PATHS = Operation(
@@ -1157,6 +1188,7 @@ GET_USER_CALENDAR_HEATMAP_ADMIN = Operation(
     since=(3, 0, 0),
     state="Stable",
     permission="user.read",
+    varies=True,
 )
 
 GET_USER_LICENSE = Operation(
@@ -1229,10 +1261,11 @@ GET_WORKFLOW_FOR_SHARE = Operation(
     "/workflows/{id}/share",
     since=(3, 0, 0),
     permission="workflow.read",
+    varies=True,
 )
 
 GET_WORKFLOW_TRIGGERS = Operation(
-    "getWorkflowTriggers", "GET", "/workflows/triggers", since=(3, 0, 0)
+    "getWorkflowTriggers", "GET", "/workflows/triggers", since=(3, 0, 0), varies=True
 )
 
 LINK_O_AUTH_ACCOUNT = Operation(
@@ -1279,6 +1312,7 @@ LOGOUT_O_AUTH = Operation(
     response="empty",
     body="form",
     since=(2, 0, 0),
+    varies=True,
 )
 
 MAINTENANCE_LOGIN = Operation(
@@ -1481,6 +1515,7 @@ RUN_QUEUE_COMMAND_LEGACY = Operation(
     deprecated=True,
     permission="job.create",
     admin_only=True,
+    varies=True,
 )
 
 SCAN_LIBRARY = Operation(
@@ -1502,6 +1537,7 @@ SEARCH_ASSET_STATISTICS = Operation(
     state="Stable",
     permission="asset.statistics",
     read_only=True,
+    varies=True,
 )
 
 SEARCH_ASSETS = Operation(
@@ -1512,6 +1548,7 @@ SEARCH_ASSETS = Operation(
     state="Stable",
     permission="asset.read",
     read_only=True,
+    varies=True,
 )
 
 SEARCH_LARGE_ASSETS = Operation(
@@ -1536,15 +1573,25 @@ SEARCH_PLACES = Operation(
 )
 
 SEARCH_PLUGIN_METHODS = Operation(
-    "searchPluginMethods", "GET", "/plugins/methods", since=(3, 0, 0), permission="plugin.read"
+    "searchPluginMethods",
+    "GET",
+    "/plugins/methods",
+    since=(3, 0, 0),
+    permission="plugin.read",
+    varies=True,
 )
 
 SEARCH_PLUGIN_TEMPLATES = Operation(
-    "searchPluginTemplates", "GET", "/plugins/templates", since=(3, 0, 0), permission="plugin.read"
+    "searchPluginTemplates",
+    "GET",
+    "/plugins/templates",
+    since=(3, 0, 0),
+    permission="plugin.read",
+    varies=True,
 )
 
 SEARCH_PLUGINS = Operation(
-    "searchPlugins", "GET", "/plugins", since=(3, 0, 0), permission="plugin.read"
+    "searchPlugins", "GET", "/plugins", since=(3, 0, 0), permission="plugin.read", varies=True
 )
 
 SEARCH_RANDOM = Operation(
@@ -1555,6 +1602,7 @@ SEARCH_RANDOM = Operation(
     state="Stable",
     permission="asset.read",
     read_only=True,
+    varies=True,
 )
 
 SEARCH_SMART = Operation(
@@ -1565,6 +1613,7 @@ SEARCH_SMART = Operation(
     state="Stable",
     permission="asset.read",
     read_only=True,
+    varies=True,
 )
 
 SEARCH_STACKS = Operation("searchStacks", "GET", "/stacks", state="Stable", permission="stack.read")
@@ -1581,7 +1630,7 @@ SEARCH_USERS_ADMIN = Operation(
 )
 
 SEARCH_WORKFLOWS = Operation(
-    "searchWorkflows", "GET", "/workflows", since=(3, 0, 0), permission="workflow.read"
+    "searchWorkflows", "GET", "/workflows", since=(3, 0, 0), permission="workflow.read", varies=True
 )
 
 SEND_SYNC_ACK = Operation(
@@ -1750,6 +1799,7 @@ UPDATE_ALBUM_USER = Operation(
     success=(204,),
     state="Stable",
     permission="albumUser.update",
+    varies=True,
 )
 
 UPDATE_API_KEY = Operation(
@@ -1810,6 +1860,7 @@ UPDATE_CONFIG = Operation(
     state="Stable",
     permission="systemConfig.update",
     admin_only=True,
+    varies=True,
 )
 
 UPDATE_LIBRARY = Operation(
@@ -1841,6 +1892,7 @@ UPDATE_MY_PREFERENCES = Operation(
     state="Deprecated",
     deprecated=True,
     permission="userPreference.update",
+    varies=True,
 )
 
 UPDATE_MY_USER = Operation(
@@ -1905,6 +1957,7 @@ UPDATE_QUEUE = Operation(
     state="Alpha",
     permission="queue.update",
     admin_only=True,
+    varies=True,
 )
 
 UPDATE_SESSION = Operation(
@@ -1924,6 +1977,7 @@ UPDATE_SHARED_LINK = Operation(
     body="json",
     state="Stable",
     permission="sharedLink.update",
+    varies=True,
 )
 
 UPDATE_STACK = Operation(
@@ -1966,6 +2020,7 @@ UPDATE_USER_PREFERENCES_ADMIN = Operation(
     deprecated=True,
     permission="adminUser.update",
     admin_only=True,
+    varies=True,
 )
 
 UPDATE_WORKFLOW = Operation(
@@ -1977,6 +2032,7 @@ UPDATE_WORKFLOW = Operation(
     state="Deprecated",
     deprecated=True,
     permission="workflow.update",
+    varies=True,
 )
 
 UPLOAD_ASSET = Operation(
@@ -1988,6 +2044,7 @@ UPLOAD_ASSET = Operation(
     state="Stable",
     permission="asset.upload",
     dedupe_header="x-immich-checksum",
+    varies=True,
 )
 
 UPLOAD_DATABASE_BACKUP = Operation(

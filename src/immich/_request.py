@@ -19,7 +19,8 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from immich import _json
+from immich import _compat, _json
+from immich._compat import Dialect
 from immich._converter import FILE_FIELD, converter, format_datetime, wire_name
 from immich._model import Model
 from immich._operation import Operation
@@ -44,8 +45,12 @@ def build_request(
     headers: Params | None = None,
     body: Model | None = None,
     timeout: Any = UNSET,
+    dialect: Dialect | None = None,
 ) -> httpx.Request:
-    """Build the request; files opened for a multipart body are registered on ``files``."""
+    """Build the request; files opened for a multipart body are registered on ``files``.
+
+    ``dialect``: the server's release, when it is not the newest spec's (its request is
+    then checked and reshaped by ``immich._compat``)."""
     prepared = prepare(
         http,
         base_url,
@@ -55,9 +60,14 @@ def build_request(
         headers=headers,
         body=body,
         timeout=timeout,
+        dialect=dialect,
     )
     if prepared is not None:
         return prepared.request()
+    if dialect is not None:
+        _compat.check_parameters(
+            operation.operation_id, operation.name, dialect, path, query, headers
+        )
     target = _target(base_url, operation, path)
     request_headers = _headers(operation, headers)
     content: bytes | None = None
@@ -65,12 +75,15 @@ def build_request(
     multipart: dict[str, Any] | None = None
     if body is not None:
         if operation.body == "json":
-            content = _json.dumps(converter.unstructure(body))
+            content = _json_body(operation, body, dialect)
             request_headers["content-type"] = "application/json"
         elif operation.body == "form":
-            data = {k: _text(v) for k, v in converter.unstructure(body).items() if v is not None}
+            fields = converter.unstructure(body)
+            if dialect is not None:
+                _compat.adapt_form(operation.name, body, fields, dialect)
+            data = {k: _text(v) for k, v in fields.items() if v is not None}
         else:
-            data, multipart = _multipart_fields(body, files)
+            data, multipart = _multipart_fields(operation, body, files, dialect)
     return http.build_request(
         operation.method,
         target,
@@ -208,6 +221,7 @@ def prepare(
     headers: Params | None = None,
     body: Model | None = None,
     timeout: Any = UNSET,
+    dialect: Dialect | None = None,
 ) -> Prepared | None:
     """The request of a call without files or form fields, on a plain httpx client
     (no query parameters of its own), as ``http.build_request`` would make it: its
@@ -221,12 +235,16 @@ def prepare(
         return None
     if http.params:
         return None
+    if dialect is not None:
+        _compat.check_parameters(
+            operation.operation_id, operation.name, dialect, path, query, headers
+        )
     root = str(base_url)
     tail = _path(operation, path)
     request_headers = _headers(operation, headers)
     content = None
     if body is not None:
-        content = _json.dumps(converter.unstructure(body))
+        content = _json_body(operation, body, dialect)
         request_headers["content-type"] = "application/json"
     params = _query(query) if query else None
     base = _parse_base(root)
@@ -256,6 +274,13 @@ def prepare(
     return Prepared(
         http, method, target, origin, request_path, merged, content, limits.as_dict(), url
     )
+
+
+def _json_body(operation: Operation, body: Model, dialect: Dialect | None) -> bytes:
+    data = converter.unstructure(body)
+    if dialect is not None:
+        _compat.adapt_json(operation.name, body, data, dialect)
+    return _json.dumps(data)
 
 
 def _target(base_url: httpx.URL | str, operation: Operation, path: Params | None) -> str:
@@ -371,16 +396,25 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _multipart_fields(body: Model, files: ExitStack) -> tuple[dict[str, Any], dict[str, Any]]:
-    data: dict[str, Any] = {}
-    uploads: dict[str, Any] = {}
+def _multipart_fields(
+    operation: Operation, body: Model, files: ExitStack, dialect: Dialect | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    values: dict[str, Any] = {}
+    file_fields: dict[str, str] = {}  # wire name -> argument name
     for field in attrs.fields(type(body)):  # type: ignore[arg-type]
         value = getattr(body, field.name)
         if value is UNSET or value is None:
             continue
-        name = wire_name(field)
+        values[wire_name(field)] = value
         if field.metadata.get(FILE_FIELD):
-            uploads[name] = _file_part(field.name, value, files)
+            file_fields[wire_name(field)] = field.name
+    if dialect is not None:
+        _compat.adapt_form(operation.name, body, values, dialect)
+    data: dict[str, Any] = {}
+    uploads: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in file_fields:
+            uploads[name] = _file_part(file_fields[name], value, files)
         elif isinstance(value, (list, dict)) or attrs.has(type(value)):
             data[name] = _json.dumps(converter.unstructure(value)).decode()
         else:

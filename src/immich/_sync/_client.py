@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from immich import _config, _json, _operations, versions
+from immich import _compat, _config, _json, _operations, versions
+from immich._compat import Dialect
 from immich._concurrency import default_transport, direct_transport, sleep
 from immich._converter import converter
 from immich._errors import (
@@ -219,8 +220,8 @@ class Client(APIGroups):
         timeout: Any = UNSET,
     ) -> Any:
         """Send one operation and decode its answer; every generated method ends here."""
-        self._preflight(operation)
-        arguments = self._arguments(path, query, headers, body, timeout)
+        dialect = self._preflight(operation, path, query, headers, body)
+        arguments = self._arguments(path, query, headers, body, timeout, dialect)
         direct = self._direct_for(operation)
         if direct is not None:
             prepared = prepare(self._http, self._api_root(), operation, **arguments)
@@ -243,8 +244,8 @@ class Client(APIGroups):
         timeout: Any = UNSET,
     ) -> Iterator[BinaryResponse]:
         """Send one operation and hand over its body as a stream of chunks."""
-        self._preflight(operation)
-        arguments = self._arguments(path, query, headers, body, timeout)
+        dialect = self._preflight(operation, path, query, headers, body)
+        arguments = self._arguments(path, query, headers, body, timeout, dialect)
         with ExitStack() as files:
             request = build_request(self._http, self._api_root(), operation, files, **arguments)
             response = self._send(request, operation, stream=True)
@@ -260,6 +261,7 @@ class Client(APIGroups):
         headers: Mapping[str, Any] | None,
         body: Model | None,
         timeout: Any,
+        dialect: Dialect | None,
     ) -> dict[str, Any]:
         """What the request builders take besides the operation; credentials merged in."""
         return {
@@ -268,6 +270,7 @@ class Client(APIGroups):
             "headers": {**self._credentials, **(headers or {})},
             "body": body,
             "timeout": timeout,
+            "dialect": dialect,
         }
 
     def _api_root(self) -> str:
@@ -283,20 +286,40 @@ class Client(APIGroups):
             self._server_version = (answer["major"], answer["minor"], answer["patch"])
         return self._server_version
 
-    def _preflight(self, operation: Operation) -> None:
-        """Warn about deprecated methods; refuse what the server is too old to serve."""
+    def _preflight(
+        self,
+        operation: Operation,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
+        body: Model | None,
+    ) -> Dialect | None:
+        """Warn about deprecated methods; refuse what the server is too old to serve.
+        Returns the server's dialect when its release takes this call in another form
+        than the newest spec (see ``immich._compat``). The server's version is asked
+        (once per client) only for a call that depends on it."""
         if operation.deprecated:
             warnings.warn(
                 f"{operation.name} is deprecated by the Immich API and will be removed",
                 DeprecationWarning,
                 stacklevel=4,
             )
-        if self._check_server_version and operation.since > versions.OLDEST_SUPPORTED:
-            server = self.server_version()
-            if server < operation.since:
-                raise UnsupportedByServerError(
-                    operation.name, operation.since_version, ".".join(map(str, server))
-                )
+        if not self._check_server_version:
+            return None
+        varies = operation.varies and _compat.needs_dialect(
+            operation.operation_id, (path, query, headers), body
+        )
+        if not (varies or operation.since > versions.OLDEST_SUPPORTED):
+            return None
+        server = self.server_version()
+        if server < operation.since:
+            raise UnsupportedByServerError(
+                operation.name, operation.since_version, ".".join(map(str, server))
+            )
+        dialect = _compat.dialect_for(server) if varies else None
+        if dialect is not None:
+            _compat.check_operation(operation.operation_id, operation.name, dialect)
+        return dialect
 
     def download_to_file(
         self, operation: Operation, destination: str | os.PathLike[str], **arguments: Any

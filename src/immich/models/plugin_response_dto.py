@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.plugin_method_response_dto import PluginMethodResponseDto
 
 
@@ -16,19 +17,19 @@ class PluginResponseDto(Model):
         created_at: Creation date
         description: Plugin description
         id: Plugin ID
-        methods: Plugin methods
         name: Plugin name
         title: Plugin title
         updated_at: Last update date
         version: Plugin version
+        methods: Plugin methods
     """
 
     author: str
     created_at: str
     description: str
     id: str
-    methods: list[PluginMethodResponseDto]
     name: str
     title: str
     updated_at: str
     version: str
+    methods: list[PluginMethodResponseDto] | Unset = UNSET

@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
 
 
@@ -18,7 +19,6 @@ class QueuesResponseLegacyDto(Model):
         editor: :class:`QueueResponseLegacyDto`.
         face_detection: :class:`QueueResponseLegacyDto`.
         facial_recognition: :class:`QueueResponseLegacyDto`.
-        integrity_check: :class:`QueueResponseLegacyDto`.
         library: :class:`QueueResponseLegacyDto`.
         metadata_extraction: :class:`QueueResponseLegacyDto`.
         migration: :class:`QueueResponseLegacyDto`.
@@ -31,6 +31,7 @@ class QueuesResponseLegacyDto(Model):
         thumbnail_generation: :class:`QueueResponseLegacyDto`.
         video_conversion: :class:`QueueResponseLegacyDto`.
         workflow: :class:`QueueResponseLegacyDto`.
+        integrity_check: :class:`QueueResponseLegacyDto`.
     """
 
     background_task: QueueResponseLegacyDto
@@ -39,7 +40,6 @@ class QueuesResponseLegacyDto(Model):
     editor: QueueResponseLegacyDto
     face_detection: QueueResponseLegacyDto
     facial_recognition: QueueResponseLegacyDto
-    integrity_check: QueueResponseLegacyDto
     library: QueueResponseLegacyDto
     metadata_extraction: QueueResponseLegacyDto
     migration: QueueResponseLegacyDto
@@ -52,3 +52,4 @@ class QueuesResponseLegacyDto(Model):
     thumbnail_generation: QueueResponseLegacyDto
     video_conversion: QueueResponseLegacyDto
     workflow: QueueResponseLegacyDto
+    integrity_check: QueueResponseLegacyDto | Unset = UNSET

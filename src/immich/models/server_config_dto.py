@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -18,11 +19,11 @@ class ServerConfigDto(Model):
         maintenance_mode: Whether maintenance mode is active
         map_dark_style_url: Map dark style URL
         map_light_style_url: Map light style URL
-        min_faces: People min faces server default
         oauth_button_text: OAuth button text
         public_users: Whether public user registration is enabled
         trash_days: Number of days before trashed assets are permanently deleted
         user_delete_delay: Delay in days before deleted users are permanently removed
+        min_faces: People min faces server default
     """
 
     external_domain: str
@@ -32,8 +33,8 @@ class ServerConfigDto(Model):
     maintenance_mode: bool
     map_dark_style_url: str
     map_light_style_url: str
-    min_faces: int
     oauth_button_text: str
     public_users: bool
     trash_days: int
     user_delete_delay: int
+    min_faces: int | Unset = UNSET

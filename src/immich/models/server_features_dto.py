@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -21,12 +22,12 @@ class ServerFeaturesDto(Model):
         oauth_auto_launch: Whether OAuth auto-launch is enabled
         ocr: Whether OCR is enabled
         password_login: Whether password login is enabled
-        realtime_transcoding: Whether real-time transcoding is enabled
         reverse_geocoding: Whether reverse geocoding is enabled
         search: Whether search is enabled
         sidecar: Whether sidecar files are supported
         smart_search: Whether smart search is enabled
         trash: Whether trash feature is enabled
+        realtime_transcoding: Whether real-time transcoding is enabled
     """
 
     config_file: bool
@@ -39,9 +40,9 @@ class ServerFeaturesDto(Model):
     oauth_auto_launch: bool
     ocr: bool
     password_login: bool
-    realtime_transcoding: bool
     reverse_geocoding: bool
     search: bool
     sidecar: bool
     smart_search: bool
     trash: bool
+    realtime_transcoding: bool | Unset = UNSET

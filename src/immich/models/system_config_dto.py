@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.system_config_backups_dto import SystemConfigBackupsDto
 from immich.models.system_config_f_fmpeg_dto import SystemConfigFFmpegDto
 from immich.models.system_config_image_dto import SystemConfigImageDto
@@ -36,7 +37,6 @@ class SystemConfigDto(Model):
         backup: :class:`SystemConfigBackupsDto`.
         ffmpeg: :class:`SystemConfigFFmpegDto`.
         image: :class:`SystemConfigImageDto`.
-        integrity_checks: :class:`SystemConfigIntegrityChecks`.
         job: :class:`SystemConfigJobDto`.
         library: :class:`SystemConfigLibraryDto`.
         logging: :class:`SystemConfigLoggingDto`.
@@ -55,12 +55,12 @@ class SystemConfigDto(Model):
         theme: :class:`SystemConfigThemeDto`.
         trash: :class:`SystemConfigTrashDto`.
         user: :class:`SystemConfigUserDto`.
+        integrity_checks: :class:`SystemConfigIntegrityChecks`.
     """
 
     backup: SystemConfigBackupsDto
     ffmpeg: SystemConfigFFmpegDto
     image: SystemConfigImageDto
-    integrity_checks: SystemConfigIntegrityChecks
     job: SystemConfigJobDto
     library: SystemConfigLibraryDto
     logging: SystemConfigLoggingDto
@@ -79,3 +79,4 @@ class SystemConfigDto(Model):
     theme: SystemConfigThemeDto
     trash: SystemConfigTrashDto
     user: SystemConfigUserDto
+    integrity_checks: SystemConfigIntegrityChecks | Unset = UNSET

@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.audio_codec import AudioCodec
 from immich.models.cq_mode import CQMode
 from immich.models.system_config_f_fmpeg_realtime_dto import SystemConfigFFmpegRealtimeDto
@@ -31,7 +32,6 @@ class SystemConfigFFmpegDto(Model):
         max_bitrate: Max bitrate
         preferred_hw_device: Preferred hardware device
         preset: Preset
-        realtime: :class:`SystemConfigFFmpegRealtimeDto`.
         refs: References
         target_audio_codec: :class:`AudioCodec`.
         target_resolution: Target resolution
@@ -41,6 +41,7 @@ class SystemConfigFFmpegDto(Model):
         tonemap: :class:`ToneMapping`.
         transcode: :class:`TranscodePolicy`.
         two_pass: Two pass
+        realtime: :class:`SystemConfigFFmpegRealtimeDto`.
     """
 
     accel: TranscodeHWAccel
@@ -55,7 +56,6 @@ class SystemConfigFFmpegDto(Model):
     max_bitrate: str
     preferred_hw_device: str
     preset: str
-    realtime: SystemConfigFFmpegRealtimeDto
     refs: int
     target_audio_codec: AudioCodec
     target_resolution: str
@@ -65,3 +65,4 @@ class SystemConfigFFmpegDto(Model):
     tonemap: ToneMapping
     transcode: TranscodePolicy
     two_pass: bool
+    realtime: SystemConfigFFmpegRealtimeDto | Unset = UNSET

@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.job_settings_dto import JobSettingsDto
 
 
@@ -15,7 +16,6 @@ class SystemConfigJobDto(Model):
         background_task: :class:`JobSettingsDto`.
         editor: :class:`JobSettingsDto`.
         face_detection: :class:`JobSettingsDto`.
-        integrity_check: :class:`JobSettingsDto`.
         library: :class:`JobSettingsDto`.
         metadata_extraction: :class:`JobSettingsDto`.
         migration: :class:`JobSettingsDto`.
@@ -27,12 +27,12 @@ class SystemConfigJobDto(Model):
         thumbnail_generation: :class:`JobSettingsDto`.
         video_conversion: :class:`JobSettingsDto`.
         workflow: :class:`JobSettingsDto`.
+        integrity_check: :class:`JobSettingsDto`.
     """
 
     background_task: JobSettingsDto
     editor: JobSettingsDto
     face_detection: JobSettingsDto
-    integrity_check: JobSettingsDto
     library: JobSettingsDto
     metadata_extraction: JobSettingsDto
     migration: JobSettingsDto
@@ -44,3 +44,4 @@ class SystemConfigJobDto(Model):
     thumbnail_generation: JobSettingsDto
     video_conversion: JobSettingsDto
     workflow: JobSettingsDto
+    integrity_check: JobSettingsDto | Unset = UNSET

@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.release_channel import ReleaseChannel
 
 
@@ -12,9 +13,9 @@ class SystemConfigNewVersionCheckDto(Model):
     """System config new version check dto.
 
     Attributes:
-        channel: :class:`ReleaseChannel`.
         enabled: Enabled
+        channel: :class:`ReleaseChannel`.
     """
 
-    channel: ReleaseChannel
     enabled: bool
+    channel: ReleaseChannel | Unset = UNSET

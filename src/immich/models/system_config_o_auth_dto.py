@@ -6,6 +6,7 @@ from typing import ClassVar
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.o_auth_token_endpoint_auth_method import OAuthTokenEndpointAuthMethod
 
 
@@ -14,7 +15,6 @@ class SystemConfigOAuthDto(Model):
     """System config o auth dto.
 
     Attributes:
-        allow_insecure_requests: Allow insecure requests
         auto_launch: Auto launch
         auto_register: Auto register
         button_text: Button text
@@ -22,12 +22,10 @@ class SystemConfigOAuthDto(Model):
         client_secret: Client secret
         default_storage_quota: Default storage quota
         enabled: Enabled
-        end_session_endpoint: End session endpoint
         issuer_url: Issuer URL
         mobile_override_enabled: Mobile override enabled
         mobile_redirect_uri: Mobile redirect URI (set to empty string to disable)
         profile_signing_algorithm: Profile signing algorithm
-        prompt: OAuth prompt parameter (e.g. select_account, login, consent)
         role_claim: Role claim
         scope: Scope
         signing_algorithm: Signing algorithm
@@ -35,11 +33,13 @@ class SystemConfigOAuthDto(Model):
         storage_quota_claim: Storage quota claim
         timeout: Timeout
         token_endpoint_auth_method: :class:`OAuthTokenEndpointAuthMethod`.
+        allow_insecure_requests: Allow insecure requests
+        end_session_endpoint: End session endpoint
+        prompt: OAuth prompt parameter (e.g. select_account, login, consent)
     """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
-    allow_insecure_requests: bool
     auto_launch: bool
     auto_register: bool
     button_text: str
@@ -47,12 +47,10 @@ class SystemConfigOAuthDto(Model):
     client_secret: str
     default_storage_quota: int | None
     enabled: bool
-    end_session_endpoint: str
     issuer_url: str
     mobile_override_enabled: bool
     mobile_redirect_uri: str
     profile_signing_algorithm: str
-    prompt: str
     role_claim: str
     scope: str
     signing_algorithm: str
@@ -60,3 +58,6 @@ class SystemConfigOAuthDto(Model):
     storage_quota_claim: str
     timeout: int
     token_endpoint_auth_method: OAuthTokenEndpointAuthMethod
+    allow_insecure_requests: bool | Unset = UNSET
+    end_session_endpoint: str | Unset = UNSET
+    prompt: str | Unset = UNSET

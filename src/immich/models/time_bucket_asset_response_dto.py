@@ -13,7 +13,6 @@ class TimeBucketAssetResponseDto(Model):
     """Time bucket asset response dto.
 
     Attributes:
-        created_at: Array of UTC timestamps when each asset was originally uploaded to Immich
         duration: Array of video/gif durations in milliseconds (null for static images)
         file_created_at: Array of file creation timestamps in UTC
         id: Array of asset IDs in the time bucket
@@ -34,13 +33,13 @@ class TimeBucketAssetResponseDto(Model):
             HIDDEN, LOCKED)
         city: Array of city names extracted from EXIF GPS data
         country: Array of country names extracted from EXIF GPS data
+        created_at: Array of UTC timestamps when each asset was originally uploaded to Immich
         latitude: Array of latitude coordinates extracted from EXIF GPS data
         longitude: Array of longitude coordinates extracted from EXIF GPS data
         stack: Array of stack information as [stackId, assetCount] tuples (null for non-stacked
             assets)
     """
 
-    created_at: list[str]
     duration: list[int | None]
     file_created_at: list[str]
     id: list[str]
@@ -56,6 +55,7 @@ class TimeBucketAssetResponseDto(Model):
     visibility: list[AssetVisibility]
     city: list[str | None] | Unset = UNSET
     country: list[str | None] | Unset = UNSET
+    created_at: list[str] | Unset = UNSET
     latitude: list[float | None] | Unset = UNSET
     longitude: list[float | None] | Unset = UNSET
     stack: list[list[str] | None] | Unset = UNSET

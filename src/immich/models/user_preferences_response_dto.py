@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.albums_response import AlbumsResponse
 from immich.models.cast_response import CastResponse
 from immich.models.download_response import DownloadResponse
@@ -32,9 +33,9 @@ class UserPreferencesResponseDto(Model):
         people: :class:`PeopleResponse`.
         purchase: :class:`PurchaseResponse`.
         ratings: :class:`RatingsResponse`.
-        recently_added: :class:`RecentlyAddedResponse`.
         shared_links: :class:`SharedLinksResponse`.
         tags: :class:`TagsResponse`.
+        recently_added: :class:`RecentlyAddedResponse`.
     """
 
     albums: AlbumsResponse
@@ -46,6 +47,6 @@ class UserPreferencesResponseDto(Model):
     people: PeopleResponse
     purchase: PurchaseResponse
     ratings: RatingsResponse
-    recently_added: RecentlyAddedResponse
     shared_links: SharedLinksResponse
     tags: TagsResponse
+    recently_added: RecentlyAddedResponse | Unset = UNSET

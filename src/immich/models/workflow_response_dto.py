@@ -4,6 +4,7 @@ from __future__ import annotations
 import attrs
 
 from immich._model import Model
+from immich._types import UNSET, Unset
 from immich.models.workflow_step_dto import WorkflowStepDto
 from immich.models.workflow_trigger import WorkflowTrigger
 
@@ -28,6 +29,6 @@ class WorkflowResponseDto(Model):
     enabled: bool
     id: str
     name: str | None
-    steps: list[WorkflowStepDto]
-    trigger: WorkflowTrigger
-    updated_at: str
+    steps: list[WorkflowStepDto] | Unset = UNSET
+    trigger: WorkflowTrigger | Unset = UNSET
+    updated_at: str | Unset = UNSET

@@ -105,7 +105,6 @@ class SystemConfigApi(APIGroup):
         backup: SystemConfigBackupsDto,
         ffmpeg: SystemConfigFFmpegDto,
         image: SystemConfigImageDto,
-        integrity_checks: SystemConfigIntegrityChecks,
         job: SystemConfigJobDto,
         library: SystemConfigLibraryDto,
         logging: SystemConfigLoggingDto,
@@ -124,6 +123,7 @@ class SystemConfigApi(APIGroup):
         theme: SystemConfigThemeDto,
         trash: SystemConfigTrashDto,
         user: SystemConfigUserDto,
+        integrity_checks: SystemConfigIntegrityChecks | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SystemConfigDto:
         """Update system configuration
@@ -134,7 +134,6 @@ class SystemConfigApi(APIGroup):
             backup: :class:`SystemConfigBackupsDto`.
             ffmpeg: :class:`SystemConfigFFmpegDto`.
             image: :class:`SystemConfigImageDto`.
-            integrity_checks: :class:`SystemConfigIntegrityChecks`.
             job: :class:`SystemConfigJobDto`.
             library: :class:`SystemConfigLibraryDto`.
             logging: :class:`SystemConfigLoggingDto`.
@@ -153,6 +152,7 @@ class SystemConfigApi(APIGroup):
             theme: :class:`SystemConfigThemeDto`.
             trash: :class:`SystemConfigTrashDto`.
             user: :class:`SystemConfigUserDto`.
+            integrity_checks: :class:`SystemConfigIntegrityChecks`.
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/system-config``. History: Added in v1, Beta in v1, Stable in v2. Permission:
@@ -164,7 +164,6 @@ class SystemConfigApi(APIGroup):
                 backup=backup,
                 ffmpeg=ffmpeg,
                 image=image,
-                integrity_checks=integrity_checks,
                 job=job,
                 library=library,
                 logging=logging,
@@ -183,6 +182,7 @@ class SystemConfigApi(APIGroup):
                 theme=theme,
                 trash=trash,
                 user=user,
+                integrity_checks=integrity_checks,
             ),
             response_type=models.SystemConfigDto,
             timeout=timeout,
