@@ -172,14 +172,9 @@ def _counterparts(
     pairs: list[tuple[str, str]] = []
     for operation_id, (_, _, node) in newest.items():
         if operation_id in older:
-            pairs += zip(
-                (_ref_name(r) for r in _refs(node.get("requestBody", {}))),
-                (_ref_name(r) for r in _refs(older[operation_id][2].get("requestBody", {}))),
-            )
-            pairs += zip(
-                (_ref_name(r) for r in _refs(node.get("responses", {}))),
-                (_ref_name(r) for r in _refs(older[operation_id][2].get("responses", {}))),
-            )
+            old_node = older[operation_id][2]
+            for part in ("requestBody", "responses"):
+                pairs += _paired_refs(node.get(part, {}), old_node.get(part, {}))
     found: dict[str, str] = {}
     newest_schemas = schemas[max(schemas)]
     while pairs:
@@ -192,11 +187,14 @@ def _counterparts(
         new_props = newest_schemas[new].get("properties", {})
         old_props = schemas[version][old].get("properties", {})
         for wire in new_props.keys() & old_props.keys():
-            pairs += zip(
-                (_ref_name(r) for r in _refs(new_props[wire])),
-                (_ref_name(r) for r in _refs(old_props[wire])),
-            )
+            pairs += _paired_refs(new_props[wire], old_props[wire])
     return {new: old for new, old in found.items() if new != old}
+
+
+def _paired_refs(new: Any, old: Any) -> list[tuple[str, str]]:
+    """The schemas two nodes refer to, paired in the order they come (a node that
+    names no schema pairs none)."""
+    return list(zip(map(_ref_name, _refs(new)), map(_ref_name, _refs(old)), strict=False))
 
 
 def _field_histories(

@@ -146,7 +146,7 @@ def _adapt(
         if isinstance(value, Model):
             _adapt(method, value, data[wire], dialect, nested=True)
         elif isinstance(value, list):
-            for item, item_data in zip(value, data[wire]):
+            for item, item_data in zip(value, data[wire], strict=True):
                 if isinstance(item, Model):
                     _adapt(method, item, item_data, dialect, nested=True)
     schema = cls.__name__
