@@ -112,10 +112,15 @@ def server_info(session: Session) -> None:
 def uploads(session: Session) -> dict[str, str]:
     ids: dict[str, str] = {}
     files = {
-        "jpeg": (jpeg_with_exif(), "exif.jpg", {"isFavorite": "true"}),
+        # The date the real server reads from the EXIF, so that both order it alike.
+        "jpeg": (
+            jpeg_with_exif(),
+            "exif.jpg",
+            {"isFavorite": "true", "fileCreatedAt": "2023-07-14T10:20:30.000Z"},
+        ),
         "png": (png(), "plain.png", {"fileCreatedAt": "2022-01-02T03:04:05.000Z"}),
         "older": (still(30), "older.jpg", {"fileCreatedAt": "2020-06-01T00:00:00.000Z"}),
-        "video": (VIDEO, "motion.mov", {}),
+        "video": (VIDEO, "motion.mov", {"fileCreatedAt": "2024-05-02T08:00:00.000Z"}),
     }
     for name, (data, filename, fields) in files.items():
         ids[name] = upload(session, f"upload {name}", data, filename, **fields).get("id", "missing")
@@ -205,7 +210,7 @@ def albums(session: Session, ids: dict[str, str]) -> str:
         f"/albums/{album_id}/users",
         json={"albumUsers": [{"userId": session.other.id, "role": "viewer"}]},
     )
-    session.call("b lists shared albums", "GET", "/albums?shared=true", key=session.other.api_key)
+    session.call("b lists shared albums", "GET", "/albums?isShared=true", key=session.other.api_key)
     session.call("b gets album", "GET", f"/albums/{album_id}", key=session.other.api_key)
     session.as_user(
         "remove assets from album",

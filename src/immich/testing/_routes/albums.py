@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .._dto import album_dto
-from .._errors import bad_request, no_access, not_found
+from .._errors import bad_request, no_access
 from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
+from .._sharing import readable_album
 from .._state import Album, AlbumMember, User
 from .._validation import JsonFields
 from .._wire import utc_now
@@ -18,9 +19,9 @@ routes = RouteGroup()
 
 
 def _visible_album(call: Call) -> Album:
-    album = call.state.albums.get(call.path_id())
-    if album is None or album.role_of(call.user.id) is None:
-        raise not_found("Album not found")
+    album = readable_album(call, call.path_id())
+    if album is None:
+        raise no_access("album.read")
     return album
 
 
@@ -81,10 +82,10 @@ def _album_members(call: Call, fields: JsonFields, owner: User) -> list[AlbumMem
     if not isinstance(entries, list):
         raise bad_request("albumUsers must be an array")
     members: list[AlbumMember] = []
-    for entry in entries:
-        member_fields = JsonFields(entry)
+    for index, entry in enumerate(entries):
+        member_fields = JsonFields(entry, ("albumUsers", index))
         user_id = member_fields.required_uuid("userId")
-        role = member_fields.choice("role", ALBUM_ROLES, required=True) or "editor"
+        role = member_fields.choice("role", ALBUM_ROLES) or "editor"
         if user_id not in call.state.users:
             raise bad_request("User not found")
         if user_id == owner.id:
@@ -108,7 +109,7 @@ def get_album_statistics(call: Call) -> FakeResponse:
     )
 
 
-@routes.get("/albums/{id}", "getAlbumInfo")
+@routes.get("/albums/{id}", "getAlbumInfo", shared_link=True)
 def get_album_info(call: Call) -> FakeResponse:
     return json_response(200, album_dto(call.state, _visible_album(call), call.user))
 
@@ -186,6 +187,20 @@ def remove_asset_from_album(call: Call) -> FakeResponse:
         album.thumbnail_asset_id = next(iter(album.asset_ids), None)
     album.updated_at = utc_now()
     return json_response(200, results)
+
+
+@routes.put("/albums/{id}/users", "addUsersToAlbum")
+def add_users_to_album(call: Call) -> FakeResponse:
+    album = _album_for(call, "owner", permission="album.share")
+    fields = call.json()
+    if not isinstance(fields.body.get("albumUsers"), list):
+        fields.uuid_list("albumUsers", required=True)  # raises zod's complaint
+    for member in _album_members(call, fields, call.state.users[album.owner_id]):
+        if album.role_of(member.user_id) is not None:
+            raise bad_request("User already added")
+        album.members.append(member)
+    album.updated_at = utc_now()
+    return json_response(200, album_dto(call.state, album, call.user))
 
 
 @routes.put("/albums/assets", "addAssetsToAlbums")
