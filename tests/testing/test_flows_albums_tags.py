@@ -32,7 +32,7 @@ def test_album_membership(api: Api, fake: FakeImmich, jpegs: list[bytes]) -> Non
     assert added.json() == [
         {"id": ids[1], "success": False, "error": "duplicate"},
         {"id": ids[2], "success": True},
-        {"id": UNKNOWN_ID, "success": False, "error": "not_found"},
+        {"id": UNKNOWN_ID, "success": False, "error": "no_permission"},  # as Immich 3 words it
     ]
     assert api.get(f"/albums/{album_id}").json()["assetCount"] == 3
 

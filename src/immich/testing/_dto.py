@@ -133,7 +133,16 @@ def asset_dto(
     return dto
 
 
-def album_dto(state: FakeState, album: Album, viewer: User) -> JsonObject:
+def album_dto(
+    state: FakeState,
+    album: Album,
+    viewer: User,
+    *,
+    just_written: bool = False,
+    detailed: bool = False,
+) -> JsonObject:
+    """``just_written``: the answer to a create or an update, which Immich gives without the
+    time of the last asset change."""
     assets = [asset for asset in state.album_assets(album) if not asset.is_trashed]
     members = [state.users[album.owner_id]]
     others = [state.users[m.user_id] for m in album.members if m.user_id in state.users]
@@ -160,7 +169,17 @@ def album_dto(state: FakeState, album: Album, viewer: User) -> JsonObject:
         taken = [asset.file_created_at for asset in assets]
         dto["startDate"] = format_datetime(min(taken))
         dto["endDate"] = format_datetime(max(taken))
-        dto["lastModifiedAssetTimestamp"] = format_datetime(max(a.updated_at for a in assets))
+        if not just_written:
+            dto["lastModifiedAssetTimestamp"] = format_datetime(max(a.updated_at for a in assets))
+    if detailed and (album.members or dto["hasSharedLink"]):
+        # Who added how many, which Immich works out for albums shared with others.
+        counts: dict[str, int] = {}
+        for asset in assets:
+            counts[asset.owner_id] = counts.get(asset.owner_id, 0) + 1
+        dto["contributorCounts"] = [
+            {"userId": user_id, "assetCount": count}
+            for user_id, count in sorted(counts.items(), key=lambda item: -item[1])
+        ]
     return dto
 
 

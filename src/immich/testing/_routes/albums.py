@@ -74,7 +74,7 @@ def create_album(call: Call) -> FakeResponse:
         album.asset_ids[asset_id] = None
     album.thumbnail_asset_id = next(iter(album.asset_ids), None)
     call.state.albums[album.id] = album
-    return json_response(201, album_dto(call.state, album, user))
+    return json_response(201, album_dto(call.state, album, user, just_written=True))
 
 
 def _album_members(call: Call, fields: JsonFields, owner: User) -> list[AlbumMember]:
@@ -111,7 +111,8 @@ def get_album_statistics(call: Call) -> FakeResponse:
 
 @routes.get("/albums/{id}", "getAlbumInfo", shared_link=True)
 def get_album_info(call: Call) -> FakeResponse:
-    return json_response(200, album_dto(call.state, _visible_album(call), call.user))
+    album = _visible_album(call)
+    return json_response(200, album_dto(call.state, album, call.user, detailed=True))
 
 
 @routes.patch("/albums/{id}", "updateAlbumInfo")
@@ -151,8 +152,6 @@ def _add_assets(call: Call, album: Album, asset_ids: list[str]) -> list[dict[str
     for asset_id in asset_ids:
         if asset_id in album.asset_ids:
             results.append({"id": asset_id, "success": False, "error": "duplicate"})
-        elif asset_id not in call.state.assets:
-            results.append({"id": asset_id, "success": False, "error": "not_found"})
         elif call.state.readable_asset(call.user, asset_id) is None:
             results.append({"id": asset_id, "success": False, "error": "no_permission"})
         else:
@@ -200,7 +199,7 @@ def add_users_to_album(call: Call) -> FakeResponse:
             raise bad_request("User already added")
         album.members.append(member)
     album.updated_at = utc_now()
-    return json_response(200, album_dto(call.state, album, call.user))
+    return json_response(200, album_dto(call.state, album, call.user, just_written=True))
 
 
 @routes.put("/albums/assets", "addAssetsToAlbums")

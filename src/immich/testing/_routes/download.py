@@ -93,5 +93,6 @@ def download_archive(call: Call) -> FakeResponse:
         )
         for name, asset in _unique_names(assets)
     ]
-    headers = [("content-type", "application/zip")]
+    # Immich streams archives as plain octet-streams.
+    headers = [("content-type", "application/octet-stream")]
     return FakeResponse(200, headers, iter_zip(entries))

@@ -9,7 +9,7 @@ from .._dto import JsonObject, album_dto, asset_dto
 from .._errors import ApiError, bad_request, no_access
 from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
-from .._state import FakeState, SharedLink
+from .._state import Album, FakeState, SharedLink, User
 from .._wire import format_datetime
 
 LINK_TYPES = ("ALBUM", "INDIVIDUAL")
@@ -17,7 +17,10 @@ LINK_TYPES = ("ALBUM", "INDIVIDUAL")
 routes = RouteGroup()
 
 
-def shared_link_dto(state: FakeState, link: SharedLink) -> JsonObject:
+def shared_link_dto(
+    state: FakeState, link: SharedLink, *, with_album: bool = True, with_exif: bool = False
+) -> JsonObject:
+    """``with_album`` false for a link just created, which Immich answers without its album."""
     owner = state.users[link.user_id]
     assets = [state.assets[asset_id] for asset_id in link.asset_ids if asset_id in state.assets]
     dto: JsonObject = {
@@ -29,16 +32,36 @@ def shared_link_dto(state: FakeState, link: SharedLink) -> JsonObject:
         "type": link.type,
         "createdAt": format_datetime(link.created_at),
         "expiresAt": format_datetime(link.expires_at) if link.expires_at else None,
-        "assets": [asset_dto(state, asset, viewer=owner) for asset in assets],
+        # Immich maps a link's assets without a viewer: none is anybody's favorite.
+        "assets": [
+            {**asset_dto(state, asset, with_exif=with_exif), "isFavorite": False}
+            for asset in assets
+        ],
         "allowUpload": link.allow_upload,
         "allowDownload": link.allow_download,
         "showMetadata": link.show_metadata,
         "slug": link.slug,
     }
     album = state.albums.get(link.album_id) if link.album_id else None
-    if album is not None:
-        dto["album"] = {**album_dto(state, album, owner), "hasSharedLink": True, "shared": True}
+    if album is not None and with_album:
+        dto["album"] = _shallow_album_dto(state, album, owner)
     return dto
+
+
+def _shallow_album_dto(state: FakeState, album: Album, owner: User) -> JsonObject:
+    """The album as Immich joins it into a link: without its users or assets."""
+    dto = album_dto(state, album, owner, just_written=True)
+    for derived in ("startDate", "endDate"):
+        dto.pop(derived, None)
+    # Immich sends no album users here, which the spec's AlbumResponseDto does not allow
+    # (at least one): the fake keeps the owner.
+    return {
+        **dto,
+        "albumUsers": dto["albumUsers"][:1],
+        "assetCount": 0,
+        "hasSharedLink": True,
+        "shared": True,
+    }
 
 
 def _own_link(call: Call) -> SharedLink:
@@ -107,7 +130,7 @@ def create_shared_link(call: Call) -> FakeResponse:
         show_metadata=show_metadata is not False,
     )
     state.shared_links[link.id] = link
-    return json_response(201, shared_link_dto(state, link))
+    return json_response(201, shared_link_dto(state, link, with_album=False))
 
 
 @routes.get("/shared-links/me", "getMySharedLink", shared_link=True)
@@ -117,12 +140,20 @@ def get_my_shared_link(call: Call) -> FakeResponse:
         raise ApiError(403, "Forbidden")
     if link.password:
         raise ApiError(401, "Password required")
-    return json_response(200, shared_link_dto(call.state, link))
+    dto = shared_link_dto(call.state, link)
+    album = call.state.albums.get(link.album_id) if link.album_id else None
+    if album is not None:
+        # A visitor's link comes with its album's dates and count.
+        full = album_dto(call.state, album, call.state.users[link.user_id], just_written=True)
+        dto["album"].update(
+            {key: full[key] for key in ("startDate", "endDate", "assetCount") if key in full}
+        )
+    return json_response(200, dto)
 
 
 @routes.get("/shared-links/{id}", "getSharedLinkById")
 def get_shared_link_by_id(call: Call) -> FakeResponse:
-    return json_response(200, shared_link_dto(call.state, _own_link(call)))
+    return json_response(200, shared_link_dto(call.state, _own_link(call), with_exif=True))
 
 
 @routes.patch("/shared-links/{id}", "updateSharedLink")
