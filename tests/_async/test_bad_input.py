@@ -263,7 +263,7 @@ async def test_an_invalid_uuid_is_the_servers_to_refuse(
     with pytest.raises(BadRequestError) as caught:
         await client.albums.get_album_info(bad_id)
     assert caught.value.status_code == 400
-    assert caught.value.server_message == "id must be a UUID"
+    assert caught.value.server_message == "Validation failed"  # zod, as Immich 3 words it
     assert f"/api/albums/{bad_id}" in caught.value.url
 
 
@@ -271,7 +271,7 @@ async def test_a_wrongly_typed_path_parameter_reaches_the_server(
     immich: tuple[AsyncClient, FakeImmich],
 ) -> None:
     client, _ = immich
-    with pytest.raises(BadRequestError, match="id must be a UUID"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         await client.albums.get_album_info(123)  # type: ignore[arg-type]
     album = await client.albums.create_album(album_name="Trip")
     found = await client.albums.get_album_info(uuid.UUID(album.id))  # type: ignore[arg-type]
@@ -283,7 +283,7 @@ async def test_invalid_uuids_in_a_body_are_the_servers_to_refuse(
 ) -> None:
     client, _ = immich
     album = await client.albums.create_album(album_name="Trip")
-    with pytest.raises(BadRequestError, match="must be a UUID"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         await client.albums.add_assets_to_album(album.id, ids=["not-a-uuid"])
 
 
@@ -398,9 +398,9 @@ async def test_an_unknown_enum_value_is_the_servers_to_refuse(
 ) -> None:
     client, fake = immich
     asset_id = fake.add_asset(b"\xff\xd8 photo", filename="IMG_0001.jpg")
-    with pytest.raises(BadRequestError, match="size must be one of"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         await client.assets.view_asset(asset_id, size="huge")  # type: ignore[arg-type]
-    with pytest.raises(BadRequestError, match="visibility must be one of"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         await client.assets.upload_asset(
             asset_data=("x.jpg", b"\xff\xd8 other"),
             file_created_at=AWARE,

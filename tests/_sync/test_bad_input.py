@@ -261,7 +261,7 @@ def test_an_invalid_uuid_is_the_servers_to_refuse(
     with pytest.raises(BadRequestError) as caught:
         client.albums.get_album_info(bad_id)
     assert caught.value.status_code == 400
-    assert caught.value.server_message == "id must be a UUID"
+    assert caught.value.server_message == "Validation failed"  # zod, as Immich 3 words it
     assert f"/api/albums/{bad_id}" in caught.value.url
 
 
@@ -269,7 +269,7 @@ def test_a_wrongly_typed_path_parameter_reaches_the_server(
     immich: tuple[Client, FakeImmich],
 ) -> None:
     client, _ = immich
-    with pytest.raises(BadRequestError, match="id must be a UUID"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         client.albums.get_album_info(123)  # type: ignore[arg-type]
     album = client.albums.create_album(album_name="Trip")
     found = client.albums.get_album_info(uuid.UUID(album.id))  # type: ignore[arg-type]
@@ -281,7 +281,7 @@ def test_invalid_uuids_in_a_body_are_the_servers_to_refuse(
 ) -> None:
     client, _ = immich
     album = client.albums.create_album(album_name="Trip")
-    with pytest.raises(BadRequestError, match="must be a UUID"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         client.albums.add_assets_to_album(album.id, ids=["not-a-uuid"])
 
 
@@ -396,9 +396,9 @@ def test_an_unknown_enum_value_is_the_servers_to_refuse(
 ) -> None:
     client, fake = immich
     asset_id = fake.add_asset(b"\xff\xd8 photo", filename="IMG_0001.jpg")
-    with pytest.raises(BadRequestError, match="size must be one of"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         client.assets.view_asset(asset_id, size="huge")  # type: ignore[arg-type]
-    with pytest.raises(BadRequestError, match="visibility must be one of"):
+    with pytest.raises(BadRequestError, match="Validation failed"):
         client.assets.upload_asset(
             asset_data=("x.jpg", b"\xff\xd8 other"),
             file_created_at=AWARE,

@@ -58,9 +58,9 @@ EXPECTED: dict[str, list[str]] = {
         "ServerVersionResponseDto(major=3, minor=0, patch=3, prerelease=None)",
     ],
     "errors_handling.py": [
-        "not found: 404 Album not found",
+        "no such album: 400 Not found or no album.read access",
         "BadRequestError: 400 POST http://127.0.0.1:",
-        "server says: each value in assetIds must be a UUID",
+        "server says: Validation failed",
     ],
     "retries_timeouts.py": ["version 3", "photos on the server: 3", "Admin"],
     "streaming_downloads.py": ["thumbnail: ", "saved original-hike.jpg", "same content: True"],

@@ -100,7 +100,8 @@ def test_the_notebook_runs_against_a_server(executed: tuple[Any, FakeImmich]) ->
     assert fake.admin_password not in everything
 
     # The thumbnail and the plot are images in the outputs.
-    thumbnail = [o for o in cells["thumbnail"].outputs if "image/jpeg" in o.get("data", {})]
+    # Immich makes thumbnails in WebP (previews in JPEG).
+    thumbnail = [o for o in cells["thumbnail"].outputs if "image/webp" in o.get("data", {})]
     assert thumbnail, cells["thumbnail"].outputs
     plot = [o for o in cells["plot"].outputs if "image/png" in o.get("data", {})]
     assert plot, cells["plot"].outputs

@@ -7,7 +7,7 @@ import pytest
 from immich.testing import FakeImmich
 
 from ._api import Api
-from ._assertions import assert_error
+from ._assertions import assert_error, assert_unreadable
 
 UNKNOWN_ID = "0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a"
 
@@ -40,8 +40,11 @@ def test_unimplemented_operations_are_501(api: Api) -> None:
     ],
 )
 def test_malformed_uuids_are_400(api: Api, method: str, path: str) -> None:
-    body = assert_error(api.request(method, path, json={"ids": []}), 400, "Bad Request")
-    assert "UUID" in body["message"]
+    body = assert_error(api.request(method, path, json={"ids": []}), 400)
+    assert body["message"] == "Validation failed"
+    (issue,) = body["errors"]
+    assert issue["path"] == ["id"]
+    assert issue["message"] == "Invalid UUID"
 
 
 def test_malformed_bodies_are_400(api: Api) -> None:
@@ -65,10 +68,6 @@ def test_malformed_bodies_are_400(api: Api) -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        f"/assets/{UNKNOWN_ID}",
-        f"/assets/{UNKNOWN_ID}/original",
-        f"/assets/{UNKNOWN_ID}/thumbnail",
-        f"/albums/{UNKNOWN_ID}",
         f"/tags/{UNKNOWN_ID}",
         f"/libraries/{UNKNOWN_ID}",
         f"/users/{UNKNOWN_ID}",
@@ -77,6 +76,19 @@ def test_malformed_bodies_are_400(api: Api) -> None:
 )
 def test_unknown_ids_and_paths_are_404(api: Api, path: str) -> None:
     assert_error(api.get(path), 404, "Not Found")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/assets/{UNKNOWN_ID}",
+        f"/assets/{UNKNOWN_ID}/original",
+        f"/assets/{UNKNOWN_ID}/thumbnail",
+        f"/albums/{UNKNOWN_ID}",
+    ],
+)
+def test_unknown_assets_and_albums_are_unreadable(api: Api, path: str) -> None:
+    assert_unreadable(api.get(path))
 
 
 def test_head_request_has_length_but_no_body(api: Api, fake: FakeImmich) -> None:

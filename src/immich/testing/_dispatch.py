@@ -6,7 +6,7 @@ import sys
 import traceback
 
 from ._auth import authenticate
-from ._errors import ApiError, not_implemented
+from ._errors import ApiError, correlation_id, not_implemented
 from ._http import FakeRequest, FakeResponse, json_response
 from ._router import Call, Route, RouteTable
 from ._routes import IMPLEMENTED_ROUTES
@@ -42,6 +42,7 @@ class Dispatcher:
             traceback.print_exc(file=sys.stderr)
             body = ApiError(500, f"FakeImmich failed: {error!r}").body()
             response = json_response(500, body)
+        response.headers.append(("x-correlation-id", correlation_id()))
         if request.method == "HEAD":
             length = response.length
             response.close()
@@ -75,4 +76,6 @@ class Dispatcher:
             return
         call.auth = authenticate(call.request, self.state)
         if route.admin_only and not call.auth.user.is_admin:
+            raise ApiError(403, "Forbidden")
+        if call.auth.shared_link is not None and not route.shared_link:
             raise ApiError(403, "Forbidden")

@@ -62,19 +62,34 @@ def exif_dto(asset: Asset) -> JsonObject:
         "rating": asset.rating,
         "exifImageWidth": None,
         "exifImageHeight": None,
+        "orientation": None,
         "make": None,
         "model": None,
         "lensModel": None,
+        "fNumber": None,
+        "focalLength": None,
+        "iso": None,
+        "exposureTime": None,
         "latitude": None,
         "longitude": None,
         "city": None,
         "state": None,
         "country": None,
+        "projectionType": None,
     }
 
 
-def asset_dto(state: FakeState, asset: Asset, *, detailed: bool = False) -> JsonObject:
-    """``detailed`` adds what Immich joins in for a single asset: owner, EXIF, tags, people."""
+def asset_dto(
+    state: FakeState,
+    asset: Asset,
+    *,
+    detailed: bool = False,
+    with_exif: bool = False,
+    viewer: User | None = None,
+) -> JsonObject:
+    """``detailed`` adds what Immich joins in for ``GET /assets/{id}``: owner, EXIF, tags and
+    the stack; ``with_exif`` the EXIF alone (updates, searches ``withExif``). ``isFavorite``
+    is the owner's: another viewer sees false."""
     dto: JsonObject = {
         "id": asset.id,
         "ownerId": asset.owner_id,
@@ -89,7 +104,7 @@ def asset_dto(state: FakeState, asset: Asset, *, detailed: bool = False) -> Json
         "localDateTime": format_datetime(asset.file_created_at),
         "createdAt": format_datetime(asset.created_at),
         "updatedAt": format_datetime(asset.updated_at),
-        "isFavorite": asset.is_favorite,
+        "isFavorite": asset.is_favorite and (viewer is None or viewer.id == asset.owner_id),
         "isArchived": asset.visibility == "archive",
         "isTrashed": asset.is_trashed,
         "isOffline": asset.is_offline,
@@ -101,21 +116,33 @@ def asset_dto(state: FakeState, asset: Asset, *, detailed: bool = False) -> Json
         "height": None,
         "thumbhash": None,
         "duplicateId": None,
-        "livePhotoVideoId": None,
+        "livePhotoVideoId": asset.live_photo_video_id,
+        "people": [],
+        "resized": True,
     }
     if detailed:
         owner = state.users.get(asset.owner_id)
         if owner is not None:
             dto["owner"] = user_dto(owner)
-        dto["exifInfo"] = exif_dto(asset)
         dto["tags"] = [
             tag_dto(state.tags[tag_id]) for tag_id in sorted(asset.tag_ids) if tag_id in state.tags
         ]
-        dto["people"] = []
+        dto["stack"] = None
+    if detailed or with_exif:
+        dto["exifInfo"] = exif_dto(asset)
     return dto
 
 
-def album_dto(state: FakeState, album: Album, viewer: User) -> JsonObject:
+def album_dto(
+    state: FakeState,
+    album: Album,
+    viewer: User,
+    *,
+    just_written: bool = False,
+    detailed: bool = False,
+) -> JsonObject:
+    """``just_written``: the answer to a create or an update, which Immich gives without the
+    time of the last asset change."""
     assets = [asset for asset in state.album_assets(album) if not asset.is_trashed]
     members = [state.users[album.owner_id]]
     others = [state.users[m.user_id] for m in album.members if m.user_id in state.users]
@@ -133,7 +160,7 @@ def album_dto(state: FakeState, album: Album, viewer: User) -> JsonObject:
         "assetCount": len(assets),
         "createdAt": format_datetime(album.created_at),
         "updatedAt": format_datetime(album.updated_at),
-        "hasSharedLink": False,
+        "hasSharedLink": any(link.album_id == album.id for link in state.shared_links.values()),
         "isActivityEnabled": album.is_activity_enabled,
         "order": album.order,
         "shared": bool(album.members),
@@ -142,7 +169,17 @@ def album_dto(state: FakeState, album: Album, viewer: User) -> JsonObject:
         taken = [asset.file_created_at for asset in assets]
         dto["startDate"] = format_datetime(min(taken))
         dto["endDate"] = format_datetime(max(taken))
-        dto["lastModifiedAssetTimestamp"] = format_datetime(max(a.updated_at for a in assets))
+        if not just_written:
+            dto["lastModifiedAssetTimestamp"] = format_datetime(max(a.updated_at for a in assets))
+    if detailed and (album.members or dto["hasSharedLink"]):
+        # Who added how many, which Immich works out for albums shared with others.
+        counts: dict[str, int] = {}
+        for asset in assets:
+            counts[asset.owner_id] = counts.get(asset.owner_id, 0) + 1
+        dto["contributorCounts"] = [
+            {"userId": user_id, "assetCount": count}
+            for user_id, count in sorted(counts.items(), key=lambda item: -item[1])
+        ]
     return dto
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any
 
 
 class ApiError(Exception):
-    """Ends a request with Immich's error body: message, error (the status phrase), statusCode."""
+    """Ends a request with Immich's error body: a message, and whatever else the error adds
+    (zod's ``errors``). Immich 3 leaves out NestJS's ``error`` and ``statusCode``; its
+    correlation id travels in a header."""
 
     def __init__(
         self,
@@ -26,13 +27,12 @@ class ApiError(Exception):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        return {
-            "message": self.message,
-            "error": HTTPStatus(self.status).phrase,
-            "statusCode": self.status,
-            "correlationId": secrets.token_hex(4),
-            **self.extra,
-        }
+        return {"message": self.message, **self.extra}
+
+
+def correlation_id() -> str:
+    """Like the ``x-correlation-id`` Immich sends with every answer: 8 lowercase characters."""
+    return secrets.token_hex(4)
 
 
 def bad_request(message: str) -> ApiError:

@@ -1,4 +1,4 @@
-"""A tiny valid JPEG served as every thumbnail, so the fake needs no image library."""
+"""A tiny valid JPEG and WebP served as every thumbnail, so the fake needs no image library."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ TINY_JPEG = base64.b64decode(
     "AAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAwT/xAAUEQEAAAAAAAAAAAAAAAAA"
     "AAAA/9oADAMBAAIRAxEAPwCQBk7/2Q=="
 )
+
+
+# A 1x1 lossless WebP (34 bytes): Immich makes its small thumbnails in WebP.
+TINY_WEBP = base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
 
 
 def tiny_jpeg(seed: int = 0) -> bytes:

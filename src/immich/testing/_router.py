@@ -9,8 +9,8 @@ from typing import Any
 
 from ._errors import ApiError, bad_request
 from ._http import FakeRequest, FakeResponse
-from ._state import ApiKey, FakeState, Session, User
-from ._validation import JsonFields, query_flag
+from ._state import ApiKey, FakeState, Session, SharedLink, User
+from ._validation import JsonFields, invalid_uuid_parameter, query_choice, query_flag
 from ._wire import is_uuid
 
 
@@ -19,6 +19,8 @@ class Auth:
     user: User
     api_key: ApiKey | None = None
     session: Session | None = None
+    # A shared link's visitor acts as the link's owner, within what the link shows.
+    shared_link: SharedLink | None = None
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Call:
     def path_id(self, name: str = "id") -> str:
         value = self.params[name]
         if not is_uuid(value):
-            raise bad_request(f"{name} must be a UUID")
+            raise invalid_uuid_parameter(name)
         return value
 
     def json(self) -> JsonFields:
@@ -63,11 +65,14 @@ class Call:
     def query_uuid(self, name: str) -> str | None:
         value = self.query(name)
         if value is not None and not is_uuid(value):
-            raise bad_request(f"{name} must be a UUID")
+            raise invalid_uuid_parameter(name)
         return value
 
     def query_bool(self, name: str) -> bool | None:
         return query_flag(self.query(name), name)
+
+    def query_choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        return query_choice(self.query(name), name, allowed)
 
 
 Handler = Callable[[Call], FakeResponse]
@@ -82,6 +87,8 @@ class Route:
     handler: Handler | None = None
     public: bool = False
     admin_only: bool = False
+    # Open to a shared link's visitors (``?key=`` or ``?slug=``); other routes refuse them.
+    shared_link: bool = False
     # Handlers that stream a request body take the state lock themselves, for less time.
     holds_lock: bool = True
 
@@ -104,11 +111,21 @@ class RouteGroup:
         *,
         public: bool = False,
         admin_only: bool = False,
+        shared_link: bool = False,
         holds_lock: bool = True,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.routes.append(
-                Route(method, template, operation_id, handler, public, admin_only, holds_lock)
+                Route(
+                    method,
+                    template,
+                    operation_id,
+                    handler,
+                    public=public,
+                    admin_only=admin_only,
+                    shared_link=shared_link,
+                    holds_lock=holds_lock,
+                )
             )
             return handler
 

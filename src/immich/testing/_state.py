@@ -3,6 +3,8 @@ on several threads at once."""
 
 from __future__ import annotations
 
+import base64
+import secrets
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,6 +85,8 @@ class Asset:
     description: str = ""
     rating: int | None = None
     duration_ms: int | None = None
+    # A live photo's still names its video, which Immich hides from the timeline.
+    live_photo_video_id: str | None = None
     tag_ids: set[str] = field(default_factory=set)
     # What an external-library file looked like when last scanned: (size, mtime_ns).
     file_signature: tuple[int, int] | None = None
@@ -136,6 +140,33 @@ class Tag:
 
 
 @dataclass(kw_only=True)
+class SharedLink:
+    id: str = field(default_factory=new_id)
+    user_id: str
+    # base64url of 50 random bytes, as Immich makes them.
+    key: str = field(
+        default_factory=lambda: (
+            base64.urlsafe_b64encode(secrets.token_bytes(50)).decode().rstrip("=")
+        )
+    )
+    type: str  # "ALBUM" or "INDIVIDUAL"
+    album_id: str | None = None
+    # A dict keeps insertion order, the order the assets were added in.
+    asset_ids: dict[str, None] = field(default_factory=dict)
+    description: str | None = None
+    password: str | None = None
+    slug: str | None = None
+    expires_at: datetime | None = None
+    allow_upload: bool = True
+    allow_download: bool = True
+    show_metadata: bool = True
+    created_at: datetime = field(default_factory=utc_now)
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.expires_at is None or self.expires_at > now
+
+
+@dataclass(kw_only=True)
 class Library:
     id: str = field(default_factory=new_id)
     owner_id: str
@@ -162,6 +193,7 @@ class FakeState:
         self.albums: dict[str, Album] = {}
         self.tags: dict[str, Tag] = {}
         self.libraries: dict[str, Library] = {}
+        self.shared_links: dict[str, SharedLink] = {}
         self._upload_checksums: dict[tuple[str, bytes], str] = {}
 
     # Users and credentials

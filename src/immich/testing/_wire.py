@@ -10,8 +10,9 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime as format_rfc2822
 
+# Immich 3 validates ids as version 4 UUIDs (zod's uuidv4), and so does the fake.
 _UUID_SHAPE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
 )
 # Accepts what Immich's zod schemas accept: a date, then an optional time with optional
 # fraction and zone. Python 3.10's fromisoformat is stricter, so this does the splitting.

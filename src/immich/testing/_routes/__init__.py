@@ -9,12 +9,17 @@ from . import (
     auth,
     download,
     libraries,
+    me,
     media,
     queues,
     search,
     server,
+    shared_links,
+    system,
     tags,
+    timeline,
     trash,
+    unanalysed,
     upload,
     users,
 )
@@ -35,6 +40,11 @@ IMPLEMENTED_ROUTES: tuple[Route, ...] = tuple(
         tags,
         libraries,
         queues,
+        me,
+        system,
+        timeline,
+        unanalysed,
+        shared_links,
     )
     for route in module.routes.routes
 )

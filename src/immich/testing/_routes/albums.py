@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .._dto import album_dto
-from .._errors import bad_request, no_access, not_found
+from .._errors import bad_request, no_access
 from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
+from .._sharing import readable_album
 from .._state import Album, AlbumMember, User
 from .._validation import JsonFields
 from .._wire import utc_now
@@ -18,9 +19,9 @@ routes = RouteGroup()
 
 
 def _visible_album(call: Call) -> Album:
-    album = call.state.albums.get(call.path_id())
-    if album is None or album.role_of(call.user.id) is None:
-        raise not_found("Album not found")
+    album = readable_album(call, call.path_id())
+    if album is None:
+        raise no_access("album.read")
     return album
 
 
@@ -73,7 +74,7 @@ def create_album(call: Call) -> FakeResponse:
         album.asset_ids[asset_id] = None
     album.thumbnail_asset_id = next(iter(album.asset_ids), None)
     call.state.albums[album.id] = album
-    return json_response(201, album_dto(call.state, album, user))
+    return json_response(201, album_dto(call.state, album, user, just_written=True))
 
 
 def _album_members(call: Call, fields: JsonFields, owner: User) -> list[AlbumMember]:
@@ -81,10 +82,10 @@ def _album_members(call: Call, fields: JsonFields, owner: User) -> list[AlbumMem
     if not isinstance(entries, list):
         raise bad_request("albumUsers must be an array")
     members: list[AlbumMember] = []
-    for entry in entries:
-        member_fields = JsonFields(entry)
+    for index, entry in enumerate(entries):
+        member_fields = JsonFields(entry, ("albumUsers", index))
         user_id = member_fields.required_uuid("userId")
-        role = member_fields.choice("role", ALBUM_ROLES, required=True) or "editor"
+        role = member_fields.choice("role", ALBUM_ROLES) or "editor"
         if user_id not in call.state.users:
             raise bad_request("User not found")
         if user_id == owner.id:
@@ -108,9 +109,10 @@ def get_album_statistics(call: Call) -> FakeResponse:
     )
 
 
-@routes.get("/albums/{id}", "getAlbumInfo")
+@routes.get("/albums/{id}", "getAlbumInfo", shared_link=True)
 def get_album_info(call: Call) -> FakeResponse:
-    return json_response(200, album_dto(call.state, _visible_album(call), call.user))
+    album = _visible_album(call)
+    return json_response(200, album_dto(call.state, album, call.user, detailed=True))
 
 
 @routes.patch("/albums/{id}", "updateAlbumInfo")
@@ -150,8 +152,6 @@ def _add_assets(call: Call, album: Album, asset_ids: list[str]) -> list[dict[str
     for asset_id in asset_ids:
         if asset_id in album.asset_ids:
             results.append({"id": asset_id, "success": False, "error": "duplicate"})
-        elif asset_id not in call.state.assets:
-            results.append({"id": asset_id, "success": False, "error": "not_found"})
         elif call.state.readable_asset(call.user, asset_id) is None:
             results.append({"id": asset_id, "success": False, "error": "no_permission"})
         else:
@@ -186,6 +186,20 @@ def remove_asset_from_album(call: Call) -> FakeResponse:
         album.thumbnail_asset_id = next(iter(album.asset_ids), None)
     album.updated_at = utc_now()
     return json_response(200, results)
+
+
+@routes.put("/albums/{id}/users", "addUsersToAlbum")
+def add_users_to_album(call: Call) -> FakeResponse:
+    album = _album_for(call, "owner", permission="album.share")
+    fields = call.json()
+    if not isinstance(fields.body.get("albumUsers"), list):
+        fields.uuid_list("albumUsers", required=True)  # raises zod's complaint
+    for member in _album_members(call, fields, call.state.users[album.owner_id]):
+        if album.role_of(member.user_id) is not None:
+            raise bad_request("User already added")
+        album.members.append(member)
+    album.updated_at = utc_now()
+    return json_response(200, album_dto(call.state, album, call.user, just_written=True))
 
 
 @routes.put("/albums/assets", "addAssetsToAlbums")

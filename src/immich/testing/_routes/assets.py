@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._dto import asset_dto
-from .._errors import bad_request, no_access, not_found
+from .._errors import bad_request, no_access
 from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
+from .._sharing import readable_asset
 from .._state import Asset, FakeState, User
 from .._validation import JsonFields
 from .._wire import parse_checksum, utc_now
+from .._zod import invalid_type, validation_failed
 
 VISIBILITIES = ("archive", "timeline", "hidden", "locked")
 
@@ -30,12 +32,13 @@ def owned_assets_or_400(
 
 @routes.post("/assets/bulk-upload-check", "checkBulkUpload")
 def check_bulk_upload(call: Call) -> FakeResponse:
-    items = call.json().body.get("assets")
+    fields = call.json()
+    items = fields.body.get("assets")
     if not isinstance(items, list):
-        raise bad_request("assets must be an array")
+        raise validation_failed(invalid_type(("assets",), "array", items))
     results: list[dict[str, Any]] = []
-    for item in items:
-        fields = JsonFields(item)
+    for index, item in enumerate(items):
+        fields = JsonFields(item, ("assets", index))
         client_id = fields.required_string("id")
         checksum = parse_checksum(fields.required_string("checksum"))
         if checksum is None:
@@ -60,15 +63,15 @@ def check_bulk_upload(call: Call) -> FakeResponse:
 def get_asset_statistics(call: Call) -> FakeResponse:
     is_favorite = call.query_bool("isFavorite")
     is_trashed = call.query_bool("isTrashed")
-    visibility = call.query("visibility")
-    if visibility is not None and visibility not in VISIBILITIES:
-        raise bad_request(f"visibility must be one of: {', '.join(VISIBILITIES)}")
+    visibility = call.query_choice("visibility", VISIBILITIES)
     counts = {"IMAGE": 0, "VIDEO": 0}
     for asset in call.state.owned_assets(call.user.id):
         if is_favorite is not None and asset.is_favorite != is_favorite:
             continue
         if asset.is_trashed != bool(is_trashed):
             continue
+        if visibility is None and asset.visibility not in ("archive", "timeline"):
+            continue  # Immich's default: hidden (live photo videos) and locked are left out
         if visibility is not None and asset.visibility != visibility:
             continue
         if asset.type in counts:
@@ -79,12 +82,18 @@ def get_asset_statistics(call: Call) -> FakeResponse:
     )
 
 
-@routes.get("/assets/{id}", "getAssetInfo")
+@routes.get("/assets/{id}", "getAssetInfo", shared_link=True)
 def get_asset_info(call: Call) -> FakeResponse:
-    asset = call.state.readable_asset(call.user, call.path_id())
+    asset = readable_asset(call, call.path_id())
     if asset is None:
-        raise not_found("Asset not found")
-    return json_response(200, asset_dto(call.state, asset, detailed=True))
+        raise no_access("asset.read")
+    dto = asset_dto(call.state, asset, detailed=True, viewer=call.user)
+    if call.auth is not None and call.auth.shared_link is not None:
+        # A link's visitors do not see who owns what. (Immich also strips an asset to a few
+        # fields when the link hides metadata, which the spec's AssetResponseDto does not
+        # allow: the fake keeps to the spec.)
+        dto.pop("owner", None)
+    return json_response(200, dto)
 
 
 def _apply_updates(fields: JsonFields, assets: list[Asset]) -> None:
@@ -113,9 +122,9 @@ def _apply_updates(fields: JsonFields, assets: list[Asset]) -> None:
 def update_asset(call: Call) -> FakeResponse:
     asset = call.state.owned_asset(call.user, call.path_id())
     if asset is None:
-        raise not_found("Asset not found")
+        raise no_access("asset.update")
     _apply_updates(call.json(), [asset])
-    return json_response(200, asset_dto(call.state, asset, detailed=True))
+    return json_response(200, asset_dto(call.state, asset, with_exif=True, viewer=call.user))
 
 
 @routes.put("/assets", "updateAssets")

@@ -11,6 +11,7 @@ from .._blobs import iter_blob
 from .._errors import bad_request, no_access
 from .._http import FakeResponse, json_response
 from .._router import Call, RouteGroup
+from .._sharing import downloadable_asset, readable_album
 from .._state import Asset
 from .._zipstream import ZipEntry, iter_zip
 
@@ -20,7 +21,7 @@ DEFAULT_ARCHIVE_SIZE = 4 * 1024**3
 routes = RouteGroup()
 
 
-@routes.post("/download/info", "getDownloadInfo")
+@routes.post("/download/info", "getDownloadInfo", shared_link=True)
 def get_download_info(call: Call) -> FakeResponse:
     fields = call.json()
     asset_ids = fields.uuid_list("assetIds")
@@ -30,13 +31,13 @@ def get_download_info(call: Call) -> FakeResponse:
     state, user = call.state, call.user
     assets: list[Asset]
     if asset_ids is not None:
-        found = [state.readable_asset(user, asset_id) for asset_id in asset_ids]
+        found = [downloadable_asset(call, asset_id) for asset_id in asset_ids]
         if any(asset is None for asset in found):
             raise no_access("asset.download")
         assets = [asset for asset in found if asset is not None]
     elif album_id is not None:
-        album = state.albums.get(album_id)
-        if album is None or album.role_of(user.id) is None:
+        album = readable_album(call, album_id, download=True)
+        if album is None:
             raise no_access("album.download")
         assets = [asset for asset in state.album_assets(album) if not asset.is_trashed]
     elif user_id is not None:
@@ -74,12 +75,12 @@ def _unique_names(assets: list[Asset]) -> Iterator[tuple[str, Asset]]:
         yield name, asset
 
 
-@routes.post("/download/archive", "downloadArchive")
+@routes.post("/download/archive", "downloadArchive", shared_link=True)
 def download_archive(call: Call) -> FakeResponse:
     fields = call.json()
     asset_ids = fields.required_uuid_list("assetIds")
     fields.boolean("edited")
-    found = [call.state.readable_asset(call.user, asset_id) for asset_id in asset_ids]
+    found = [downloadable_asset(call, asset_id) for asset_id in asset_ids]
     if any(asset is None for asset in found):
         raise no_access("asset.download")
     assets = [asset for asset in found if asset is not None]
@@ -92,5 +93,6 @@ def download_archive(call: Call) -> FakeResponse:
         )
         for name, asset in _unique_names(assets)
     ]
-    headers = [("content-type", "application/zip")]
+    # Immich streams archives as plain octet-streams.
+    headers = [("content-type", "application/octet-stream")]
     return FakeResponse(200, headers, iter_zip(entries))

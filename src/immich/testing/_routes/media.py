@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import urllib.parse
+from pathlib import PurePath
 
 from .._blobs import iter_blob
-from .._errors import ApiError, bad_request, not_found
+from .._errors import ApiError, not_found
 from .._http import FakeResponse
-from .._jpeg import TINY_JPEG
+from .._jpeg import TINY_JPEG, TINY_WEBP
 from .._ranges import RangeNotSatisfiable, parse_range
 from .._router import Call, RouteGroup
+from .._sharing import downloadable_asset, readable_asset
 from .._wire import checksum_to_base64, format_http_date
 
 THUMBNAIL_SIZES = ("original", "fullsize", "preview", "thumbnail")
@@ -17,11 +19,12 @@ THUMBNAIL_SIZES = ("original", "fullsize", "preview", "thumbnail")
 routes = RouteGroup()
 
 
-@routes.get("/assets/{id}/original", "downloadAsset")
+@routes.get("/assets/{id}/original", "downloadAsset", shared_link=True)
 def download_asset(call: Call) -> FakeResponse:
-    asset = call.state.readable_asset(call.user, call.path_id())
+    asset = downloadable_asset(call, call.path_id())
     if asset is None:
-        raise not_found("Asset not found")
+        # Immich sends files through one helper that answers every failure with a bare 404.
+        raise not_found("Not Found")
     size = asset.blob.size
     etag = f'"{checksum_to_base64(asset.checksum)}"'
     headers = [
@@ -32,7 +35,7 @@ def download_asset(call: Call) -> FakeResponse:
         ("cache-control", "private, max-age=86400, no-transform"),
         (
             "content-disposition",
-            "attachment; filename*=UTF-8''" + urllib.parse.quote(asset.original_file_name),
+            inline_disposition(asset.original_file_name),
         ),
     ]
     if_range = call.request.headers.get("if-range")
@@ -57,16 +60,28 @@ def download_asset(call: Call) -> FakeResponse:
     )
 
 
-@routes.get("/assets/{id}/thumbnail", "viewAsset")
+@routes.get("/assets/{id}/thumbnail", "viewAsset", shared_link=True)
 def view_asset(call: Call) -> FakeResponse:
-    asset = call.state.readable_asset(call.user, call.path_id())
+    asset = readable_asset(call, call.path_id())
     if asset is None:
-        raise not_found("Asset not found")
-    size = call.query("size") or "thumbnail"
-    if size not in THUMBNAIL_SIZES:
-        raise bad_request(f"size must be one of: {', '.join(THUMBNAIL_SIZES)}")
+        raise not_found("Not Found")
+    size = call.query_choice("size", THUMBNAIL_SIZES) or "thumbnail"
+    # Immich makes thumbnails in WebP and previews in JPEG, named after the original.
+    extension, media_type, data = (
+        ("webp", "image/webp", TINY_WEBP)
+        if size == "thumbnail"
+        else ("jpeg", "image/jpeg", TINY_JPEG)
+    )
+    stem = PurePath(asset.original_file_name).stem
     headers = [
-        ("content-type", "image/jpeg"),
+        ("content-type", media_type),
         ("cache-control", "private, max-age=86400, no-transform"),
+        ("accept-ranges", "bytes"),
+        ("content-disposition", inline_disposition(f"{stem}_{size}.{extension}")),
     ]
-    return FakeResponse(200, headers, TINY_JPEG)
+    return FakeResponse(200, headers, data)
+
+
+def inline_disposition(filename: str) -> str:
+    """Immich's Content-Disposition for every file it sends, originals included."""
+    return "inline; filename*=UTF-8''" + urllib.parse.quote(filename, safe="!'()*-._~")

@@ -180,9 +180,20 @@ def search_assets(call: Call) -> FakeResponse:
     assets = {
         "total": len(items),
         "count": len(items),
-        "items": [asset_dto(call.state, asset, detailed=with_exif) for asset in items],
+        "items": [asset_dto(call.state, asset, with_exif=with_exif) for asset in items],
         "facets": [],
         "nextPage": str(page + 1) if len(matches) > start + size else None,
     }
     albums = {"total": 0, "count": 0, "items": [], "facets": []}
     return json_response(200, {"albums": albums, "assets": assets})
+
+
+@routes.post("/search/statistics", "searchAssetStatistics")
+def search_asset_statistics(call: Call) -> FakeResponse:
+    filters = _build_filters(call.state, call.json())
+    total = sum(
+        1
+        for asset in call.state.owned_assets(call.user.id)
+        if all(accepts(asset) for accepts in filters)
+    )
+    return json_response(200, {"total": total})

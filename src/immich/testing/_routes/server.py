@@ -45,8 +45,14 @@ def get_about_info(call: Call) -> FakeResponse:
             "version": VERSION_TEXT,
             "versionUrl": f"https://github.com/immich-app/immich/releases/tag/{VERSION_TEXT}",
             "licensed": False,
-            "repository": "immich-app/immich",
-            "repositoryUrl": "https://github.com/immich-app/immich",
+            # What a release build reports about itself (the fake has no tools of its own).
+            "sourceRef": VERSION_TEXT,
+            "sourceCommit": "",
+            "nodejs": "v22.0.0",
+            "exiftool": "13.0",
+            "ffmpeg": "7.0",
+            "libvips": "8.16.0",
+            "imagemagick": "7.1.1",
         },
     )
 

@@ -13,7 +13,8 @@ from .._media_types import asset_type_of, extension_of, mime_type_of
 from .._multipart import MultipartError, boundary_of, parse_multipart
 from .._router import Call, RouteGroup
 from .._state import Asset, FakeState
-from .._wire import parse_checksum, parse_datetime
+from .._wire import is_uuid, parse_checksum, parse_datetime
+from .._zod import invalid_uuid, invalid_value, validation_failed
 from .assets import VISIBILITIES
 
 routes = RouteGroup()
@@ -38,6 +39,7 @@ def add_uploaded_asset(
     is_favorite: bool = False,
     visibility: str = "timeline",
     duration_ms: int | None = None,
+    live_photo_video_id: str | None = None,
 ) -> Asset:
     """Records an uploaded asset; the caller holds the lock and has ruled out a duplicate."""
     asset_type = asset_type_of(filename) or "OTHER"
@@ -54,6 +56,7 @@ def add_uploaded_asset(
         is_favorite=is_favorite,
         visibility=visibility,
         duration_ms=duration_ms,
+        live_photo_video_id=live_photo_video_id,
     )
     # Immich reports where it stored the file; in memory there is no such place, so the path
     # follows the layout of Immich's upload folder.
@@ -119,8 +122,11 @@ def upload_asset(call: Call) -> FakeResponse:
         is_favorite = _form_flag(form.fields, "isFavorite")
         visibility = form.fields.get("visibility") or "timeline"
         if visibility not in VISIBILITIES:
-            raise bad_request(f"visibility must be one of: {', '.join(VISIBILITIES)}")
+            raise validation_failed(invalid_value(("visibility",), VISIBILITIES))
         duration_ms = _form_duration(form.fields)
+        live_photo_video_id = form.fields.get("livePhotoVideoId") or None
+        if live_photo_video_id is not None and not is_uuid(live_photo_video_id):
+            raise validation_failed(invalid_uuid(("livePhotoVideoId",)))
         for writer in writers:
             if writer is not asset_part.sink:
                 writer.abort()
@@ -139,6 +145,12 @@ def upload_asset(call: Call) -> FakeResponse:
         if duplicate is not None:
             blob.discard()
             return _media_response(200, duplicate.id, "duplicate")
+        if live_photo_video_id is not None:
+            try:
+                _hide_live_photo_video(state, owner_id, live_photo_video_id)
+            except BaseException:
+                blob.discard()
+                raise
         asset = add_uploaded_asset(
             state,
             owner_id=owner_id,
@@ -150,8 +162,22 @@ def upload_asset(call: Call) -> FakeResponse:
             is_favorite=is_favorite,
             visibility=visibility,
             duration_ms=duration_ms,
+            live_photo_video_id=live_photo_video_id,
         )
     return _media_response(201, asset.id, "created")
+
+
+def _hide_live_photo_video(state: FakeState, owner_id: str, video_id: str) -> None:
+    """Immich's checks before it links a still to its video, which leaves the timeline."""
+    video = state.assets.get(video_id)
+    if video is None:
+        raise bad_request("Live photo video not found")
+    if video.type != "VIDEO":
+        raise bad_request("Live photo video must be a video")
+    if video.owner_id != owner_id:
+        raise bad_request("Live photo video does not belong to the user")
+    if video.visibility == "timeline":
+        video.visibility = "hidden"
 
 
 def _required_datetime(fields: dict[str, str], name: str) -> datetime:
