@@ -217,6 +217,12 @@ class InternalServerError(APIStatusError):
     """5xx: the server (or a proxy in front of it) failed."""
 
 
+class NotFoundOrNoAccessError(BadRequestError, NotFoundError):
+    """400 "Not found or no album.read access": Immich's answer for an id that does not
+    exist *or* that this user may not see (it does not say which). A ``NotFoundError``
+    as well as a ``BadRequestError``, so ``except NotFoundError`` catches it."""
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -234,6 +240,9 @@ def status_error(
     """The exception for an error response; its class follows the status code."""
     status = response.status_code
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    message = body.get("message") if isinstance(body, dict) else None
+    if status == 400 and isinstance(message, str) and message.startswith("Not found or no "):
+        cls = NotFoundOrNoAccessError
     return cls(response, body, permission=permission)
 
 

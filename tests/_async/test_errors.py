@@ -23,6 +23,7 @@ from immich import (
     ImmichError,
     InternalServerError,
     NotFoundError,
+    NotFoundOrNoAccessError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -167,6 +168,19 @@ async def test_older_validation_sentences_are_field_errors_too(make_client: Conn
     assert caught.value.errors == [
         FieldError(path=(), message="each value in assetIds must be a UUID")
     ]
+
+
+async def test_not_found_or_no_access_is_a_not_found_error(make_client: Connect) -> None:
+    """Immich answers 400 for an id that does not exist or is not the caller's."""
+    body = {"message": "Not found or no album.read access"}
+    client = make_client(FakeServer(httpx.Response(400, json=body)))
+    with pytest.raises(NotFoundError) as caught:
+        await client.albums.get_album_info("album-1")
+    exc = caught.value
+    assert isinstance(exc, NotFoundOrNoAccessError)
+    assert isinstance(exc, BadRequestError)
+    assert exc.status_code == 400
+    assert str(exc).startswith("400 Not found or no album.read access (GET ")
 
 
 async def test_other_errors_have_no_field_errors(make_client: Connect) -> None:
