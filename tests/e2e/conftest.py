@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import Account, Server, connect_server, create_account, delete_account
+from tests.e2e.server import (
+    CREDENTIALS_OF,
+    Account,
+    Server,
+    connect_server,
+    create_account,
+    credential_files,
+    delete_account,
+)
 
 HERE = Path(__file__).parent
 
@@ -25,10 +33,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every e2e test runs against each server (``[3.0.3]``, ``[2.7.5]``)."""
+    if "server" in metafunc.fixturenames:
+        files = credential_files()
+        ids = [_release_of(path) for path in files]
+        metafunc.parametrize("server", files, ids=ids, indirect=True, scope="session")
+
+
+def _release_of(path: str) -> str:
+    return next((v for v, p in CREDENTIALS_OF.items() if p == path), path)
+
+
 @pytest.fixture(scope="session")
-def server() -> Server:
+def server(request: pytest.FixtureRequest) -> Server:
     try:
-        return connect_server()
+        return connect_server(request.param)
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
 

@@ -1,8 +1,8 @@
 """The real Immich server the e2e suite runs against, and the accounts it makes there.
 
-The server is started by ``scripts/e2e_server.sh`` (``make e2e`` runs it), which writes a
-credentials file: ``IMMICH_E2E_CREDENTIALS``, by default
-``/srv/immich-server/credentials.env``. Every test module works as a fresh user of its
+The servers (Immich 3.0.3 and 2.7.5) are started by ``scripts/e2e_server.sh`` (``make
+e2e`` runs it), which writes a credentials file for each (see :func:`credential_files`);
+every e2e test runs against each of them. Every test module works as a fresh user of its
 own, made with the admin's key and deleted afterwards, so that tests neither see nor
 disturb each other's assets, and a server that has run the suite before is as good as
 a new one.
@@ -22,12 +22,31 @@ import httpx
 
 from immich import Client
 
-DEFAULT_CREDENTIALS = "/srv/immich-server/credentials.env"
+#: Where ../shared/immich-server's bootstrap.py writes each release's credentials.
+CREDENTIALS_OF = {
+    "3.0.3": "/srv/immich-server/credentials.env",
+    "2.7.5": "/srv/immich-server-2.7.5/credentials.env",
+}
 HOW_TO_START = (
-    "start the real server with `scripts/e2e_server.sh` (it runs "
-    "../shared/immich-server/build.sh, start.sh and bootstrap.py), or point "
-    "IMMICH_E2E_CREDENTIALS at the credentials.env of a running one"
+    "start the real servers with `scripts/e2e_server.sh` (it runs "
+    "../shared/immich-server/build.sh, start.sh and bootstrap.py for each release in "
+    "IMMICH_E2E_VERSIONS), or point IMMICH_E2E_CREDENTIALS at the credentials.env of "
+    "running ones (several separated by ':')"
 )
+
+
+def credential_files() -> list[str]:
+    """The servers to run against: IMMICH_E2E_CREDENTIALS, or those of the releases in
+    IMMICH_E2E_VERSIONS (default: both, as CI starts them)."""
+    given = os.environ.get("IMMICH_E2E_CREDENTIALS")
+    if given:
+        return [p for p in given.split(os.pathsep) if p]
+    versions = os.environ.get("IMMICH_E2E_VERSIONS", "3.0.3 2.7.5").split()
+    unknown = [v for v in versions if v not in CREDENTIALS_OF]
+    if unknown:
+        raise RuntimeError(f"IMMICH_E2E_VERSIONS: no server known for {unknown}")
+    return [CREDENTIALS_OF[v] for v in versions]
+
 
 T = TypeVar("T")
 
@@ -58,8 +77,8 @@ class Account:
     api_key: str
 
 
-def read_credentials(path: str | None = None) -> dict[str, str]:
-    location = Path(path or os.environ.get("IMMICH_E2E_CREDENTIALS") or DEFAULT_CREDENTIALS)
+def read_credentials(path: str) -> dict[str, str]:
+    location = Path(path)
     if not location.is_file():
         raise RuntimeError(f"no credentials file at {location}: {HOW_TO_START}")
     values = {}
@@ -70,7 +89,7 @@ def read_credentials(path: str | None = None) -> dict[str, str]:
     return values
 
 
-def connect_server(path: str | None = None) -> Server:
+def connect_server(path: str) -> Server:
     values = read_credentials(path)
     url = values["IMMICH_URL"]
     try:
