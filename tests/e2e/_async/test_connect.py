@@ -10,9 +10,9 @@ import pytest
 import immich
 from immich import AsyncClient, _operations
 from immich._compat import dialect_for
+from immich._operation import Operation
 from immich._operations import OPERATIONS
 from immich._version_table import OPERATIONS as VERSION_TABLE_OPERATIONS
-from immich._operation import Operation
 from tests.e2e.server import Server
 
 # Parameterless GETs that answer an error for a reason of the server's, not ours.
