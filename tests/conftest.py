@@ -28,8 +28,8 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr("immich._async._client.async_sleep", fake_async_sleep)
-    monkeypatch.setattr("immich._sync._client.sleep", fake_sleep)
+    monkeypatch.setattr("immich._async._sender.async_sleep", fake_async_sleep)
+    monkeypatch.setattr("immich._sync._sender.sleep", fake_sleep)
     return delays
 
 

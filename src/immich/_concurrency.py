@@ -10,15 +10,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING, TypeVar
-
-import httpx
-
-if TYPE_CHECKING:
-    from immich._request import AsyncDirectTransport, DirectTransport
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,47 +26,6 @@ async def async_sleep(seconds: float) -> None:
 
 def sleep(seconds: float) -> None:
     time.sleep(seconds)
-
-
-def async_default_transport(verify: object) -> httpx.AsyncBaseTransport | None:
-    """Ours over asyncio's connections (``immich._asyncio_http``: 3-4x httpx's own here,
-    and nothing to import); httpx's when proxies are configured in the environment,
-    which it honours for its own transport only."""
-    if _env_proxies():
-        return None
-    from immich._asyncio_http import AsyncioTransport
-
-    return AsyncioTransport(verify=verify)  # type: ignore[arg-type]
-
-
-def default_transport(verify: object) -> httpx.BaseTransport | None:
-    """Ours over http.client (``immich._httpclient``: about 2x httpx's own here); httpx's
-    when proxies are configured in the environment, which it honours for its own
-    transport only."""
-    if _env_proxies():
-        return None
-    from immich._httpclient import HTTPClientTransport
-
-    return HTTPClientTransport(verify=verify)  # type: ignore[arg-type]
-
-
-def _env_proxies() -> bool:
-    """Whether the environment names a proxy (NO_PROXY alone names none)."""
-    return any(scheme != "no" for scheme in urllib.request.getproxies())
-
-
-def async_direct_transport(transport: object) -> AsyncDirectTransport | None:
-    """``transport`` if it can send a prepared request directly (ours over asyncio)."""
-    from immich._asyncio_http import AsyncioTransport
-
-    return transport if isinstance(transport, AsyncioTransport) else None
-
-
-def direct_transport(transport: object) -> DirectTransport | None:
-    """``transport`` if it can send a prepared request directly (ours over http.client)."""
-    from immich._httpclient import HTTPClientTransport
-
-    return transport if isinstance(transport, HTTPClientTransport) else None
 
 
 def default_concurrency() -> int:

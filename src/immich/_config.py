@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-import functools
+import http.cookiejar
 import ipaddress
 import os
 import re
-import ssl
-import sys
-import threading
 import warnings
 from typing import Any
 
@@ -30,6 +27,8 @@ DEFAULT_MAX_RETRIES = 2
 USER_AGENT = f"immich-python/{__version__} httpx/{httpx.__version__}"
 
 COOKIE_NAME = "immich_access_token"
+#: httpx's own limits, for either transport.
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
 
 
 class InsecureTransportWarning(UserWarning):
@@ -131,95 +130,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@functools.cache
-def ssl_context(verify: bool | str = True) -> ssl.SSLContext | bool:
-    """One SSL context per setting and process. The default one reads its CA
-    certificates when the first TLS connection is made; a bundle named with ``verify=``
-    is read at once, so that a wrong path fails where it is given."""
-    if verify is False:
-        return False
-    if verify is True:
-        return _CertificatesOnFirstUse()
-    if os.path.isdir(verify):
-        return ssl.create_default_context(capath=verify)
-    return ssl.create_default_context(cafile=verify)
-
-
-def tls_context(verify: ssl.SSLContext | bool) -> ssl.SSLContext:
-    """The context a transport connects to https servers with: ``verify``'s, or (False)
-    one that checks nothing."""
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    if verify:
-        context = ssl_context(True)
-        assert isinstance(context, ssl.SSLContext)
-        return context
-    unverified = ssl.create_default_context()
-    unverified.check_hostname = False
-    unverified.verify_mode = ssl.CERT_NONE
-    return unverified
-
-
-class _CertificatesOnFirstUse(ssl.SSLContext):
-    """A client context that loads its CA certificates on first use: parsing certifi's
-    bundle takes about 15 ms, which a client of a plain-HTTP server (most Immich servers
-    at home) never needs, and which every process paid on start-up."""
-
-    def __new__(cls) -> _CertificatesOnFirstUse:
-        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
-
-    def __init__(self) -> None:
-        # What create_default_context() sets besides the certificates.
-        self.verify_mode = ssl.CERT_REQUIRED
-        self.check_hostname = True
-        if sys.version_info >= (3, 13):
-            self.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
-        keylog = os.environ.get("SSLKEYLOGFILE")
-        if keylog and not sys.flags.ignore_environment:
-            self.keylog_filename = keylog
-        self._loaded = False
-        self._loading = threading.Lock()
-
-    def _load_certificates(self) -> None:
-        if self._loaded:
-            return
-        with self._loading:
-            if not self._loaded:
-                cafile = _default_ca_bundle()  # (finding certifi's takes 3 ms: not before)
-                if cafile:
-                    self.load_verify_locations(cafile)
-                else:
-                    self.load_default_certs(ssl.Purpose.SERVER_AUTH)
-                self._loaded = True
-
-    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
-        self._load_certificates()
-        return super().wrap_socket(*args, **kwargs)
-
-    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
-        self._load_certificates()
-        return super().wrap_bio(*args, **kwargs)
-
-    def get_ca_certs(self, binary_form: bool = False) -> Any:
-        self._load_certificates()
-        return super().get_ca_certs(binary_form)
-
-    def cert_store_stats(self) -> dict[str, int]:
-        self._load_certificates()
-        return super().cert_store_stats()
-
-
-def _default_ca_bundle() -> str | None:
-    # httpx trusts certifi's bundle by default; keep that, as users expect it.
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - httpx depends on certifi
-        return None
-    return certifi.where()
-
-
 def _first_env(names: tuple[str, ...]) -> str | None:
     return next((os.environ[n] for n in names if os.environ.get(n)), None)
+
+
+def no_cookies() -> http.cookiejar.CookieJar:
+    """A cookie jar that keeps nothing. Credentials go in headers; a cookie a response
+    sets (``immich_access_token`` after a login) would otherwise go out with later
+    requests, and the server prefers a session to the API key the client was given."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
 def timeout_of(value: Any) -> httpx.Timeout:

@@ -150,7 +150,10 @@ class APIStatusError(APIError):
         self.body = body
         self.server_message: str | None = server_message
         self.error: str | None = detail.get("error")
-        self.correlation_id: str | None = detail.get("correlationId")
+        # (2.x puts it in the body, 3.x in a header.)
+        self.correlation_id: str | None = detail.get("correlationId") or response.headers.get(
+            "x-correlation-id"
+        )
         self.method = response.request.method
         self.url = redact_url(response.request.url)
         #: The API-key permission the operation needs, from the spec.

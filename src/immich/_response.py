@@ -92,22 +92,6 @@ def decode(response: httpx.Response, operation: Operation, response_type: Any) -
         ) from exc
 
 
-class ShortBody(httpx.RemoteProtocolError):
-    """The connection ended before the body its Content-Length announced."""
-
-
-def check_complete(response: httpx.Response) -> None:
-    """Raise :class:`ShortBody` for a read body shorter than its Content-Length."""
-    announced = response.headers.get("content-length")
-    if announced is None or response.headers.get("content-encoding") or not announced.isdigit():
-        return
-    if len(response.content) != int(announced):
-        raise ShortBody(
-            f"the body stopped after {len(response.content)} of {announced} bytes",
-            request=response.request,
-        )
-
-
 def _first_problem(exc: BaseException) -> str:
     if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         return _first_problem(exc.exceptions[0])

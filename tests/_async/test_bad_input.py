@@ -263,7 +263,8 @@ async def test_an_invalid_uuid_is_the_servers_to_refuse(
     with pytest.raises(BadRequestError) as caught:
         await client.albums.get_album_info(bad_id)
     assert caught.value.status_code == 400
-    assert caught.value.server_message == "Validation failed"  # zod, as Immich 3 words it
+    # zod, as Immich 3 words it, and the field it names
+    assert caught.value.server_message == "Validation failed: id: Invalid UUID"
     assert f"/api/albums/{bad_id}" in caught.value.url
 
 

@@ -174,13 +174,17 @@ async def test_a_body_that_does_not_decode(server: Scripted, client: AsyncClient
         await client.server.get_server_version()
 
 
-async def test_cookies_the_server_sets_are_sent_back(server: Scripted, client: AsyncClient) -> None:
-    server.on("/server/version", ok(SERVER_VERSION, **{"set-cookie": "token=abc; Path=/"}))
+async def test_cookies_the_server_sets_are_not_kept(server: Scripted, client: AsyncClient) -> None:
+    """A login answers with a session cookie; sent back, it would make the server act as
+    that session's user rather than the API key's (it prefers sessions)."""
+    cookie = "immich_access_token=abc; Path=/; HttpOnly"
+    server.on("/server/version", ok(SERVER_VERSION, **{"set-cookie": cookie}))
     await client.server.get_server_version()
     await client.server.get_server_version()
     first, second = server.requests
     assert "cookie" not in first["headers"]
-    assert second["headers"]["cookie"] == "token=abc"
+    assert "cookie" not in second["headers"]
+    assert second["headers"]["x-api-key"] == KEY
 
 
 async def test_with_response_hands_over_httpx_objects(

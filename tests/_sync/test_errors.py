@@ -183,6 +183,13 @@ def test_not_found_or_no_access_is_a_not_found_error(make_client: Connect) -> No
     assert str(exc).startswith("400 Not found or no album.read access (GET ")
 
 
+def test_the_correlation_id_of_immich_3_comes_in_a_header(make_client: Connect) -> None:
+    answer = httpx.Response(404, json={"message": "Not found"}, headers={"x-correlation-id": "c-7"})
+    with pytest.raises(NotFoundError) as caught:
+        make_client(FakeServer(answer)).albums.get_album_info("album-1")
+    assert caught.value.correlation_id == "c-7"
+
+
 def test_other_errors_have_no_field_errors(make_client: Connect) -> None:
     client = make_client(FakeServer(immich_error(404, "Not found", "Not Found")))
     with pytest.raises(NotFoundError) as caught:

@@ -17,7 +17,8 @@ import pytest
 
 import immich
 from immich import APIConnectionError, Client, InsecureTransportWarning
-from immich._config import ssl_context
+from immich._http import tls
+from immich._http.tls import ssl_context
 from immich.testing import FakeImmich
 from tests.faults.injector import FaultPlan, FaultProxy
 from tests.faults.support import Certificates, make_certificates
@@ -71,44 +72,61 @@ def test_verification_can_be_turned_off(https_url: str) -> None:
 
 
 def test_ssl_contexts_verify_by_default_and_load_bundles(certificates: Certificates) -> None:
-    for verify in (True, certifi.where(), str(certificates.ca)):
+    for verify in (True, certifi.where(), str(certificates.ca), certificates.ca):
         context = ssl_context(verify)
-        assert isinstance(context, ssl.SSLContext)
         assert context.verify_mode is ssl.CERT_REQUIRED
         assert context.check_hostname
-    assert ssl_context(False) is False
+    assert ssl_context(True) is ssl_context(True)  # one per process
+    unverified = ssl_context(False)
+    assert unverified.verify_mode is ssl.CERT_NONE
+    assert not unverified.check_hostname
     loaded = ssl_context(str(certificates.ca))
-    assert isinstance(loaded, ssl.SSLContext)
     assert [c["subject"] for c in loaded.get_ca_certs()] == [
         ((("commonName", "immich SDK test CA"),),)
     ]
 
 
-def test_the_default_context_is_the_standard_one_with_certificates_read_on_first_use() -> None:
-    context = ssl_context(True)
-    standard = ssl.create_default_context(cafile=certifi.where())
-    for setting in (
-        "protocol",
-        "verify_mode",
-        "check_hostname",
-        "verify_flags",
-        "options",
-        "minimum_version",
-        "maximum_version",
-        "hostname_checks_common_name",
-    ):
-        assert getattr(context, setting) == getattr(standard, setting), setting
-    assert isinstance(context, ssl.SSLContext)
-    # (A fresh one: the shared context may have been used already.)
-    fresh = type(context)()
-    assert ssl.SSLContext.cert_store_stats(fresh)["x509_ca"] == 0
-    fresh.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="immich.example")
-    assert ssl.SSLContext.cert_store_stats(fresh) == standard.cert_store_stats()
+@pytest.fixture
+def fresh_trust(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """The per-process default context made again, under the environment the test sets."""
+    tls._trusted.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    tls._trusted.cache_clear()
 
 
-def test_a_missing_bundle_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises((OSError, ssl.SSLError)):
-        Client("https://127.0.0.1:2283", verify=str(tmp_path / "missing.pem"))
+def test_ssl_cert_file_is_trusted(
+    https_url: str, certificates: Certificates, fresh_trust: pytest.MonkeyPatch
+) -> None:
+    """A private CA named the way curl, requests and httpx take it."""
+    fresh_trust.setenv("SSL_CERT_FILE", str(certificates.ca))
+    with Client(https_url) as client:
+        assert (client.server.get_server_version()).major >= 2
+
+
+def test_an_ssl_context_of_ones_own_is_used(https_url: str, certificates: Certificates) -> None:
+    context = ssl.create_default_context(cafile=str(certificates.ca))
+    with Client(https_url, verify=context) as client:
+        assert (client.server.get_server_version()).major >= 2
+
+
+def test_a_failed_certificate_check_is_not_retried(https_url: str, connect: Connect) -> None:
+    attempts = []
+
+    def count(request: httpx.Request) -> None:
+        attempts.append(request)
+
+    client = connect(None, https_url, max_retries=3)
+    client.http_client.event_hooks["request"].append(count)
+    with pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        client.server.get_server_version()
+    assert len(attempts) == 1
+
+
+def test_a_missing_bundle_is_a_configuration_error(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(immich.ConfigurationError, match=r"missing\.pem"):
+        Client("https://127.0.0.1:2283", verify=str(missing))
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_missing_permission_through_api(invoke: Invoke, url: str, user_key: str)
 def test_server_too_old(
     invoke: Invoke, connect: list[str], fake: FakeImmich, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: Client, operation: object) -> None:
+    def refuse(self: Client, operation: object, *parts: object) -> None:
         raise UnsupportedByServerError("get_queues", "2.4.0", "2.3.1")
 
     monkeypatch.setattr(Client, "_preflight", refuse)

@@ -100,7 +100,7 @@ EXPECTED: dict[str, list[str]] = {
         "2024-02: 2 assets, 'Photos of 2024-02'",
         "tagged Years/2024: 3",
     ],
-    "guide_shared_links.py": [],  # FakeImmich has no shared links: see NOT_IN_FAKE
+    "guide_shared_links.py": ["/share/", "expires ", "ALBUM For the family"],
     "guide_admin.py": [
         "created alice@example.com must change password: True",
         "alice@example.com        admin=False",
@@ -113,24 +113,30 @@ EXPECTED: dict[str, list[str]] = {
     "migration_server_version.py": ["3.0.3"],
     "migration_upload.py": ["created ", "2 uploaded, 0 duplicates"],
     "migration_albums.py": ["Trip (3 assets), updated ", "   hike.jpg", "   beach.jpg"],
-    "migration_errors.py": ["404 Asset not found"],
+    # Immich answers 400 for an id it cannot find; the SDK's NotFoundError catches it.
+    "migration_errors.py": ["400 Not found or no asset.read access"],
     "migration_timeouts.py": ["1 albums"],
     "migration_async.py": ["3.0.3 1 albums"],
 }
 
 #: Snippets that call operations FakeImmich answers with 501: they must get exactly that
 #: far (so every call before it, and the arguments of that one, are right).
-NOT_IN_FAKE = {"guide_shared_links.py": "createSharedLink"}
+NOT_IN_FAKE: dict[str, str] = {}
 
 #: What each comparison snippet prints against the seeded fake.
 COMPARE_EXPECTED = {
     "server_version": ["3.0.3"],
     "upload": ["created "],
     "albums": ["Trip (3 assets)", "   hike.jpg", "   beach.jpg"],
-    "errors": ["404 Asset not found"],
+    "errors": ["400 Not found or no asset.read access"],
     "timeouts": ["1 albums"],
 }
 COMPARE_LIBRARIES = ("requests", "httpx", "aiohttp", "immichpy")
+#: Where a library's snippet prints something else than the topic's others.
+COMPARE_EXPECTED_BY_SNIPPET = {
+    # immichpy's NotFoundException is for 404s only: Immich's 400 falls through to it.
+    "errors_immichpy.py": ["error status: 400 Bad Request"],
+}
 
 
 def _sdk_snippets() -> list[str]:
@@ -211,7 +217,8 @@ def test_comparison_snippet_is_accurate(
     # The test group installs every library the guide compares with: none is skipped.
     assert importlib.util.find_spec(library) is not None, f"{library} is not installed"
     runpy.run_path(str(path), run_name="__main__")
-    _assert_in_order(capsys.readouterr().out, COMPARE_EXPECTED[topic])
+    expected = COMPARE_EXPECTED_BY_SNIPPET.get(name, COMPARE_EXPECTED[topic])
+    _assert_in_order(capsys.readouterr().out, expected)
 
 
 def test_the_pytest_snippet_passes(tmp_path: Path) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextvars
-import datetime
-import logging
 import os
-import time
+import ssl
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -16,31 +13,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from immich import _compat, _config, _json, _operations, versions
+from immich import _compat, _config, _operations, versions
 from immich._compat import Dialect
-from immich._concurrency import default_transport, direct_transport, sleep
-from immich._converter import converter
-from immich._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ConfigurationError,
-    IncompleteDownloadError,
-    UnsupportedByServerError,
-    describe_request,
-)
-from immich._logging import configure_from_env, logger
+from immich._errors import ConfigurationError, UnsupportedByServerError
+from immich._http.tls import ssl_context
+from immich._http.transports import default_transport
+from immich._logging import configure_from_env
 from immich._model import Model
 from immich._operation import Operation
-from immich._request import READ_BODY, DirectTransport, Prepared, build_request, prepare
-from immich._response import (
-    APIResponse,
-    ShortBody,
-    check_complete,
-    decode,
-    follow_redirect,
-    raise_for_status,
-)
-from immich._retries import retry_delay, should_retry
+from immich._request import build_request
+from immich._response import APIResponse, decode
+from immich._sync._sender import captured_responses, send
 from immich._sync._streaming import BinaryResponse
 from immich._sync.api import APIGroups
 from immich._types import UNSET, Method, P
@@ -52,12 +35,6 @@ if TYPE_CHECKING:
     from immich._results import UploadResult
 
 T = TypeVar("T")
-
-# Set while with_response() runs: the responses of the calls made inside it land here.
-_captured: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
-    "immich_captured_responses", default=None
-)
-_httpx_logger = logging.getLogger("httpx")
 
 
 class Client(APIGroups):
@@ -72,7 +49,9 @@ class Client(APIGroups):
         timeout: Seconds, or an ``httpx.Timeout`` with connect/read/write/pool parts.
         max_retries: How often a failed idempotent request is tried again (connection
             errors, 408, 429 and 5xx), with exponential backoff and ``Retry-After``.
-        verify: TLS verification: True, False, or the path of a CA bundle.
+        verify: TLS verification: True (what the machine trusts: ``SSL_CERT_FILE``,
+            ``SSL_CERT_DIR``, else the system's trust store), False, the path of a CA
+            bundle, or an ``ssl.SSLContext`` of your own (e.g. with a client certificate).
         transport: An httpx transport to send through (tests, ``immich.testing``).
         http_client: An ``httpx.Client`` of your own; you close it, not us.
         headers: Extra headers for every request.
@@ -90,7 +69,7 @@ class Client(APIGroups):
         session_cookie: str | None = None,
         timeout: float | httpx.Timeout | None = _config.DEFAULT_TIMEOUT,
         max_retries: int = _config.DEFAULT_MAX_RETRIES,
-        verify: bool | str = True,
+        verify: bool | str | os.PathLike[str] | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         headers: Mapping[str, str] | None = None,
@@ -100,8 +79,8 @@ class Client(APIGroups):
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = _config.resolve_base_url(base_url)
-        proxy_auth = _config.basic_auth(base_url)
-        if proxy_auth is not None and http_client is not None:
+        basic_auth = _config.basic_auth(base_url)
+        if basic_auth is not None and http_client is not None:
             raise ConfigurationError(
                 "a user:password in the server URL cannot be combined with http_client=; "
                 "set auth= on your httpx client instead"
@@ -124,35 +103,24 @@ class Client(APIGroups):
             ),
             None,
         )
-        _config.warn_if_plain_http(self.base_url, bool(self._credentials) or proxy_auth is not None)
+        _config.warn_if_plain_http(self.base_url, bool(self._credentials) or basic_auth is not None)
         self.max_retries = max_retries
         self._check_server_version = check_server_version
         self._server_version: tuple[int, int, int] | None = None
         self._owns_http = http_client is None
-        # Our default transport, when it can also send without httpx's objects (_fetch).
-        self._direct: DirectTransport | None = None
         if http_client is None:
-            ssl = _config.ssl_context(verify)
-            if transport is None:
-                transport = default_transport(ssl)
-                self._direct = direct_transport(transport)
+            context = ssl_context(verify)
             http_client = httpx.Client(
                 base_url=self.base_url,
-                auth=proxy_auth,
+                auth=basic_auth,
                 timeout=_config.timeout_of(timeout),
-                verify=ssl,
-                transport=transport,
+                verify=context,
+                transport=transport or default_transport(context, _config.LIMITS),
+                limits=_config.LIMITS,
                 headers={"user-agent": _config.USER_AGENT, **(headers or {})},
+                cookies=_config.no_cookies(),
             )
         self._http = http_client
-        # Our own httpx client is sent through by _dispatch, which skips the parts of
-        # httpx's send() that such a client does not use; one handed in is left to httpx.
-        # (A user:password in the URL is basic auth, which httpx's send() adds.)
-        self._route: Callable[[httpx.URL], httpx.BaseTransport] | None = (
-            getattr(http_client, "_transport_for_url", None)
-            if self._owns_http and proxy_auth is None
-            else None
-        )
 
     def __repr__(self) -> str:
         auth = self._auth_kind or "none"
@@ -199,11 +167,11 @@ class Client(APIGroups):
         ``r = client.with_response(client.assets.upload_asset, asset_data=...)``
         """
         captured: list[httpx.Response] = []
-        token = _captured.set(captured)
+        token = captured_responses.set(captured)
         try:
             parsed = method(*args, **kwargs)
         finally:
-            _captured.reset(token)
+            captured_responses.reset(token)
         if not captured:
             raise TypeError(f"{method!r} sent no request; pass a method of this client")
         return APIResponse(parsed=parsed, http=captured[-1])
@@ -222,14 +190,11 @@ class Client(APIGroups):
         """Send one operation and decode its answer; every generated method ends here."""
         dialect = self._preflight(operation, path, query, headers, body)
         arguments = self._arguments(path, query, headers, body, timeout, dialect)
-        direct = self._direct_for(operation)
-        if direct is not None:
-            prepared = prepare(self._http, self._api_root(), operation, **arguments)
-            if prepared is not None:
-                return self._fetch(direct, prepared, operation, response_type)
         with ExitStack() as files:
             request = build_request(self._http, self._api_root(), operation, files, **arguments)
-            response = self._send(request, operation, stream=False)
+            response = send(
+                self._http, request, operation, stream=False, max_retries=self.max_retries
+            )
         return decode(response, operation, response_type)
 
     @contextmanager
@@ -248,7 +213,9 @@ class Client(APIGroups):
         arguments = self._arguments(path, query, headers, body, timeout, dialect)
         with ExitStack() as files:
             request = build_request(self._http, self._api_root(), operation, files, **arguments)
-            response = self._send(request, operation, stream=True)
+            response = send(
+                self._http, request, operation, stream=True, max_retries=self.max_retries
+            )
         try:
             yield BinaryResponse(response)
         finally:
@@ -328,198 +295,6 @@ class Client(APIGroups):
         with self.stream(operation, **arguments) as body:
             return body.write_to(destination)
 
-    def _send(
-        self,
-        request: httpx.Request,
-        operation: Operation,
-        *,
-        stream: bool,
-        first: httpx.Response | httpx.TransportError | None = None,
-    ) -> httpx.Response:
-        """Send with retries; ``first`` is the outcome of a first attempt already made."""
-        retry_safe = operation.is_retry_safe(request.headers)
-        attempt = 0
-        redirects = 0
-        while True:
-            started = time.perf_counter()
-            try:
-                if first is None:
-                    response = self._dispatch(request, stream=stream)
-                elif isinstance(first, httpx.Response):
-                    response, first = first, None
-                else:
-                    error, first = first, None
-                    raise error
-                if response.status_code >= 400:
-                    response.read()
-                elif not stream:
-                    # A body cut short is a broken connection: retried when that is safe.
-                    check_complete(response)
-            except httpx.TransportError as exc:
-                if not (retry_safe or _nothing_sent(exc)) or attempt >= self.max_retries:
-                    raise _connection_error(exc, describe_request(request), request) from exc
-                delay = retry_delay(attempt)
-                logger.debug("%s failed: %r", describe_request(request), exc)
-            else:
-                # (Describing the URL costs more than the rest of a call's bookkeeping.)
-                if logger.isEnabledFor(logging.DEBUG):
-                    elapsed = (time.perf_counter() - started) * 1000
-                    logger.debug(
-                        "%s -> %s (%.1f ms)",
-                        describe_request(request),
-                        response.status_code,
-                        elapsed,
-                    )
-                if (captured := _captured.get()) is not None:
-                    captured.append(response)
-                if response.is_redirect:
-                    # e.g. view_asset(size="fullsize") of a JPEG: 302 to its original.
-                    response.close()
-                    redirects += 1
-                    request = follow_redirect(request, response, redirects)
-                    continue
-                if response.status_code < 400:
-                    return response
-                if not (retry_safe and should_retry(response)) or attempt >= self.max_retries:
-                    raise_for_status(response, operation)
-                delay = retry_delay(attempt, response)
-            attempt += 1
-            logger.info(
-                "%s: retry %d of %d in %.2f s",
-                describe_request(request),
-                attempt,
-                self.max_retries,
-                delay,
-            )
-            sleep(delay)
-
-    def _plain(self) -> bool:
-        """Whether our httpx client is still as we made it: no auth, redirects or hooks
-        configured on ``http_client`` since. Then _dispatch and _fetch may skip them."""
-        http = self._http
-        hooks = http.event_hooks
-        return not (
-            self._route is None
-            or http.is_closed
-            or http.auth is not None
-            or http.follow_redirects
-            or hooks["request"]
-            or hooks["response"]
-        )
-
-    def _direct_for(self, operation: Operation) -> DirectTransport | None:
-        """The transport to _fetch a call of ``operation`` through, if it can be: a JSON,
-        empty or binary (read whole) answer, nothing that wants httpx's objects
-        (with_response, a cookie to send, the DEBUG log, httpx's own log), and not while a
-        mock replaces httpx's transport."""
-        direct = self._direct
-        if (
-            direct is None
-            or operation.response == "text"
-            or _captured.get() is not None
-            or logger.isEnabledFor(logging.DEBUG)
-            or _httpx_logger.isEnabledFor(logging.INFO)
-            or not direct.can_fetch()
-            or not self._plain()
-            or self._http.cookies
-        ):
-            return None
-        return direct
-
-    def _fetch(
-        self,
-        direct: DirectTransport,
-        prepared: Prepared,
-        operation: Operation,
-        response_type: Any,
-    ) -> Any:
-        """One call without httpx's Request and Response objects, which together take
-        longer than the transport needs for a small call. A plain success is decoded from the
-        body; anything else (an error status, a retry, a cookie, an encoded body, a body
-        that does not decode) becomes httpx's objects and takes the usual way, so that
-        errors, retries and their messages are those of every other call."""
-        started = time.perf_counter()
-        try:
-            answer = direct.fetch(prepared)
-        except httpx.TransportError as exc:
-            request = prepared.request()
-            exc.request = request  # as httpx does
-            response = self._send(request, operation, stream=False, first=exc)
-            return decode(response, operation, response_type)
-        headers = answer.headers
-        if (
-            answer.status < 300
-            and "content-encoding" not in headers
-            and "set-cookie" not in headers
-        ):
-            if operation.response == "binary":
-                return answer.body
-            if operation.response == "empty" or response_type is None:
-                return None
-            try:
-                return converter.structure(_json.loads(answer.body), response_type)
-            except Exception:  # decode() below raises the error, with the response
-                pass
-        request = prepared.request()
-        response = self._received(request, answer.response(request), started)
-        response = self._send(request, operation, stream=False, first=response)
-        return decode(response, operation, response_type)
-
-    def _dispatch(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        """``self._http.send(request, stream=stream)``, in a fraction of the time.
-
-        Per call, httpx's ``send`` runs an auth flow, a redirect loop, event hooks and a
-        cookie jar that looks at every response, and reads the body through four layers
-        of async generators: together more time than the transport takes for a small call.
-        Our own client uses none of them unless someone configured them on
-        ``http_client`` since; then (and for a client handed in) httpx sends.
-        """
-        route = self._route
-        if route is None or not self._plain():
-            return self._http.send(request, stream=stream)
-        if not stream:
-            # The transports of this package then read the body in one go.
-            request.extensions[READ_BODY] = True
-        started = time.perf_counter()
-        try:
-            response = route(request.url).handle_request(request)
-        except httpx.RequestError as exc:
-            exc.request = request  # as httpx does
-            raise
-        response = self._received(request, response, started)
-        if response.is_closed:  # read whole by the transport
-            return response
-        assert isinstance(response.stream, httpx.SyncByteStream)  # as httpx checks
-        response.stream = _Timed(response.stream, response, started)
-        if not stream:
-            try:
-                response.read()
-            except BaseException:
-                response.close()
-                raise
-        return response
-
-    def _received(
-        self, request: httpx.Request, response: httpx.Response, started: float
-    ) -> httpx.Response:
-        """What httpx's send() does with a response it receives: keep its cookies, log it,
-        time it (here when it has been read whole, else when its stream closes)."""
-        response.request = request
-        if "set-cookie" in response.headers:
-            self._http.cookies.extract_cookies(response)
-        if _httpx_logger.isEnabledFor(logging.INFO):
-            _httpx_logger.info(
-                'HTTP Request: %s %s "%s %d %s"',
-                request.method,
-                request.url,
-                response.http_version,
-                response.status_code,
-                response.reason_phrase,
-            )
-        if response.is_closed:
-            response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-        return response
-
     # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
 
     def upload(
@@ -534,37 +309,3 @@ class Client(APIGroups):
         from immich._sync.upload import upload
 
         return upload(self, paths, **options)
-
-
-class _Timed(httpx.SyncByteStream):
-    """A response stream that sets ``response.elapsed`` when closed, as httpx's does."""
-
-    def __init__(
-        self, stream: httpx.SyncByteStream, response: httpx.Response, started: float
-    ) -> None:
-        self._stream = stream
-        self._response = response
-        self._started = started
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
-            yield chunk
-
-    def close(self) -> None:
-        self._response.elapsed = datetime.timedelta(seconds=time.perf_counter() - self._started)
-        self._stream.close()
-
-
-def _nothing_sent(exc: httpx.TransportError) -> bool:
-    """Failures before the request left: safe to retry whatever the method."""
-    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-
-
-def _connection_error(
-    exc: httpx.TransportError, where: str, request: httpx.Request
-) -> APIConnectionError:
-    if isinstance(exc, ShortBody):
-        return IncompleteDownloadError(f"{where}: {exc}", request=request)
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{where} timed out ({type(exc).__name__})", request=request)
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}", request=request)
