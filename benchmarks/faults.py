@@ -10,8 +10,8 @@ requests one fault drawn from ``RETRYABLE_FAULTS``: a reset before the server se
 request, a close after it handled it, a reset or a close half-way through the body, a
 stall past the read timeout, or a 502/503/429 with or without ``Retry-After``
 (seconds or HTTP date). The first two rows are the same calls without faults. Both
-clients go through their default transports (``Client`` over http.client, ``AsyncClient``
-over asyncio).
+clients go through their default transports (``Client`` over httpx's own, ``AsyncClient``
+over aiohttp).
 
 So that a run takes seconds, not minutes, the retry backoff is scaled down 50 times
 (0.01 s doubling to at most 0.16 s, instead of 0.5 s to 8 s), ``Retry-After`` asks for
