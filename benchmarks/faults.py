@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-import immich._retries  # noqa: E402
+import immich._core.retries  # noqa: E402
 from immich import AsyncClient, Client, ImmichError  # noqa: E402
 from immich.testing import FakeImmich  # noqa: E402
 from tests.faults.injector import RETRYABLE_FAULTS, FaultPlan, FaultProxy  # noqa: E402
@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, nargs="+", default=[2, 5], help="max_retries")
     args = parser.parse_args(argv)
 
-    immich._retries.INITIAL_DELAY /= BACKOFF_SCALE
-    immich._retries.MAX_DELAY /= BACKOFF_SCALE
+    immich._core.retries.INITIAL_DELAY /= BACKOFF_SCALE
+    immich._core.retries.MAX_DELAY /= BACKOFF_SCALE
 
     print(
         f"{args.calls} idempotent calls per row through {args.rate:.0%} injected faults on "

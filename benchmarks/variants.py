@@ -87,7 +87,7 @@ def asset_list_body(count: int) -> bytes:
 
 def decode_immich(body: bytes) -> float:
     from immich import converter
-    from immich._json import loads
+    from immich._core.json_codec import loads
     from immich.models import AssetResponseDto
 
     start = time.perf_counter()
@@ -101,7 +101,7 @@ def decode_immich(body: bytes) -> float:
 def decode_immich_memory(body: bytes) -> float:
     """MB still held by the decoded list (the parsed JSON is garbage by then)."""
     from immich import converter
-    from immich._json import loads
+    from immich._core.json_codec import loads
     from immich.models import AssetResponseDto
 
     tracemalloc.start()

@@ -65,7 +65,7 @@ def _generated_files(staging: Path, include_codegen: bool) -> list[Path]:
         roots += [*GENERATED_DIRS]
     found = [p.relative_to(staging) for r in roots for p in (staging / r).rglob("*.py")]
     if include_codegen:
-        found += [PACKAGE / "_operations.py", PACKAGE / "_version_table.py"]
+        found += [PACKAGE / "_core" / "operations.py", PACKAGE / "_core" / "version_table.py"]
     return sorted(set(found))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 
-from immich._naming import snake_case
+from immich._core.naming import snake_case
 
 # Names that would shadow what a generated module itself needs.
 _RESERVED = set(keyword.kwlist) | {"self", "attrs", "datetime", "date", "UNSET", "Unset", "Any"}

@@ -16,7 +16,7 @@ from typing import Any
 
 from codegen.naming import GROUP_BY_TAG, python_name
 from codegen.versions import VersionTable, parse_version
-from immich._naming import camel_case, snake_case
+from immich._core.naming import camel_case, snake_case
 from immich.versions import OLDEST_SUPPORTED
 
 # Paged operations that also get an auto-paging iterator: (iterator name, how to page).

@@ -4,11 +4,11 @@ The newest spec is the typed surface (models, methods). Each older spec is read 
 learn, per operation, parameter, schema field and enum value, in which releases it exists
 and in what form, so that requests can follow the server's version and responses of any
 version decode into the newest models. Only differences are recorded; the rendered table
-is ``immich._version_table``.
+is ``immich._core.version_table``.
 
 Type changes are compared by meaning (``number`` and ``integer`` are one JSON number, an
 inline enum and a referenced one are one string). A change the runtime cannot convert
-fails the generation: it needs a conversion in ``WIRE_FORMS`` and in ``immich._compat``.
+fails the generation: it needs a conversion in ``WIRE_FORMS`` and in ``immich._core.compat``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def parse_version(text: str) -> Version:
 
 
 # (field name, type in the older spec, type in the newer) -> the older wire form's name,
-# converted both ways by immich._compat.
+# converted both ways by immich._core.compat.
 WIRE_FORMS = {("duration", "string", "integer"): "duration_text"}
 
 
@@ -157,7 +157,7 @@ def _check_required_params(
             if param.get("required") and param["name"] not in newest:
                 raise ValueError(
                     f"{operation_id}: {'.'.join(map(str, version))} requires the parameter "
-                    f"{param['name']!r}, which the newest spec lacks; teach immich._compat to send it"
+                    f"{param['name']!r}, which the newest spec lacks; teach immich._core.compat to send it"
                 )
 
 
@@ -279,7 +279,7 @@ def _wire_form(schema: str, wire: str, old: Any, new: Any) -> str:
     if form is None:
         raise ValueError(
             f"{schema}.{wire} changed from {old!r} to {new!r} between versions: add a "
-            "conversion to codegen.versions.WIRE_FORMS and immich._compat"
+            "conversion to codegen.versions.WIRE_FORMS and immich._core.compat"
         )
     return form
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from immich._concurrency import async_map_concurrently
+from immich._transfer.concurrency import async_map_concurrently
 
 
 async def test_after_a_failure_no_worker_takes_another_item() -> None:

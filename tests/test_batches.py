@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from immich._batches import BATCH_BYTES, BATCH_FILES, batches, unpack
+from immich._transfer.batches import BATCH_BYTES, BATCH_FILES, batches, unpack
 
 
 def zipped(*entries: tuple[str, bytes]) -> bytes:

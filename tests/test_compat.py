@@ -1,4 +1,4 @@
-"""The version table and the conversions between releases (``immich._compat``)."""
+"""The version table and the conversions between releases (``immich._core.compat``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from immich import _compat
-from immich._compat import Dialect, decode_form, device_asset_id, dialect_for, encode_form
-from immich._version_table import FIELDS, VERSIONS
+from immich._core import compat as _compat
+from immich._core.compat import Dialect, decode_form, device_asset_id, dialect_for, encode_form
+from immich._core.version_table import FIELDS, VERSIONS
 from immich.models import AssetMediaCreateDto
 from tests.spec_location import DEFAULT_SPEC
 
@@ -95,7 +95,7 @@ def _request_schemas(spec: dict[str, Any]) -> set[str]:
 
 def test_every_field_an_older_release_requires_and_the_newest_lacks_is_filled_in() -> None:
     """A new release of the spec that drops a required field fails here until
-    ``immich._compat.FILLERS`` says what to send older servers."""
+    ``immich._core.compat.FILLERS`` says what to send older servers."""
     newest = json.loads(DEFAULT_SPEC.read_text(encoding="utf-8"))
     needed = {
         (schema, wire)

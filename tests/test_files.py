@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from immich._files import LocalFile, WalkOptions, upload_timeout, walk
-from immich._ignore import IgnoreRules
-from immich._media import MediaTypes, select
+from immich._transfer.files import LocalFile, WalkOptions, upload_timeout, walk
+from immich._transfer.ignore import IgnoreRules
+from immich._transfer.media import MediaTypes, select
 
 MEDIA = MediaTypes(
     image=[".jpg", ".jpeg", ".heic", ".png"], video=[".mov", ".mp4"], sidecar=[".xmp"]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from immich import _hash_cache
-from immich._files import LocalFile
-from immich._hash_cache import (
+from immich._transfer import hash_cache as _hash_cache
+from immich._transfer.files import LocalFile
+from immich._transfer.hash_cache import (
     NoHashCache,
     SqliteHashCache,
     default_cache_dir,

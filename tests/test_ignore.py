@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from immich._ignore import IgnoreRules
+from immich._transfer.ignore import IgnoreRules
 
 
 @pytest.mark.parametrize(

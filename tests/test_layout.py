@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from immich._layout import Layout, NameClaims, TargetFolder, numbered_names
+from immich._transfer.layout import Layout, NameClaims, TargetFolder, numbered_names
 
 TAKEN = datetime(2023, 7, 4, 22, 15, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from immich._partial import BUFFER_SIZE, ChecksumMismatch, PartialDownload
+from immich._transfer.partial import BUFFER_SIZE, ChecksumMismatch, PartialDownload
 
 DATA = bytes(range(256)) * 100
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from immich._paths import MAX_NAME_BYTES, inside, name_key, numbered, safe_filename
+from immich._transfer.paths import MAX_NAME_BYTES, inside, name_key, numbered, safe_filename
 
 
 @pytest.mark.parametrize(

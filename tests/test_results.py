@@ -8,9 +8,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from immich._concurrency import StopFlag, Stopped
-from immich._progress import Progress, ProgressFile, ProgressTracker
-from immich._results import DownloadResult, UploadLog, UploadResult
+from immich._transfer.concurrency import StopFlag, Stopped
+from immich._transfer.progress import Progress, ProgressFile, ProgressTracker
+from immich._transfer.results import DownloadResult, UploadLog, UploadResult
 
 
 def test_upload_result_is_frozen_and_json_able() -> None:

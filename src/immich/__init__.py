@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from immich._config import InsecureTransportWarning
+from immich._core.types import UNSET, FileInput, Unset
 from immich._errors import (
     APIConnectionError,
     APIError,
@@ -33,17 +34,16 @@ from immich._errors import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from immich._types import UNSET, FileInput, Unset
 from immich._version import __version__
 
 if TYPE_CHECKING:
     import cattrs
 
     from immich._async._client import AsyncClient
-    from immich._progress import Progress
-    from immich._response import APIResponse
-    from immich._results import DownloadResult, UploadResult
+    from immich._core.response import APIResponse
     from immich._sync._client import Client
+    from immich._transfer.progress import Progress
+    from immich._transfer.results import DownloadResult, UploadResult
 
     converter: cattrs.Converter
     API_VERSION: str
@@ -52,12 +52,12 @@ if TYPE_CHECKING:
 _LAZY = {
     "AsyncClient": ("immich._async._client", "AsyncClient"),
     "Client": ("immich._sync._client", "Client"),
-    "APIResponse": ("immich._response", "APIResponse"),
-    "converter": ("immich._converter", "converter"),
-    "DownloadResult": ("immich._results", "DownloadResult"),
-    "Progress": ("immich._progress", "Progress"),
-    "UploadResult": ("immich._results", "UploadResult"),
-    "API_VERSION": ("immich._operations", "API_VERSION"),
+    "APIResponse": ("immich._core.response", "APIResponse"),
+    "converter": ("immich._core.converter", "converter"),
+    "DownloadResult": ("immich._transfer.results", "DownloadResult"),
+    "Progress": ("immich._transfer.progress", "Progress"),
+    "UploadResult": ("immich._transfer.results", "UploadResult"),
+    "API_VERSION": ("immich._core.operations", "API_VERSION"),
 }
 
 __all__ = [

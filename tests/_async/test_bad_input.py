@@ -66,13 +66,13 @@ def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """The request encoder: orjson (when installed, as with ``immich-sdk[speedups]``) or json."""
     if request.param == "orjson":
         orjson = pytest.importorskip("orjson")
-        monkeypatch.setattr("immich._json.dumps", orjson.dumps)
+        monkeypatch.setattr("immich._core.json_codec.dumps", orjson.dumps)
     else:
 
         def dumps(value: Any) -> bytes:
             return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
-        monkeypatch.setattr("immich._json.dumps", dumps)
+        monkeypatch.setattr("immich._core.json_codec.dumps", dumps)
     return str(request.param)
 
 

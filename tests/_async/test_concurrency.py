@@ -6,7 +6,12 @@ import threading
 
 import pytest
 
-from immich._concurrency import StopFlag, async_map_concurrently, async_sleep, async_to_thread
+from immich._transfer.concurrency import (
+    StopFlag,
+    async_map_concurrently,
+    async_sleep,
+    async_to_thread,
+)
 
 
 async def test_results_keep_order_and_at_most_limit_run_at_once() -> None:

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from immich._async.download import download, download_archive
-from immich._batches import BATCH_FILES, MIN_BATCHED
-from immich._progress import Progress
+from immich._transfer.batches import BATCH_FILES, MIN_BATCHED
+from immich._transfer.progress import Progress
 from immich.testing import FakeImmich
 from tests._async.conftest import Connect
 from tests._async.recording import Hook, Recorder, body_json

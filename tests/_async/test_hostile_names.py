@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from immich import AsyncClient
-from immich._paths import MAX_NAME_BYTES, safe_filename
+from immich._transfer.paths import MAX_NAME_BYTES, safe_filename
 from tests.helpers import ASSET_ID, names_in
 
 CAFE = "café.jpg"

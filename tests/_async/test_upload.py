@@ -17,8 +17,8 @@ import pytest
 from immich import AuthenticationError
 from immich._async import upload as upload_module
 from immich._async.upload import upload
-from immich._hash_cache import sha1_file
-from immich._progress import Progress, ProgressFile
+from immich._transfer.hash_cache import sha1_file
+from immich._transfer.progress import Progress, ProgressFile
 from immich.models.asset_visibility import AssetVisibility
 from immich.testing import FakeImmich
 from tests._async.conftest import Connect

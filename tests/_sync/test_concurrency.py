@@ -6,7 +6,12 @@ import threading
 
 import pytest
 
-from immich._concurrency import StopFlag, map_concurrently, sleep, to_thread
+from immich._transfer.concurrency import (
+    StopFlag,
+    map_concurrently,
+    sleep,
+    to_thread,
+)
 
 
 def test_results_keep_order_and_at_most_limit_run_at_once() -> None:

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from immich._batches import BATCH_FILES, MIN_BATCHED
-from immich._progress import Progress
 from immich._sync.download import download, download_archive
+from immich._transfer.batches import BATCH_FILES, MIN_BATCHED
+from immich._transfer.progress import Progress
 from immich.testing import FakeImmich
 from tests._sync.conftest import Connect
 from tests._sync.recording import Hook, Recorder, body_json

@@ -14,7 +14,7 @@ from immich import (
     UnsupportedByServerError,
     converter,
 )
-from immich._operations import OPERATIONS
+from immich._core.operations import OPERATIONS
 from immich.models import AssetResponseDto, ServerVersionResponseDto
 from immich.versions import OLDEST_SUPPORTED
 from tests.helpers import API_KEY, BASE_URL, asset_json

@@ -13,8 +13,8 @@ from tests.cli.conftest import Invoke, make_jpeg
 
 
 def test_every_operation_is_reachable() -> None:
-    from immich import _operations
-    from immich._operation import Operation
+    from immich._core import operations as _operations
+    from immich._core.operation import Operation
 
     operations = {v.name for v in vars(_operations).values() if isinstance(v, Operation)}
     reachable = {name for group in group_names() for name in methods_of(group)}

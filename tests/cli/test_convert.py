@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from immich._types import FileInput, Unset
+from immich._core.types import FileInput, Unset
 from immich.cli._convert import ConversionError, convert, param_type, parse_datetime
 from immich.models.album_user_create_dto import AlbumUserCreateDto
 from immich.models.album_user_role import AlbumUserRole

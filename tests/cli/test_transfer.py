@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from immich._progress import Progress
-from immich._results import DownloadResult
+from immich._transfer.progress import Progress
+from immich._transfer.results import DownloadResult
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.testing import FakeImmich
 from tests.cli.conftest import Invoke, make_jpeg
@@ -188,7 +188,7 @@ def test_upload_watch_picks_up_new_files_once_stable(
 
 
 def test_watcher_waits_for_a_file_to_stop_changing(tmp_path: Path) -> None:
-    from immich._files import WalkOptions
+    from immich._transfer.files import WalkOptions
     from immich.cli._watch import Watcher
 
     watcher = Watcher([tmp_path], WalkOptions())

@@ -14,8 +14,8 @@ import pytest
 import immich
 import immich.models
 from codegen.naming import GROUP_BY_TAG
-from immich import _operations
 from immich._async.api import GROUPS as ASYNC_GROUPS
+from immich._core import operations as _operations
 from immich._sync.api import GROUPS as SYNC_GROUPS
 from tests.spec_location import load_spec
 

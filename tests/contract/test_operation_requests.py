@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 import immich.models
 from codegen.naming import GROUP_BY_TAG, python_name
 from immich import Client, converter
-from immich._converter import FILE_FIELD, parse_datetime
-from immich._naming import snake_case
+from immich._core.converter import FILE_FIELD, parse_datetime
+from immich._core.naming import snake_case
 from tests.contract.openapi_schema import inline
 from tests.contract.schema_strategies import from_schema
 from tests.spec_location import load_spec

@@ -10,9 +10,9 @@ import pytest
 from codegen.naming import GROUP_BY_TAG, python_name
 from immich import UNSET
 from immich._async import api as async_api
-from immich._operations import OPERATIONS
-from immich._types import Unset
-from immich._version_table import FIELDS, VERSIONS
+from immich._core.operations import OPERATIONS
+from immich._core.types import Unset
+from immich._core.version_table import FIELDS, VERSIONS
 from tests.spec_location import load_spec
 
 SPEC = load_spec()

@@ -11,7 +11,7 @@ import pytest
 
 import immich
 from immich import UNSET, converter
-from immich._converter import converter as shared_converter
+from immich._core.converter import converter as shared_converter
 from immich.models import (
     AlbumUserCreateDto,
     AlbumUserRole,

@@ -13,26 +13,28 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from immich import _compat, _config, _operations, versions
+from immich import _config, versions
 from immich._async._sender import captured_responses, send
 from immich._async._streaming import AsyncBinaryResponse
 from immich._async.api import AsyncAPIGroups
-from immich._compat import Dialect
+from immich._core import compat as _compat
+from immich._core import operations as _operations
+from immich._core.compat import Dialect
+from immich._core.model import Model
+from immich._core.operation import Operation
+from immich._core.request import build_request
+from immich._core.response import APIResponse, decode
+from immich._core.types import UNSET, AsyncMethod, P
 from immich._errors import ConfigurationError, UnsupportedByServerError
 from immich._http.tls import ssl_context
 from immich._http.transports import async_default_transport
 from immich._logging import configure_from_env
-from immich._model import Model
-from immich._operation import Operation
-from immich._request import build_request
-from immich._response import APIResponse, decode
-from immich._types import UNSET, AsyncMethod, P
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from immich._options import UploadOptions
-    from immich._results import UploadResult
+    from immich._transfer.options import UploadOptions
+    from immich._transfer.results import UploadResult
 
 T = TypeVar("T")
 
@@ -263,7 +265,7 @@ class AsyncClient(AsyncAPIGroups):
     ) -> Dialect | None:
         """Warn about deprecated methods; refuse what the server is too old to serve.
         Returns the server's dialect when its release takes this call in another form
-        than the newest spec (see ``immich._compat``). The server's version is asked
+        than the newest spec (see ``immich._core.compat``). The server's version is asked
         (once per client) only for a call that depends on it."""
         if operation.deprecated:
             warnings.warn(

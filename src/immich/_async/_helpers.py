@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from immich._async._client import AsyncClient
-    from immich._files import PathArg
-    from immich._options import ArchiveOptions, DownloadOptions, UploadOptions
-    from immich._results import DownloadResult, UploadResult
+    from immich._transfer.files import PathArg
+    from immich._transfer.options import ArchiveOptions, DownloadOptions, UploadOptions
+    from immich._transfer.results import DownloadResult, UploadResult
 
 
 class AsyncAssetsHelpers:

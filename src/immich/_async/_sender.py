@@ -9,13 +9,13 @@ import time
 
 import httpx
 
-from immich._concurrency import async_sleep
+from immich._core.operation import Operation
+from immich._core.response import follow_redirect, raise_for_status
+from immich._core.retries import retry_delay, should_retry
 from immich._errors import describe_request
 from immich._http.errors import check_complete, connection_error, nothing_sent, worth_retrying
 from immich._logging import logger
-from immich._operation import Operation
-from immich._response import follow_redirect, raise_for_status
-from immich._retries import retry_delay, should_retry
+from immich._transfer.concurrency import async_sleep
 
 #: Set while ``with_response()`` runs: the responses of the calls made inside it land here.
 captured_responses: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from immich._errors import IncompleteDownloadError
-from immich._paths import claim, safe_filename
+from immich._transfer.paths import claim, safe_filename
 
 CHUNK_SIZE = 1 << 20
 # Small chunks (httpcore reads 64 KiB at a time) are gathered into writes of this size:

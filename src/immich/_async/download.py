@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 import attrs
 import httpx
 
-from immich import _operations as ops
 from immich._async._lookup import find_album, find_person
-from immich._batches import MIN_BATCHED, batches, unpack
-from immich._concurrency import async_map_concurrently, async_to_thread, default_concurrency
+from immich._core import operations as ops
+from immich._core.types import UNSET
 from immich._errors import (
     APIStatusError,
     AuthenticationError,
@@ -26,21 +25,26 @@ from immich._errors import (
     IncompleteDownloadError,
     failure_message,
 )
-from immich._files import LocalFile
-from immich._hash_cache import HashCache, from_server, open_hash_cache, sha1_file
-from immich._layout import Layout, NameClaims, TargetFolder, numbered_names
 from immich._logging import logger
-from immich._partial import (
+from immich._transfer.batches import MIN_BATCHED, batches, unpack
+from immich._transfer.concurrency import (
+    async_map_concurrently,
+    async_to_thread,
+    default_concurrency,
+)
+from immich._transfer.files import LocalFile
+from immich._transfer.hash_cache import HashCache, from_server, open_hash_cache, sha1_file
+from immich._transfer.layout import Layout, NameClaims, TargetFolder, numbered_names
+from immich._transfer.partial import (
     BUFFER_SIZE,
     ChecksumMismatch,
     PartialDownload,
     partial_name,
     write_verified,
 )
-from immich._paths import inside, name_key, safe_filename
-from immich._progress import ProgressCallback, ProgressTracker
-from immich._results import DownloadLog, DownloadResult
-from immich._types import UNSET
+from immich._transfer.paths import inside, name_key, safe_filename
+from immich._transfer.progress import ProgressCallback, ProgressTracker
+from immich._transfer.results import DownloadLog, DownloadResult
 from immich.models.asset_response_dto import AssetResponseDto
 from immich.models.download_archive_dto import DownloadArchiveDto
 
@@ -91,9 +95,9 @@ async def download(
         limit: At most this many assets.
         layout: Where files go below ``destination``: ``"{original}"`` (the default)
             keeps the original names side by side; ``"{album}/{yyyy}/{mm}"`` sorts them
-            into album, year and month folders (see :mod:`immich._layout`).
+            into album, year and month folders (see :mod:`immich._transfer.layout`).
         concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
-        progress: Called with a :class:`~immich._progress.Progress` as work advances.
+        progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
         overwrite: Replace an existing file of the same name but other content, rather
             than writing the asset next to it as ``name (2).ext``.
         hash_cache: Where the SHA-1 of existing files is remembered (see :func:`upload`).
@@ -335,7 +339,7 @@ class _Downloader:
         await async_map_concurrently(self._work, self._plan(jobs), workers)
 
     def _plan(self, jobs: list[_Job]) -> list[_Job | list[_Job]]:
-        """The jobs, with the small ones gathered into batches (see immich._batches) when
+        """The jobs, with the small ones gathered into batches (see immich._transfer.batches) when
         there are enough of them; the rest go first (the longest, start first)."""
         small = [job for job in jobs if _batchable(job)]
         if len(small) < MIN_BATCHED:

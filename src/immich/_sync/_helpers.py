@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from immich._files import PathArg
-    from immich._options import ArchiveOptions, DownloadOptions, UploadOptions
-    from immich._results import DownloadResult, UploadResult
     from immich._sync._client import Client
+    from immich._transfer.files import PathArg
+    from immich._transfer.options import ArchiveOptions, DownloadOptions, UploadOptions
+    from immich._transfer.results import DownloadResult, UploadResult
 
 
 class AssetsHelpers:

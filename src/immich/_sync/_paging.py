@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from immich._types import UNSET, Method
+from immich._core.types import UNSET, Method
 
 # The server's timestamps have microseconds, the JSON only milliseconds: a bound one
 # millisecond wide of the last date seen cannot leave out an asset of that same moment.

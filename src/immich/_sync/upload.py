@@ -10,27 +10,27 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich._concurrency import (
-    StopFlag,
-    default_concurrency,
-    map_concurrently,
-    to_thread,
-)
+from immich._core.types import UNSET, Unset
 from immich._errors import (
     AuthenticationError,
     ImmichError,
     PermissionDeniedError,
     failure_message,
 )
-from immich._files import LocalFile, PathArg, WalkOptions, upload_timeout, walk
-from immich._hash_cache import HashCache, open_hash_cache, sha1_file
-from immich._ignore import IgnoreRules
 from immich._logging import logger
-from immich._media import MediaTypes, Selection, UploadGroup, UploadItem, select
-from immich._progress import ProgressCallback, ProgressFile, ProgressTracker
-from immich._results import UploadLog, UploadResult
 from immich._sync._lookup import album_ids_by_name
-from immich._types import UNSET, Unset
+from immich._transfer.concurrency import (
+    StopFlag,
+    default_concurrency,
+    map_concurrently,
+    to_thread,
+)
+from immich._transfer.files import LocalFile, PathArg, WalkOptions, upload_timeout, walk
+from immich._transfer.hash_cache import HashCache, open_hash_cache, sha1_file
+from immich._transfer.ignore import IgnoreRules
+from immich._transfer.media import MediaTypes, Selection, UploadGroup, UploadItem, select
+from immich._transfer.progress import ProgressCallback, ProgressFile, ProgressTracker
+from immich._transfer.results import UploadLog, UploadResult
 from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem
 from immich.models.asset_media_status import AssetMediaStatus
 from immich.models.asset_reject_reason import AssetRejectReason
@@ -100,7 +100,7 @@ def upload(
         delete_duplicates: Delete each local file the server already has (unless its copy
             there is in the trash). Unsupported and failed files are never deleted.
         concurrency: Parallel uploads (and hashing threads); default ``min(8, 2 x CPUs)``.
-        progress: Called with a :class:`~immich._progress.Progress` as work advances.
+        progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
         timeout: Per upload; by default a minute plus a second per MB of the file. Use
             ``httpx.Timeout(None)`` for none.
 

@@ -28,7 +28,7 @@ app = typer.Typer(
 def _print_version(value: bool) -> None:
     if value:
         from immich import __version__
-        from immich._operations import API_VERSION
+        from immich._core.operations import API_VERSION
 
         typer.echo(f"immich {__version__} (Immich API {API_VERSION})")
         raise typer.Exit()

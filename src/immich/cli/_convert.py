@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import attrs
 
-from immich._types import Unset
+from immich._core.types import Unset
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
@@ -169,7 +169,7 @@ def parse_bool(value: str) -> bool:
 def parse_datetime(value: str) -> datetime.datetime:
     """ISO 8601: ``2024-05-31``, ``2024-05-31T18:30``, ``...Z`` or ``...+02:00``. A time
     without offset is local time, as people mean it on their own machine."""
-    from immich._converter import parse_datetime as parse_wire
+    from immich._core.converter import parse_datetime as parse_wire
 
     text = value.strip()
     if text.lower() == "now":

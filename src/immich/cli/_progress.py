@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as Bar
     from rich.progress import TaskID
 
-    from immich._progress import Progress
+    from immich._transfer.progress import Progress
 
 _LABELS = {
     "hash": "Hashing",

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from immich._files import WalkOptions, walk
+from immich._transfer.files import WalkOptions, walk
 
 Signature = tuple[int, int]  # (size, mtime in ns)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from immich._naming import snake_case
+from immich._core.naming import snake_case
 
 if TYPE_CHECKING:
     from immich.models.activity_create_dto import ActivityCreateDto

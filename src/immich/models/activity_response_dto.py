@@ -5,8 +5,8 @@ import datetime
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.reaction_type import ReactionType
 from immich.models.user_response_dto import UserResponseDto
 

@@ -5,8 +5,8 @@ import datetime
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.album_user_response_dto import AlbumUserResponseDto
 from immich.models.asset_order import AssetOrder
 from immich.models.contributor_count_response_dto import ContributorCountResponseDto

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.api_key_response_dto import ApiKeyResponseDto
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.asset_edit_action import AssetEditAction
 from immich.models.crop_parameters import CropParameters
 from immich.models.mirror_parameters import MirrorParameters

@@ -5,8 +5,8 @@ import datetime
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, FileInput, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, FileInput, Unset
 from immich.models.asset_metadata_upsert_item_dto import AssetMetadataUpsertItemDto
 from immich.models.asset_visibility import AssetVisibility
 

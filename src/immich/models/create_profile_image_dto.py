@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
-from immich._types import FileInput
+from immich._core.model import Model
+from immich._core.types import FileInput
 
 
 @attrs.define(kw_only=True, repr=False)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 
 
 @attrs.define(kw_only=True, repr=False)

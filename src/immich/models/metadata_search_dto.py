@@ -5,8 +5,8 @@ import datetime
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.asset_order import AssetOrder
 from immich.models.asset_type_enum import AssetTypeEnum
 from immich.models.asset_visibility import AssetVisibility

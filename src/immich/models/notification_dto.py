@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.notification_level import NotificationLevel
 from immich.models.notification_type import NotificationType
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.plugin_template_step_response_dto import PluginTemplateStepResponseDto
 from immich.models.workflow_trigger import WorkflowTrigger
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.release_type import ReleaseType
 from immich.models.server_version_response_dto import ServerVersionResponseDto
 

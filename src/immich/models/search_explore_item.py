@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.asset_response_dto import AssetResponseDto
 
 

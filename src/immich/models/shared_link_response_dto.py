@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.album_response_dto import AlbumResponseDto
 from immich.models.asset_response_dto import AssetResponseDto
 from immich.models.shared_link_type import SharedLinkType

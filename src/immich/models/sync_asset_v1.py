@@ -5,7 +5,7 @@ import datetime
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.asset_type_enum import AssetTypeEnum
 from immich.models.asset_visibility import AssetVisibility
 

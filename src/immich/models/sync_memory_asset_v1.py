@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 
 
 @attrs.define(kw_only=True, repr=False)

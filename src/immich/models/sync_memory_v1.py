@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.memory_type import MemoryType
 
 

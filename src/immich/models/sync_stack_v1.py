@@ -5,7 +5,7 @@ import datetime
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 
 
 @attrs.define(kw_only=True, repr=False)

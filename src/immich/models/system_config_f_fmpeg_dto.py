@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.audio_codec import AudioCodec
 from immich.models.cq_mode import CQMode
 from immich.models.system_config_f_fmpeg_realtime_dto import SystemConfigFFmpegRealtimeDto

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.hls_video_resolution import HlsVideoResolution
 from immich.models.video_codec import VideoCodec
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.colorspace import Colorspace
 from immich.models.system_config_generated_fullsize_image_dto import (
     SystemConfigGeneratedFullsizeImageDto,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.system_config_library_scan_dto import SystemConfigLibraryScanDto
 from immich.models.system_config_library_watch_dto import SystemConfigLibraryWatchDto
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.clip_config import CLIPConfig
 from immich.models.duplicate_detection_config import DuplicateDetectionConfig
 from immich.models.facial_recognition_config import FacialRecognitionConfig

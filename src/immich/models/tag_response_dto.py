@@ -5,8 +5,8 @@ import datetime
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 
 
 @attrs.define(kw_only=True, repr=False)

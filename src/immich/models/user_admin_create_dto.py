@@ -5,8 +5,8 @@ from typing import ClassVar
 
 import attrs
 
-from immich._model import Model
-from immich._types import UNSET, Unset
+from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.user_avatar_color import UserAvatarColor
 
 

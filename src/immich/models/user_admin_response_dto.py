@@ -5,7 +5,7 @@ import datetime
 
 import attrs
 
-from immich._model import Model
+from immich._core.model import Model
 from immich.models.user_avatar_color import UserAvatarColor
 from immich.models.user_license import UserLicense
 from immich.models.user_status import UserStatus

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from immich import _operations as ops
 from immich._async._resource import AsyncAPIGroup
-from immich._types import UNSET, Unset
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 
 
 class AsyncAuthAdminApi(AsyncAPIGroup):

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
-from immich._types import UNSET, FileInput, Unset
+from immich._core import operations as ops
+from immich._core.types import UNSET, FileInput, Unset
 
 if TYPE_CHECKING:
     from immich.models.database_backup_list_response_dto import DatabaseBackupListResponseDto

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
 from immich._async import _paging
 from immich._async._resource import AsyncAPIGroup
 from immich._async._streaming import AsyncBinaryResponse
-from immich._types import UNSET, Unset
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 
 if TYPE_CHECKING:
     from immich.models.asset_face_update_item import AssetFaceUpdateItem

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
+from immich._core import operations as ops
+from immich._core.types import UNSET, FileInput, Unset
 from immich._sync._helpers import AssetsHelpers
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
-from immich._types import UNSET, FileInput, Unset
 
 if TYPE_CHECKING:
     from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem

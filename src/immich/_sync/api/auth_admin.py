@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from immich import _operations as ops
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 from immich._sync._resource import APIGroup
-from immich._types import UNSET, Unset
 
 
 class AuthAdminApi(APIGroup):

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 from immich._sync._helpers import DownloadHelpers
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
-from immich._types import UNSET, Unset
 
 if TYPE_CHECKING:
     from immich.models.download_response_dto import DownloadResponseDto

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 from immich._sync import _paging
 from immich._sync._resource import APIGroup
 from immich._sync._streaming import BinaryResponse
-from immich._types import UNSET, Unset
 
 if TYPE_CHECKING:
     from immich.models.asset_face_update_item import AssetFaceUpdateItem

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from immich import _operations as ops
 from immich import models
+from immich._core import operations as ops
+from immich._core.types import UNSET, Unset
 from immich._sync._resource import APIGroup
-from immich._types import UNSET, Unset
 
 if TYPE_CHECKING:
     from immich.models.asset_response_dto import AssetResponseDto

@@ -89,8 +89,8 @@ class Method:
 
 @cache
 def operation_names() -> frozenset[str]:
-    from immich import _operations
-    from immich._operation import Operation
+    from immich._core import operations as _operations
+    from immich._core.operation import Operation
 
     return frozenset(
         value.name for value in vars(_operations).values() if isinstance(value, Operation)

@@ -15,7 +15,7 @@ from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
 if TYPE_CHECKING:
-    from immich._results import DownloadResult
+    from immich._transfer.results import DownloadResult
 
 _LISTED = 20
 

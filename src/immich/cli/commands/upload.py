@@ -15,7 +15,7 @@ from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
 if TYPE_CHECKING:
-    from immich._results import UploadResult
+    from immich._transfer.results import UploadResult
     from immich.cli._watch import Watcher
 
 _VISIBILITIES = ("archive", "timeline", "hidden", "locked")
@@ -142,8 +142,8 @@ def upload(
         if not _one_pass(session, list(paths), options, no_progress).ok:
             raise typer.Exit(EXIT_FAILURE)
         return
-    from immich._files import WalkOptions
-    from immich._ignore import IgnoreRules
+    from immich._transfer.files import WalkOptions
+    from immich._transfer.ignore import IgnoreRules
     from immich.cli._watch import Watcher
 
     watcher = Watcher(

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from immich._types import UNSET
+from immich._core.types import UNSET
 
 _REDACTED = "'***'"
 

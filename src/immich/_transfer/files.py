@@ -11,7 +11,7 @@ from pathlib import Path
 import attrs
 import httpx
 
-from immich._ignore import IgnoreRules
+from immich._transfer.ignore import IgnoreRules
 
 PathArg = str | os.PathLike[str]
 

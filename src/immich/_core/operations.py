@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from immich._operation import Operation
+from immich._core.operation import Operation
 
 API_VERSION = "3.0.3"
 

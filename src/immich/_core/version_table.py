@@ -5,7 +5,7 @@ The newest (3.0.3) is the typed surface: the models and methods. For the
 others, this table says which operations, parameters, fields and enum values each release
 has, which fields it requires or lets be null, and where a field's wire form differs
 (``duration_text``: ``"H:MM:SS.ffffff"`` instead of integer milliseconds). Only the
-differences are listed. ``immich._compat`` uses it to send each server what its release
+differences are listed. ``immich._core.compat`` uses it to send each server what its release
 takes, and the converter to decode what any of them sends.
 """
 

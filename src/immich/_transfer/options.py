@@ -15,8 +15,8 @@ from typing import TypedDict
 
 import httpx
 
-from immich._progress import ProgressCallback
-from immich._types import Unset
+from immich._core.types import Unset
+from immich._transfer.progress import ProgressCallback
 from immich.models.asset_visibility import AssetVisibility
 
 

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from immich._paths import safe_filename
+from immich._transfer.paths import safe_filename
 
 _READ_SIZE = 1 << 20
 BUFFER_SIZE = 256 * 1024

@@ -8,10 +8,10 @@ import attrs
 import cattrs
 import httpx
 
-from immich import _json
-from immich._converter import converter
+from immich._core import json_codec as _json
+from immich._core.converter import converter
+from immich._core.operation import Operation
 from immich._errors import APIResponseValidationError, RedirectError, status_error
-from immich._operation import Operation
 
 T = TypeVar("T")
 

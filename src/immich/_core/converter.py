@@ -18,11 +18,11 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from immich import _compat
-from immich._enum import OpenIntEnum, OpenStrEnum
-from immich._model import Model
-from immich._naming import camel_case
-from immich._types import UNSET, FileInput, Unset
+from immich._core import compat as _compat
+from immich._core.model import Model
+from immich._core.naming import camel_case
+from immich._core.open_enum import OpenIntEnum, OpenStrEnum
+from immich._core.types import UNSET, FileInput, Unset
 
 WIRE_NAME = "wire"
 #: Metadata key of the fields that a multipart body sends as files.
@@ -82,7 +82,7 @@ def _structure_date(value: Any, _: type) -> datetime.date:
 
 def _structure_enum(value: Any, cls: type[Enum]) -> Enum:
     # A known value is looked up directly: calling the class takes five times as long.
-    # The generated enums accept unknown values too (see immich._enum).
+    # The generated enums accept unknown values too (see immich._core.open_enum).
     try:
         return cls._value2member_map_[value]
     except (KeyError, TypeError):  # unknown, or unhashable

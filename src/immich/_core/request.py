@@ -17,12 +17,13 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from immich import _compat, _json
-from immich._compat import Dialect
-from immich._converter import FILE_FIELD, converter, format_datetime, wire_name
-from immich._model import Model
-from immich._operation import Operation
-from immich._types import UNSET, FileInput
+from immich._core import compat as _compat
+from immich._core import json_codec as _json
+from immich._core.compat import Dialect
+from immich._core.converter import FILE_FIELD, converter, format_datetime, wire_name
+from immich._core.model import Model
+from immich._core.operation import Operation
+from immich._core.types import UNSET, FileInput
 
 Params = Mapping[str, Any]
 
@@ -43,7 +44,7 @@ def build_request(
     """Build the request; files opened for a multipart body are registered on ``files``.
 
     ``dialect``: the server's release, when it is not the newest spec's (its request is
-    then checked and reshaped by ``immich._compat``)."""
+    then checked and reshaped by ``immich._core.compat``)."""
     if dialect is not None:
         _compat.check_parameters(
             operation.operation_id, operation.name, dialect, path, query, headers

@@ -7,7 +7,7 @@ from typing import Literal
 
 import attrs
 
-from immich._naming import snake_case
+from immich._core.naming import snake_case
 
 BodyEncoding = Literal["json", "multipart", "form"]
 ResponseKind = Literal["json", "binary", "text", "empty"]
@@ -36,7 +36,7 @@ class Operation:
     read_only: bool = False
     #: A header that makes a repeat harmless (the server dedupes by it), e.g. a checksum.
     dedupe_header: str | None = None
-    #: Its requests differ between server releases (``immich._version_table``): the
+    #: Its requests differ between server releases (``immich._core.version_table``): the
     #: client learns the server's version before sending one.
     varies: bool = False
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from immich._files import LocalFile
+from immich._transfer.files import LocalFile
 
 _READ_SIZE = 1 << 20
 _SCHEMA = """

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import attrs
 
-from immich._files import LocalFile
+from immich._transfer.files import LocalFile
 
 # A live (motion) photo is a still and a short video that share a name in one folder.
 LIVE_STILLS = frozenset({".heic", ".heif", ".jpg", ".jpeg"})

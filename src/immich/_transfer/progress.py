@@ -15,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-from immich._concurrency import StopFlag
+from immich._transfer.concurrency import StopFlag
 
 Phase = Literal["hash", "check", "upload", "album", "download"]
 

@@ -1,6 +1,6 @@
 """Older servers: requests in the form their release takes, and what they send, read.
 
-The models and methods are the newest spec's. ``immich._version_table`` (generated from
+The models and methods are the newest spec's. ``immich._core.version_table`` (generated from
 every spec the SDK knows) says where older releases differ. Before sending an operation
 whose requests differ (``Operation.varies``), the client asks the server's version once
 and picks the spec that serves it, the :class:`Dialect`; the request builder then hands
@@ -27,11 +27,18 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from immich._core.model import Model
+from immich._core.naming import snake_case
+from immich._core.types import UNSET
+from immich._core.version_table import (
+    ENUM_VALUES,
+    FIELDS,
+    OPERATIONS,
+    PARAMETERS,
+    VERSIONS,
+    Version,
+)
 from immich._errors import UnsupportedByServerError
-from immich._model import Model
-from immich._naming import snake_case
-from immich._types import UNSET
-from immich._version_table import ENUM_VALUES, FIELDS, OPERATIONS, PARAMETERS, VERSIONS, Version
 
 
 class Dialect(NamedTuple):

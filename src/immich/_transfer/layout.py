@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from immich._paths import inside, name_key, numbered, safe_filename
+from immich._transfer.paths import inside, name_key, numbered, safe_filename
 
 FIELDS = frozenset({"original", "album", "yyyy", "mm", "dd"})
 
