@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
 from immich import AsyncClient
+from tests.e2e._async.uploads import Uploaded, upload_corpus
 from tests.e2e.server import Account, Server
 
 
@@ -21,3 +23,12 @@ async def client(server: Server, account: Account) -> AsyncIterator[AsyncClient]
 async def admin(server: Server) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(server.url, api_key=server.admin_key) as c:
         yield c
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def uploaded(
+    server: Server, account: Account, tmp_path_factory: pytest.TempPathFactory
+) -> Uploaded:
+    """The corpus, uploaded once per module by its user (an album per folder), and
+    processed by the server."""
+    return await upload_corpus(server, account, tmp_path_factory.mktemp("uploaded"))
