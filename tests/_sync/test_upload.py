@@ -207,6 +207,26 @@ def test_each_upload_carries_its_checksum_times_and_options(
     assert asset["fileModifiedAt"].startswith("2019-03-02T01:00:00")
 
 
+def test_names_reach_the_server_as_they_are(
+    fake: FakeImmich, connect: Connect, photos: Path, cache: Path
+) -> None:
+    # A multipart file name cannot carry them: httpx (as browsers do) escapes '"' and
+    # control characters (%22, %0A), and Immich cuts the name at a backslash. The
+    # ``filename`` field carries the name as it is.
+    names = ['Mom\'s "best".jpg', "back\\slash.jpg", "new\nline.jpg", "tab\there.jpg"]
+    files = [photo(photos / name, index) for index, name in enumerate(names, 1)]
+    spy = recorder(fake, keep_bodies=True)
+    client = connect(spy, api_key=fake.api_key)
+
+    result = upload(client, photos, hash_cache=cache)
+
+    assert set(result.uploaded) == set(files)
+    for path in files:
+        assert fake.asset(result.uploaded[path])["originalFileName"] == path.name
+    sent = {multipart_parts(request)["filename"].data.decode() for request in spy.uploads}
+    assert sent == set(names)
+
+
 def test_files_are_streamed_and_timeouts_scale_with_size(
     fake: FakeImmich,
     connect: Connect,

@@ -308,6 +308,11 @@ class _Uploader:
             try:
                 answer = await self.client.assets.upload_asset(
                     asset_data=(path.name, reader),
+                    # The name as it is: in the multipart header, '"' and control
+                    # characters arrive escaped (%22, %0A) and the server cuts the name
+                    # at a backslash. (The field came with v1.135; servers before it
+                    # drop unknown fields and keep the multipart name.)
+                    filename=path.name,
                     file_created_at=item.file.created_at,
                     file_modified_at=item.file.modified_at,
                     x_immich_checksum=self.digests[path].hex(),
