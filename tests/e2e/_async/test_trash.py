@@ -66,7 +66,8 @@ async def test_trash_and_restore(client: AsyncClient, uploaded: Uploaded) -> Non
 
     restored = await client.trash.restore_assets(ids=[photo])
     assert restored.count == 1
-    assert not (await client.assets.get_asset_info(photo)).is_trashed
+    back = await client.assets.get_asset_info(photo)
+    assert not back.is_trashed
     assert await _trashed(client) == {clip}
     rest = await client.trash.restore_trash()
     assert rest.count == 1
@@ -91,7 +92,8 @@ async def test_a_duplicate_in_the_trash_is_not_deleted_locally(
         # The server's copy may yet be emptied from the trash: the local file stays.
         assert result.deleted == ()
         assert local.exists()
-        assert (await client.assets.get_asset_info(asset_id)).is_trashed
+        still = await client.assets.get_asset_info(asset_id)
+        assert still.is_trashed
     finally:
         await client.trash.restore_assets(ids=[asset_id])
 
@@ -127,8 +129,8 @@ async def test_emptied_for_good(client: AsyncClient, uploaded: Uploaded, tmp_pat
     [(path, new_id)] = again.uploaded.items()
     assert path == uploaded.corpus.root / rel
     assert new_id != asset_id
-    [asset] = (await wait_processed(client, [new_id])).values()
-    assert asset.original_file_name == "Straße am Fluss.jpg"
+    processed = await wait_processed(client, [new_id])
+    assert processed[new_id].original_file_name == "Straße am Fluss.jpg"
 
 
 async def test_force_delete_skips_the_trash(client: AsyncClient, uploaded: Uploaded) -> None:

@@ -18,8 +18,8 @@ import pytest_asyncio
 
 import immich
 from immich import Client
-from tests.e2e._sync.uploads import sha1
-from tests.e2e.corpus import jpeg
+from tests.e2e._sync.uploads import sha1, wait_processed
+from tests.e2e.corpus import jpeg, xmp_sidecar
 from tests.e2e.server import Account, Server
 
 NOW = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.timezone.utc)
@@ -147,7 +147,8 @@ def test_a_nul_in_the_filename_field_is_refused(client: Client, tmp_path: Path) 
             file_created_at=NOW,
             file_modified_at=NOW,
         )
-    assert (client.assets.get_asset_statistics()).total == before.total
+    after = client.assets.get_asset_statistics()
+    assert after.total == before.total
 
 
 def test_a_bulk_download_stays_inside(
@@ -232,3 +233,18 @@ def test_a_bulk_upload_keeps_local_names(client: Client, tmp_path: Path) -> None
         asset = client.assets.get_asset_info(asset_id)
         stored[path.name] = asset.original_file_name
     assert stored == {name: name for name in LOCAL_NAMES}
+
+
+def test_a_sidecar_goes_along_whatever_the_name(client: Client, tmp_path: Path) -> None:
+    folder = tmp_path / "with sidecar"
+    jpeg(folder / 'say "cheese".jpg', seed=93_000)
+    xmp_sidecar(folder / 'say "cheese".jpg.xmp', description="cheese")
+    result = client.upload(folder, hash_cache=False)
+    assert dict(result.failed) == {}
+    [asset_id] = result.uploaded.values()
+    processed = wait_processed(client, [asset_id])
+    asset = processed[asset_id]
+    assert asset.exif_info.description == "cheese"
+    # The name comes in the multipart header only (the server would judge the sidecar
+    # by a filename field): its quotes arrive escaped.
+    assert asset.original_file_name == "say %22cheese%22.jpg"

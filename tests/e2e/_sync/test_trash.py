@@ -66,7 +66,8 @@ def test_trash_and_restore(client: Client, uploaded: Uploaded) -> None:
 
     restored = client.trash.restore_assets(ids=[photo])
     assert restored.count == 1
-    assert not (client.assets.get_asset_info(photo)).is_trashed
+    back = client.assets.get_asset_info(photo)
+    assert not back.is_trashed
     assert _trashed(client) == {clip}
     rest = client.trash.restore_trash()
     assert rest.count == 1
@@ -91,7 +92,8 @@ def test_a_duplicate_in_the_trash_is_not_deleted_locally(
         # The server's copy may yet be emptied from the trash: the local file stays.
         assert result.deleted == ()
         assert local.exists()
-        assert (client.assets.get_asset_info(asset_id)).is_trashed
+        still = client.assets.get_asset_info(asset_id)
+        assert still.is_trashed
     finally:
         client.trash.restore_assets(ids=[asset_id])
 
@@ -127,8 +129,8 @@ def test_emptied_for_good(client: Client, uploaded: Uploaded, tmp_path: Path) ->
     [(path, new_id)] = again.uploaded.items()
     assert path == uploaded.corpus.root / rel
     assert new_id != asset_id
-    [asset] = (wait_processed(client, [new_id])).values()
-    assert asset.original_file_name == "Straße am Fluss.jpg"
+    processed = wait_processed(client, [new_id])
+    assert processed[new_id].original_file_name == "Straße am Fluss.jpg"
 
 
 def test_force_delete_skips_the_trash(client: Client, uploaded: Uploaded) -> None:
