@@ -12,6 +12,15 @@ from tests.e2e._async.uploads import Uploaded, upload_corpus
 from tests.e2e.server import Account, Server
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Bulk transfers cache hashes in the user's cache folder by default: not the real one
+    # (and not in the test's tmp_path, which tests download into).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture
 async def client(server: Server, account: Account) -> AsyncIterator[AsyncClient]:
     """A client of the module's user, by API key."""
