@@ -24,6 +24,8 @@ UTC = datetime.timezone.utc
 #: Enough photos that the server is still reading them when the upload returns.
 PHOTOS = 80
 PAGE = 4
+#: Photos taken in one second: enough that the order of equals differs between pages.
+BURST = 60
 #: File times: all before any EXIF date, and in the opposite order.
 FILE_TIMES = datetime.datetime(2001, 1, 1, tzinfo=UTC)
 EXIF_TIMES = datetime.datetime(2015, 1, 1, tzinfo=UTC)
@@ -86,12 +88,12 @@ def test_iter_assets_while_the_server_processes(client: Client, tmp_path: Path) 
 
 def test_iter_assets_over_a_burst_of_equal_times(client: Client, tmp_path: Path) -> None:
     burst = datetime.datetime(2022, 5, 5, 10, 0, tzinfo=UTC)
-    for number in range(30):
+    for number in range(BURST):
         jpeg(tmp_path / f"burst_{number:03d}.jpg", seed=80_000 + number, taken=burst)
     result = client.upload(tmp_path, hash_cache=False)
-    assert len(result.uploaded) == 30
+    assert len(result.uploaded) == BURST
     wait_processed(client, result.uploaded.values())
-    # These 30 only (the module's other test left its photos).
+    # These only (the module's other test left its photos).
     expected = _one_page(client, taken_after=burst, taken_before=burst)
     assert set(expected) == set(result.uploaded.values())
     errors = []
