@@ -207,6 +207,48 @@ def test_each_upload_carries_its_checksum_times_and_options(
     assert asset["fileModifiedAt"].startswith("2019-03-02T01:00:00")
 
 
+def test_names_reach_the_server_as_they_are(
+    fake: FakeImmich, connect: Connect, photos: Path, cache: Path
+) -> None:
+    # A multipart file name cannot carry them: httpx (as browsers do) escapes '"' and
+    # control characters (%22, %0A), and Immich cuts the name at a backslash. The
+    # ``filename`` field carries the name as it is.
+    names = ['Mom\'s "best".jpg', "back\\slash.jpg", "new\nline.jpg", "tab\there.jpg"]
+    files = [photo(photos / name, index) for index, name in enumerate(names, 1)]
+    plain = photo(photos / "plain name é.jpg", 5)
+    spy = recorder(fake, keep_bodies=True)
+    client = connect(spy, api_key=fake.api_key)
+
+    result = upload(client, photos, hash_cache=cache)
+
+    assert set(result.uploaded) == {*files, plain}
+    for path in [*files, plain]:
+        assert fake.asset(result.uploaded[path])["originalFileName"] == path.name
+    fields = [multipart_parts(request).get("filename") for request in spy.uploads]
+    assert sorted(part.data.decode() for part in fields if part is not None) == sorted(names)
+    # A name the multipart header carries intact goes there only.
+    assert fields.count(None) == 1
+
+
+def test_a_file_with_a_sidecar_keeps_the_filename_field_out(
+    fake: FakeImmich, connect: Connect, photos: Path, cache: Path
+) -> None:
+    # Immich judges every file part by the filename field: with it, the .xmp part would
+    # be refused as "Unsupported file type x.jpg".
+    still = photo(photos / 'say "cheese".jpg', 1)
+    blob(photos / 'say "cheese".jpg.xmp', b"<x:xmpmeta/>")
+    spy = recorder(fake, keep_bodies=True)
+    client = connect(spy, api_key=fake.api_key)
+
+    result = upload(client, photos, hash_cache=cache)
+
+    assert set(result.uploaded) == {still}
+    (request,) = spy.uploads
+    parts = multipart_parts(request)
+    assert "sidecarData" in parts
+    assert "filename" not in parts
+
+
 def test_files_are_streamed_and_timeouts_scale_with_size(
     fake: FakeImmich,
     connect: Connect,

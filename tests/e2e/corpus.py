@@ -7,6 +7,7 @@ binary fixtures. ``Corpus`` records what the server should make of each file.
 from __future__ import annotations
 
 import datetime
+import os
 import random
 import shutil
 import subprocess
@@ -40,12 +41,31 @@ class Corpus:
     videos: list[str] = field(default_factory=list)
     #: (still, video), relative paths.
     live_photo: tuple[str, str] = ("", "")
+    #: When the live photo was taken (the still's EXIF date; the server gives the video
+    #: the file's own time).
+    live_taken: datetime.datetime | None = None
     #: still's relative path -> the description its XMP sidecar gives.
     sidecar_descriptions: dict[str, str] = field(default_factory=dict)
     #: Pairs of byte-identical files: the second is a duplicate of the first.
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
+    #: Every file's modification time (set by ``make_corpus``: as copied from a camera).
+    mtimes: dict[str, datetime.datetime] = field(default_factory=dict)
+    #: Video -> its length in milliseconds.
+    durations: dict[str, int] = field(default_factory=dict)
+    #: Video -> the creation time its container records.
+    video_dates: dict[str, datetime.datetime] = field(default_factory=dict)
+
+    def taken(self, relative: str) -> datetime.datetime:
+        """When the server should say the file was taken: its EXIF date, the video's
+        creation time, else the file's time (which the upload sends)."""
+        photo = self.photos.get(relative)
+        if photo is not None and photo.taken is not None:
+            return photo.taken
+        if relative == self.live_photo[0] and self.live_taken is not None:
+            return self.live_taken
+        return self.video_dates.get(relative) or self.mtimes[relative]
 
     @property
     def assets(self) -> int:
@@ -200,11 +220,16 @@ def make_corpus(root: Path, *, seed: int = 0) -> Corpus:
     video(root / "Videos/clip.mp4", seed=seed * 3 + 1, taken="2020-02-02T10:00:00Z")
     video(root / "Videos/clip two.mov", seed=seed * 3 + 2)
     corpus.videos += ["Videos/clip.mp4", "Videos/clip two.mov"]
+    corpus.video_dates["Videos/clip.mp4"] = datetime.datetime(2020, 2, 2, 10, 0, tzinfo=UTC)
 
     # A live photo: a still and a video of one name in one folder.
     jpeg(root / "Live/IMG_0100.JPG", seed=seed * 1000 + 8, taken=berlin)
     video(root / "Live/IMG_0100.MOV", seconds=1.5, seed=seed * 3 + 3)
     corpus.live_photo = ("Live/IMG_0100.JPG", "Live/IMG_0100.MOV")
+    corpus.live_taken = berlin
+    corpus.durations.update(
+        {"Videos/clip.mp4": 1000, "Videos/clip two.mov": 1000, "Live/IMG_0100.MOV": 1500}
+    )
 
     # A sidecar that gives the still a description and a rating.
     add_jpeg("Berlin 2021/IMG_0003.jpg", 9, taken=berlin + datetime.timedelta(hours=2))
@@ -222,4 +247,13 @@ def make_corpus(root: Path, *, seed: int = 0) -> Corpus:
 
     jpeg(root / ".thumbnails/hidden.jpg", seed=seed * 1000 + 10)
     corpus.hidden.append(".thumbnails/hidden.jpg")
+
+    # Files copied from a camera keep their times: an hour apart, in name order, so that
+    # no two undated files share a time (and the server's file dates are known).
+    copied = datetime.datetime(2023, 3, 4, 8, 0, tzinfo=UTC)
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    for number, relative in enumerate(files):
+        when = copied + datetime.timedelta(hours=number)
+        os.utime(root / relative, (when.timestamp(), when.timestamp()))
+        corpus.mtimes[relative] = when
     return corpus

@@ -308,6 +308,7 @@ class _Uploader:
             try:
                 answer = self.client.assets.upload_asset(
                     asset_data=(path.name, reader),
+                    filename=_name_field(item),
                     file_created_at=item.file.created_at,
                     file_modified_at=item.file.modified_at,
                     x_immich_checksum=self.digests[path].hex(),
@@ -353,6 +354,21 @@ class _Uploader:
                 continue
             with self.log.lock:
                 self.log.deleted.append(victim)
+
+
+def _name_field(item: UploadItem) -> str | Unset:
+    """The file's name for the ``filename`` field, when the multipart file name would
+    not bring it to the server intact: there '"' and control characters arrive escaped
+    (``%22``, ``%0A``), and the server cuts the name at a backslash.
+
+    Not with a sidecar: the server judges every file part by that field, and would
+    refuse the ``.xmp`` as an unsupported type. (The field came with v1.135; older
+    servers drop fields they do not know.)
+    """
+    name = item.path.name
+    if item.sidecar is not None or not any(c in '"\\' or c < " " for c in name):
+        return UNSET
+    return name
 
 
 def _album_members(selection: Selection, log: UploadLog, album: str | None) -> dict[str, list[str]]:

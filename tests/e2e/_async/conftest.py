@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
 from immich import AsyncClient
+from tests.e2e._async.uploads import Uploaded, upload_corpus
 from tests.e2e.server import Account, Server
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Bulk transfers cache hashes in the user's cache folder by default: not the real one
+    # (and not in the test's tmp_path, which tests download into).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
 
 
 @pytest.fixture
@@ -21,3 +32,12 @@ async def client(server: Server, account: Account) -> AsyncIterator[AsyncClient]
 async def admin(server: Server) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(server.url, api_key=server.admin_key) as c:
         yield c
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def uploaded(
+    server: Server, account: Account, tmp_path_factory: pytest.TempPathFactory
+) -> Uploaded:
+    """The corpus, uploaded once per module by its user (an album per folder), and
+    processed by the server."""
+    return await upload_corpus(server, account, tmp_path_factory.mktemp("uploaded"))

@@ -1,0 +1,102 @@
+"""``search.iter_assets`` yields every asset exactly once, even when the order the server
+pages by changes under it.
+
+The server orders a metadata search by ``fileCreatedAt`` alone and pages by offset. Two
+things move assets in that order: processing (reading a photo's EXIF date replaces the
+file time the upload gave), and nothing at all when several assets share one time (a
+burst of photos taken in the same second: the database may order equals differently
+from one page's query to the next).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import Counter
+from pathlib import Path
+
+from immich import Client
+from immich.models import AssetResponseDto
+from tests.e2e._sync.uploads import wait_processed
+from tests.e2e.corpus import jpeg
+
+UTC = datetime.timezone.utc
+#: Enough photos that the server is still reading them when the upload returns.
+PHOTOS = 80
+PAGE = 4
+#: Photos taken in one second: enough that the order of equals differs between pages.
+BURST = 60
+#: File times: all before any EXIF date, and in the opposite order.
+FILE_TIMES = datetime.datetime(2001, 1, 1, tzinfo=UTC)
+EXIF_TIMES = datetime.datetime(2015, 1, 1, tzinfo=UTC)
+
+
+def _one_page(client: Client, **filters: object) -> dict[str, AssetResponseDto]:
+    """The assets in a single query (a consistent answer)."""
+    answer = client.search.search_assets(size=1000, **filters)  # type: ignore[arg-type]
+    assert answer.assets.next_page is None
+    return {a.id: a for a in answer.assets.items}
+
+
+def _iteration_errors(
+    client: Client, expected: dict[str, AssetResponseDto], page: int = PAGE, **filters: object
+) -> list[str]:
+    got = [a.id for a in client.search.iter_assets(size=page, **filters)]  # type: ignore[arg-type]
+    names = {i: a.original_file_name for i, a in expected.items()}
+    repeated = sorted(names.get(i, i) for i, n in Counter(got).items() if n > 1)
+    missing = sorted(names[i] for i in set(expected) - set(got))
+    extra = sorted(set(got) - set(expected))
+    if not (repeated or missing or extra):
+        return []
+    return [
+        f"pages of {page}, {len(got)} yielded: repeated {repeated}, missing {missing}, unknown {extra}"
+    ]
+
+
+def test_iter_assets_while_the_server_processes(client: Client, tmp_path: Path) -> None:
+    for number in range(PHOTOS):
+        path = tmp_path / f"photo_{number:03d}.jpg"
+        jpeg(path, seed=70_000 + number, taken=EXIF_TIMES + datetime.timedelta(hours=number))
+        file_time = (FILE_TIMES - datetime.timedelta(hours=number)).timestamp()
+        os.utime(path, (file_time, file_time))
+    result = client.upload(tmp_path, hash_cache=False)
+    assert len(result.uploaded) == PHOTOS
+    ids = set(result.uploaded.values())
+
+    # Iterate again and again until the server has read every date; each pass must
+    # yield every asset once. Only passes that began before the end count.
+    passes_while_processing = 0
+    errors = []
+    while True:
+        assets = _one_page(client)
+        assert set(assets) == ids
+        pending = sum(1 for a in assets.values() if a.file_created_at < EXIF_TIMES)
+        if not pending:
+            break
+        passes_while_processing += 1
+        errors += [
+            f"pass {passes_while_processing} ({pending} unread): {error}"
+            for error in _iteration_errors(client, assets)
+        ]
+    assert passes_while_processing > 0, (
+        f"the server read all {PHOTOS} photos before a pass began: use more photos"
+    )
+    assert errors == [], "\n".join(errors)
+    wait_processed(client, ids)
+    assert _iteration_errors(client, _one_page(client)) == []
+
+
+def test_iter_assets_over_a_burst_of_equal_times(client: Client, tmp_path: Path) -> None:
+    burst = datetime.datetime(2022, 5, 5, 10, 0, tzinfo=UTC)
+    for number in range(BURST):
+        jpeg(tmp_path / f"burst_{number:03d}.jpg", seed=80_000 + number, taken=burst)
+    result = client.upload(tmp_path, hash_cache=False)
+    assert len(result.uploaded) == BURST
+    wait_processed(client, result.uploaded.values())
+    # These only (the module's other test left its photos).
+    expected = _one_page(client, taken_after=burst, taken_before=burst)
+    assert set(expected) == set(result.uploaded.values())
+    errors = []
+    for page in (2, 3, 4, 7):
+        errors += _iteration_errors(client, expected, page, taken_after=burst, taken_before=burst)
+    assert errors == [], "\n".join(errors)
