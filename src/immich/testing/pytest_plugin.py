@@ -40,6 +40,7 @@ from ._fake import FakeImmich
 
 if TYPE_CHECKING:
     from immich import AsyncClient, Client
+
 # Loopback, so the SDK does not warn about credentials over plain HTTP.
 _FAKE_URL = "http://127.0.0.1:2283"
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from immich import AsyncClient
-from immich._progress import Progress
+from immich._transfer.progress import Progress
 from tests.e2e._async.uploads import ROOT_ALBUM, Uploaded, sha1
 
 UTC = datetime.timezone.utc
@@ -141,7 +141,7 @@ async def test_files_already_there(client: AsyncClient, uploaded: Uploaded, tmp_
 
 
 def _partial(folder: Path, asset_id: str) -> Path:
-    """Where the SDK keeps an unfinished download (immich._partial)."""
+    """Where the SDK keeps an unfinished download (immich._transfer.partial)."""
     return folder / f".immich-{asset_id}.part"
 
 

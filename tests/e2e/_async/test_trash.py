@@ -12,7 +12,7 @@ import pytest
 
 import immich
 from immich import AsyncClient
-from immich._concurrency import async_sleep
+from immich._transfer.concurrency import async_sleep
 from tests.e2e._async.uploads import Uploaded, sha1, wait_processed
 
 UTC = datetime.timezone.utc

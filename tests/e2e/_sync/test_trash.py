@@ -12,7 +12,7 @@ import pytest
 
 import immich
 from immich import Client
-from immich._concurrency import sleep
+from immich._transfer.concurrency import sleep
 from tests.e2e._sync.uploads import Uploaded, sha1, wait_processed
 
 UTC = datetime.timezone.utc

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from immich import UNSET, Client, UploadResult
-from immich._concurrency import sleep
+from immich._transfer.concurrency import sleep
 from immich.models import AssetResponseDto, AssetVisibility
 from tests.e2e.corpus import Corpus, make_corpus
 from tests.e2e.server import Account, Server
