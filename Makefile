@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit e2e check lint typecheck docs generate bench clean
+.PHONY: demo test unit e2e check lint typecheck docs generate bench clean network-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a buil
 
 test: unit e2e  ## every test: the unit suite, then the end-to-end suite on the real server
 
-unit: $(STAMP) .tools/.installed  ## the unit suite, both clients, against fakes (no server needed)
+unit: $(STAMP) .tools/.installed network-tools  ## the unit suite, both clients, against fakes (no server needed)
 	$(BIN)/python -m pytest -q
 
 e2e: $(STAMP)  ## start the real Immich server (../shared/immich-server) and run the e2e suite on it
@@ -28,6 +28,10 @@ e2e: $(STAMP)  ## start the real Immich server (../shared/immich-server) and run
 .tools/.installed: scripts/install_node_tools.sh
 	scripts/install_node_tools.sh >/dev/null
 	touch $@
+
+# nginx and tinyproxy from apt, which tests/network starts on loopback ports (quick when installed).
+network-tools:
+	scripts/network_tools.sh
 
 check: lint typecheck  ## generated code fresh, lint, types, the wheel as generated
 	$(BIN)/python -m codegen --check
