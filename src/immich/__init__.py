@@ -31,6 +31,7 @@ from immich._errors import (
     PermissionDeniedError,
     RateLimitError,
     RedirectError,
+    RequestTooLargeError,
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "Progress",
     "RateLimitError",
     "RedirectError",
+    "RequestTooLargeError",
     "UnprocessableEntityError",
     "Unset",
     "UploadResult",

@@ -208,6 +208,16 @@ class ConflictError(APIStatusError):
     """409: the request conflicts with the server's state."""
 
 
+class RequestTooLargeError(APIStatusError):
+    """413: the body is larger than the server, or a proxy in front of it, takes."""
+
+    def _hint(self) -> str:
+        return (
+            "; the server or a proxy in front of it refused a body this large (for nginx, "
+            "raise client_max_body_size; Immich itself takes any size)"
+        )
+
+
 class UnprocessableEntityError(APIStatusError):
     """422: the request was well-formed but could not be processed."""
 
@@ -232,6 +242,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: RequestTooLargeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
 }

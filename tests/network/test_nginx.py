@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from immich import APIStatusError, RedirectError
+from immich import APIStatusError, RedirectError, RequestTooLargeError
 from tests.network.conftest import ASSET_BYTES, SDK, Backend, Nginx
 
 NOW = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.timezone.utc)
@@ -121,7 +121,7 @@ def test_a_body_too_large_for_the_proxy_is_a_typed_error(
     """nginx refuses bodies over ``client_max_body_size`` (1 KiB under /small/) with a 413
     and an HTML page of its own: the error says what happened, not just a status."""
     client = sdk.client(f"{nginx.http}/small", api_key=api_key, max_retries=0)
-    with pytest.raises(APIStatusError) as caught:
+    with pytest.raises(RequestTooLargeError) as caught:
         sdk.run(
             client.assets.upload_asset(
                 asset_data=("big.jpg", b"\xff\xd8\xff\xe0" + os.urandom(4 * 1024 * 1024)),
@@ -129,6 +129,7 @@ def test_a_body_too_large_for_the_proxy_is_a_typed_error(
                 file_modified_at=NOW,
             )
         )
+    assert isinstance(caught.value, APIStatusError)
     assert caught.value.status_code == 413
     message = str(caught.value)
     assert re.search(r"too large", message, re.IGNORECASE), message
