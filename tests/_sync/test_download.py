@@ -16,6 +16,7 @@ import pytest
 from immich._sync.download import download, download_archive
 from immich._transfer.batches import BATCH_FILES, MIN_BATCHED
 from immich._transfer.progress import Progress
+from immich.models import AssetVisibility
 from immich.testing import FakeImmich
 from tests._sync.conftest import Connect
 from tests._sync.recording import Hook, Recorder, body_json
@@ -576,3 +577,51 @@ def test_over_a_real_socket(fake: FakeImmich, connect: Connect, dest: Path, cach
     assert (dest / "clip.mp4").read_bytes() == data
     with zipfile.ZipFile(archives[0]) as archive:
         assert archive.read("clip.mp4") == data
+
+
+def as_release_2_7(fake: FakeImmich) -> Hook:
+    """The fake as a 2.7.5 server: its version, and its metadata search, which without a
+    visibility finds the timeline's assets only."""
+    blocking = fake.transport()
+
+    def hook(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/api/server/version":
+            return httpx.Response(200, json={"major": 2, "minor": 7, "patch": 5})
+        if request.url.path == "/api/search/metadata" and "visibility" not in body_json(request):
+            body = {**body_json(request), "visibility": "timeline"}
+            headers = {k: v for k, v in request.headers.items() if k != "content-length"}
+            answer = blocking.handle_request(
+                httpx.Request("POST", request.url, headers=headers, json=body)
+            )
+            return httpx.Response(answer.status_code, headers=answer.headers, content=answer.read())
+        return None
+
+    return hook
+
+
+def test_a_2x_backup_holds_archived_and_hidden_assets(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    """2.x searches the timeline alone unless asked for a visibility: the download asks for
+    each, so nothing but locked assets is left out."""
+    shown = fake.add_asset(make_jpeg(1), filename="shown.jpg", taken_at=JULY)
+    archived = fake.add_asset(make_jpeg(2), filename="archived.jpg", taken_at=JULY)
+    spy = recorder(fake, hook=as_release_2_7(fake))
+    client = connect(spy, api_key=fake.api_key)
+    with pytest.warns(DeprecationWarning, match="update_assets"):  # (no other way in 3.0.3)
+        client.assets.update_assets(ids=[archived], visibility=AssetVisibility.ARCHIVE)
+    result = download(client, dest, hash_cache=cache)
+    assert set(result.downloaded) == {shown, archived}
+    searched = [body_json(r).get("visibility") for r in spy.sent("POST", "/search/metadata")]
+    assert searched == ["timeline", "archive", "hidden"]
+
+
+def test_a_3x_backup_searches_once(
+    fake: FakeImmich, connect: Connect, dest: Path, cache: Path
+) -> None:
+    fake.add_asset(make_jpeg(1), filename="shown.jpg", taken_at=JULY)
+    spy = recorder(fake)
+    client = connect(spy, api_key=fake.api_key)
+    download(client, dest, hash_cache=cache)
+    searched = [body_json(r).get("visibility") for r in spy.sent("POST", "/search/metadata")]
+    assert searched == [None]

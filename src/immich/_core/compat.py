@@ -208,7 +208,8 @@ def device_asset_id(body: Model) -> str:
     """A file's id on "this device", stable across runs as the official CLI made it:
     its name and size, spaces removed (``IMG_0001.jpg-2391042``)."""
     name, size = _name_and_size(getattr(body, "asset_data", None))
-    return re.sub(r"\s+", "", f"{name}-{size}" if size is not None else name)
+    # (Control characters too: PostgreSQL refuses a NUL in text, and 2.x answers 500.)
+    return re.sub(r"[\s\x00-\x1f\x7f]+", "", f"{name}-{size}" if size is not None else name)
 
 
 def _name_and_size(data: Any) -> tuple[str, int | None]:
@@ -290,17 +291,21 @@ _SECONDS = re.compile(r"^\s*(\d+(?:\.\d*)?)")
 
 
 def _text_to_milliseconds(value: Any) -> Any:
-    """``"0:01:02.500000"`` (2.x) -> 62500; an integer (3.x) or null as it is. 2.x also
-    passed on what exiftool wrote (``"5.5 s"``): its seconds are taken; text with no
-    number in it is no duration (None) rather than an asset that cannot be read."""
+    """``"0:01:02.500000"`` (2.x) -> 62500; an integer (3.x) or null as it is. 2.x writes
+    ``"0:00:00.00000"`` where 3.x writes null (images): None. 2.x also passed on what
+    exiftool wrote (``"5.5 s"``): its seconds are taken; text with no number in it is no
+    duration (None) rather than an asset that cannot be read."""
     if not isinstance(value, str):
         return value
     match = _DURATION.match(value)
     if match is not None:
         hours, minutes, seconds = match.groups()
-        return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
-    plain = _SECONDS.match(value)
-    return round(float(plain.group(1)) * 1000) if plain else None
+        total = round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
+    elif plain := _SECONDS.match(value):
+        total = round(float(plain.group(1)) * 1000)
+    else:
+        return None
+    return total or None
 
 
 def field_forms(schema: str) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ import attrs
 import httpx
 
 from immich._core import operations as ops
-from immich._core.types import UNSET
+from immich._core.types import UNSET, Unset
 from immich._errors import (
     APIStatusError,
     AuthenticationError,
@@ -46,6 +46,7 @@ from immich._transfer.paths import inside, name_key, safe_filename
 from immich._transfer.progress import ProgressCallback, ProgressTracker
 from immich._transfer.results import DownloadLog, DownloadResult
 from immich.models.asset_response_dto import AssetResponseDto
+from immich.models.asset_visibility import AssetVisibility
 from immich.models.download_archive_dto import DownloadArchiveDto
 
 if TYPE_CHECKING:
@@ -208,14 +209,18 @@ def _select(
             size=max(1, min(limit, _PAGE_SIZE)),
         )
     else:
-        source = client.search.iter_assets(
-            album_ids=album_ids,
-            person_ids=person_ids,
-            taken_after=taken_after or UNSET,
-            taken_before=taken_before or UNSET,
-            is_favorite=UNSET if favorite is None else favorite,
-            with_exif=True,
-            size=_PAGE_SIZE if limit is None else max(1, min(limit, _PAGE_SIZE)),
+        source = _chained(
+            client.search.iter_assets(
+                album_ids=album_ids,
+                person_ids=person_ids,
+                taken_after=taken_after or UNSET,
+                taken_before=taken_before or UNSET,
+                is_favorite=UNSET if favorite is None else favorite,
+                visibility=visibility,
+                with_exif=True,
+                size=_PAGE_SIZE if limit is None else max(1, min(limit, _PAGE_SIZE)),
+            )
+            for visibility in _visibilities(client)
         )
     assets: dict[str, AssetResponseDto] = {}
     if limit is not None and limit <= 0:
@@ -225,6 +230,21 @@ def _select(
         if limit is not None and len(assets) >= limit:
             break
     return list(assets.values())
+
+
+def _visibilities(client: Client) -> list[AssetVisibility | Unset]:
+    """What to search for to have every asset but the locked ones. A search without a
+    visibility finds them all on 3.x, but the timeline's alone on 2.x: there, archived
+    and hidden assets (a live photo's video) are asked for by name."""
+    if client.server_version() >= (3, 0, 0):
+        return [UNSET]
+    return [AssetVisibility.TIMELINE, AssetVisibility.ARCHIVE, AssetVisibility.HIDDEN]
+
+
+def _chained(sources: Iterable[Iterator[AssetResponseDto]]) -> Iterator[AssetResponseDto]:
+    for source in sources:
+        for asset in source:
+            yield asset
 
 
 def _albums_of(client: Client, asset_ids: set[str]) -> dict[str, str]:
