@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -29,31 +30,56 @@ def moment(n: int) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def uploaded(n: int, apart: datetime.timedelta) -> datetime.datetime:
+    """When asset ``n`` was uploaded (``createdAt``), as the database keeps it."""
+    return datetime.datetime(2025, 1, 1, tzinfo=UTC) + n * apart
+
+
+def in_json(when: datetime.datetime) -> str:
+    """As the server writes it: milliseconds (JavaScript's dates), whatever it keeps."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
 class Library:
     """``POST /search/metadata`` as the real server answers it: assets ordered by
-    ``fileCreatedAt`` alone (newest first unless ``order`` is ``asc``), ``takenBefore``
-    and ``takenAfter`` inclusive, pages by offset, ``nextPage`` while more remain.
+    ``fileCreatedAt`` alone (newest first unless ``order`` is ``asc``), assets taken at
+    the same moment in an order of their own for each query (the database's), the
+    ``taken*`` and ``created*`` bounds inclusive, pages by offset, ``nextPage`` while
+    more remain.
 
     ``between_pages`` runs before each page after the first: the library changing
     while it is read."""
 
-    def __init__(self, dates: list[int], between_pages: Callable[[Library], None] | None = None):
-        self.assets = [{"id": asset_id(n), "taken": taken} for n, taken in enumerate(dates)]
+    def __init__(
+        self,
+        dates: list[int],
+        between_pages: Callable[[Library], None] | None = None,
+        uploads_apart: datetime.timedelta = datetime.timedelta(milliseconds=1),
+    ):
+        self.assets = [{"id": asset_id(n), "taken": taken, "n": n} for n, taken in enumerate(dates)]
+        self.apart = uploads_apart
         self.between_pages = between_pages
         self.bodies: list[dict[str, Any]] = []
+        self.shuffle = random.Random(7)
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if self.bodies and self.between_pages is not None:
             self.between_pages(self)
         self.bodies.append(body)
-        matches = [
-            a
-            for a in self.assets
-            if ("takenBefore" not in body or moment(a["taken"]) <= body["takenBefore"])
-            and ("takenAfter" not in body or moment(a["taken"]) >= body["takenAfter"])
-        ]
-        # A stable sort: ties keep their order, as PostgreSQL's happen to within one query.
+
+        def within(a: dict[str, Any]) -> bool:
+            taken = datetime.datetime.fromisoformat(moment(a["taken"]).replace("Z", "+00:00"))
+            created = uploaded(a["n"], self.apart)  # as the database keeps it
+            return (
+                ("takenBefore" not in body or taken <= _instant(body["takenBefore"]))
+                and ("takenAfter" not in body or taken >= _instant(body["takenAfter"]))
+                and ("createdBefore" not in body or created <= _instant(body["createdBefore"]))
+                and ("createdAfter" not in body or created >= _instant(body["createdAfter"]))
+            )
+
+        matches = [a for a in self.assets if within(a)]
+        self.shuffle.shuffle(matches)  # then sorted: ties keep this query's own order
         matches.sort(key=lambda a: a["taken"], reverse=body.get("order", "desc") == "desc")
         size, page = body.get("size", 250), body.get("page", 1)
         items = matches[(page - 1) * size : page * size]
@@ -66,7 +92,12 @@ class Library:
                     "count": len(items),
                     "facets": [],
                     "items": [
-                        asset_json(id=a["id"], fileCreatedAt=moment(a["taken"])) for a in items
+                        asset_json(
+                            id=a["id"],
+                            fileCreatedAt=moment(a["taken"]),
+                            createdAt=in_json(uploaded(a["n"], self.apart)),
+                        )
+                        for a in items
                     ],
                     "nextPage": str(page + 1) if more else None,
                     "total": len(items),
@@ -75,7 +106,13 @@ class Library:
         )
 
     def add(self, n: int, taken: int) -> None:
-        self.assets.append({"id": asset_id(n), "taken": taken})
+        self.assets.append({"id": asset_id(n), "taken": taken, "n": n})
+
+
+def _instant(text: str) -> datetime.datetime:
+    """A time the client sent, as the server reads it: to the millisecond (JavaScript)."""
+    when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
 def search_pages(pages: int, per_page: int = PAGE_SIZE) -> FakeServer:
@@ -141,15 +178,14 @@ def test_iter_assets_pages_by_date_to_the_end(make_client: Connect) -> None:
     ]
     assert [a.id for a in assets] == [asset_id(n) for n in range(6)]
     assert all(isinstance(a, AssetResponseDto) for a in assets)
-    # Each page after the first asks for what was taken up to the last date seen (so the
-    # last asset comes again: others may share its moment; and a millisecond wider, in
-    # case the server keeps microseconds), from its start.
+    # Each page after the first asks for what was taken up to the end of the last asset's
+    # millisecond (so it comes again: others may share its moment), from its start.
     assert [(b["page"], b.get("takenBefore")) for b in library.bodies] == [
         (1, None),
-        (1, "2024-01-01T00:00:09.001000Z"),
-        (1, "2024-01-01T00:00:08.001000Z"),
-        (1, "2024-01-01T00:00:07.001000Z"),
-        (1, "2024-01-01T00:00:06.001000Z"),
+        (1, "2024-01-01T00:00:09.000999Z"),
+        (1, "2024-01-01T00:00:08.000999Z"),
+        (1, "2024-01-01T00:00:07.000999Z"),
+        (1, "2024-01-01T00:00:06.000999Z"),
     ]
     # Every page carries the caller's filters.
     for body in library.bodies:
@@ -185,15 +221,31 @@ def test_iter_assets_never_misses_when_assets_go(make_client: Connect) -> None:
     assert set(ids) >= {a["id"] for a in library.assets}
 
 
-def test_iter_assets_reads_a_moment_larger_than_a_page_by_offset(
-    make_client: Connect,
+@pytest.mark.parametrize("order", [AssetOrder.DESC, AssetOrder.ASC])
+def test_iter_assets_reads_a_moment_larger_than_a_page_whole(
+    make_client: Connect, order: AssetOrder
 ) -> None:
-    library = Library(dates=[9, 5, 5, 5, 5, 5, 1])
+    """Eleven photos of one second, among others: the server orders equals at random, so
+    offsets within them would skip and repeat; they are read in windows of upload time."""
+    library = Library(dates=[9, *[5] * 11, 1, 0])
     client = make_client(FakeServer(library.answer))
-    ids = [a.id for a in client.search.iter_assets(size=PAGE_SIZE)]
-    assert sorted(ids) == sorted(asset_id(n) for n in range(7))
-    assert len(ids) == 7
-    assert len(library.bodies) < 10  # and it ends
+    ids = [a.id for a in client.search.iter_assets(order=order, size=PAGE_SIZE)]
+    assert sorted(ids) == sorted(asset_id(n) for n in range(14))
+    assert len(ids) == 14
+    windows = [b for b in library.bodies if "createdAfter" in b]
+    assert windows, "the moment was read in windows of upload time"
+    assert all(b["page"] == 1 for b in library.bodies)
+    assert len(library.bodies) < 40
+
+
+def test_iter_assets_reads_uploads_of_one_millisecond_too(make_client: Connect) -> None:
+    """A burst uploaded at once: upload times microseconds apart, which the JSON shows, and
+    the server reads bounds, to the millisecond only."""
+    library = Library(dates=[5] * 40, uploads_apart=datetime.timedelta(microseconds=700))
+    client = make_client(FakeServer(library.answer))
+    ids = [a.id for a in client.search.iter_assets(size=3)]
+    assert sorted(ids) == sorted(asset_id(n) for n in range(40))
+    assert len(library.bodies) < 200
 
 
 def test_iter_assets_keeps_within_the_callers_bound(make_client: Connect) -> None:
@@ -214,9 +266,9 @@ def test_iter_assets_oldest_first_pages_by_taken_after(make_client: Connect) -> 
     assert ids == [asset_id(n) for n in range(5)]
     assert [b.get("takenAfter") for b in library.bodies] == [
         None,
-        "2024-01-01T00:00:01.999000Z",
-        "2024-01-01T00:00:02.999000Z",
-        "2024-01-01T00:00:03.999000Z",
+        "2024-01-01T00:00:02Z",
+        "2024-01-01T00:00:03Z",
+        "2024-01-01T00:00:04Z",
     ]
     assert all("takenBefore" not in b for b in library.bodies)
 
