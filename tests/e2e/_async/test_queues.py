@@ -73,7 +73,7 @@ async def test_legacy_queue_commands(admin: AsyncClient) -> None:
         assert answer.queue_status.is_paused is True
         assert (await admin.queues.get_queue(queue)).is_paused is True
     finally:
-        with pytest.warns(DeprecationWarning):
+        with pytest.warns(DeprecationWarning, match="run_queue_command_legacy"):
             answer = await admin.jobs.run_queue_command_legacy(queue, command=QueueCommand.RESUME)
     assert answer.queue_status.is_paused is False
     assert (await admin.queues.get_queue(queue)).is_paused is False
