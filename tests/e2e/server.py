@@ -93,14 +93,19 @@ def connect_server(path: str | None = None) -> Server:
     )
 
 
-def create_account(server: Server, label: str) -> Account:
-    """A new user with a password and an API key of every permission."""
+def create_account(server: Server, label: str, *, is_admin: bool = False) -> Account:
+    """A new user with a password and an API key of every permission (an admin when
+    asked: for what only admins may do, without the server's own admin account)."""
     email = f"e2e-{label}-{secrets.token_hex(4)}@example.com".lower()
     password = secrets.token_urlsafe(12)
     name = f"E2E {label}"
     with server.admin() as admin:
         user = admin.users_admin.create_user_admin(
-            email=email, password=password, name=name, should_change_password=False
+            email=email,
+            password=password,
+            name=name,
+            should_change_password=False,
+            is_admin=is_admin,
         )
     with Client(server.url) as anonymous:
         anonymous.login(email, password)
