@@ -1,6 +1,7 @@
 from immich import (
     APIConnectionError,
     APIStatusError,
+    BadRequestError,
     Client,
     ImmichError,
     NotFoundError,
@@ -10,7 +11,7 @@ from immich import (
 with Client() as client:
     try:
         client.albums.get_album_info("00000000-0000-4000-8000-000000000000")
-    except NotFoundError as exc:
+    except (NotFoundError, BadRequestError) as exc:  # Immich 3 answers 400 for unknown ids
         print("not found:", exc.status_code, exc.server_message)
 
     try:
