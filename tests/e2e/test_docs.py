@@ -148,7 +148,8 @@ def docs_world(
     tmp_path: Path,
 ) -> Iterator[World]:
     """A fresh seeded admin user, the environment pointing at it, cwd a seeded folder."""
-    name = request.node.callspec.params.get("name", request.node.name)
+    callspec = getattr(request.node, "callspec", None)
+    name = callspec.params["name"] if callspec else request.node.name
     with world(server, f"docs {name}", tmp_path) as made:
         for variable in ("IMMICH_ACCESS_TOKEN", "IMMICH_INSTANCE_URL", "IMMICH_LOG"):
             monkeypatch.delenv(variable, raising=False)
@@ -309,3 +310,135 @@ def test_search_by_date_and_person(example_world: World, server: Server) -> None
     assert "2 assets taken from 2024-02-01" in out
     assert "hike.jpg" in out
     assert "beach.jpg" not in out
+
+
+# The notebook, headless.
+
+
+def test_notebook_on_the_real_server(
+    server: Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import nbclient
+    import nbformat
+
+    from tests.examples.test_notebook import NOTEBOOK, _outputs
+
+    with world(server, "notebook", tmp_path) as made:
+        for variable, value in made.environment(server).items():
+            monkeypatch.setenv(variable, value)
+        monkeypatch.setenv("IMMICH_URL", _bare(server.url))
+        monkeypatch.delenv("IMMICH_ACCESS_TOKEN", raising=False)
+        monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        notebook = nbformat.read(NOTEBOOK, as_version=4)
+        nbclient.NotebookClient(
+            notebook,
+            timeout=60,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(tmp_path)}},
+        ).execute()
+    outputs = _outputs(notebook)
+    everything = "\n".join(outputs.values())
+    assert f"Using the Immich server at {_bare(server.url)}" in outputs["connect"]
+    assert "auth='api_key'" in outputs["connect"]
+    assert f"Immich 3.0.3, signed in as {made.account.name}" in outputs["version"]
+    assert "3 assets" in outputs["assets"]
+    assert "('hike.jpg', datetime.date(2024, 2, 20), 'IMAGE')" in outputs["assets-table"]
+    assert "1 albums" in outputs["async"]
+    assert "AssetStatsResponseDto(images=3, total=3, videos=0)" in outputs["async"]
+    assert "UNSET" not in everything
+    assert made.account.api_key not in everything
+    cells = {cell["id"]: cell for cell in notebook.cells}
+    # The real server's thumbnails are WebP (the fake's are JPEG).
+    assert any("image/webp" in o.get("data", {}) for o in cells["thumbnail"].outputs)
+    assert any("image/png" in o.get("data", {}) for o in cells["plot"].outputs)
+
+
+# The README's code blocks (and the docs home page's, the same quick start).
+
+#: Blocks that are not for a real server: the FakeImmich test of "Testing your code".
+README_NOT_FOR_A_SERVER = {6}
+
+
+def _python_blocks(page: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_blocks_on_the_real_server(
+    docs_world: World, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+    from datetime import datetime, timezone
+
+    import httpx
+
+    blocks = _python_blocks(ROOT / "README.md")
+    assert len(blocks) == 8, "a README block was added or removed: run it here too"
+    made = docs_world
+    key = made.account.api_key
+    beach = made.assets["beach.jpg"]
+    with Client() as client:
+        # 0: the quick start, whose api_key="..." is the reader's key.
+        quick = blocks[0].replace('api_key="..."', "api_key=__key")
+        exec(compile(quick, "README.md[0]", "exec"), {"__key": key})
+        out = capsys.readouterr().out
+        assert "ServerVersionResponseDto(major=3, minor=0, patch=3" in out
+        assert "Trip 3" in out
+        assert [a.album_name for a in client.albums.get_all_albums(name="Trip")] == ["Trip", "Trip"]
+
+        # 1: the async client, from the environment.
+        exec(compile(blocks[1], "README.md[1]", "exec"), {})
+        assert capsys.readouterr().out == f"{made.account.name} 2\n"
+
+        # 2: models from wire JSON and back.
+        wire = httpx.get(f"{server.url}/assets/{beach}", headers={"x-api-key": key}).json()
+        names: dict[str, object] = {"json_dict": wire}
+        exec(compile(blocks[2], "README.md[2]", "exec"), names)
+        assert names["asset"].id == beach  # type: ignore[attr-defined]
+        assert names["wire"]["originalFileName"] == "beach.jpg"  # type: ignore[index]
+
+        # 3: downloads, to a file and streamed.
+        exec(compile(blocks[3], "README.md[3]", "exec"), {"client": client, "asset_id": beach})
+        assert Path("photo.jpg").read_bytes() == (made.folder / ".seed" / "beach.jpg").read_bytes()
+
+        # 4: the auto-paging iterator.
+        exec(
+            compile(blocks[4], "README.md[4]", "exec"),
+            {"client": client, "datetime": datetime, "timezone": timezone},
+        )
+        assert capsys.readouterr().out.split() == ["hike.jpg", "dinner.jpg", "beach.jpg"]
+
+        # 5: bulk upload and download.
+        names = {"client": client}
+        exec(compile(blocks[5], "README.md[5]", "exec"), names)
+        assert capsys.readouterr().out == "1 new, 0 already there {}\n"
+        got = names["got"]
+        assert sorted(p.name for p in got.downloaded.values()) == [  # type: ignore[attr-defined]
+            "beach.jpg",
+            "dinner.jpg",
+            "hike.jpg",
+        ]
+        assert [p.name for p in names["zips"]] == ["Trip.zip"]  # type: ignore[attr-defined]
+
+        # 7: raw responses: photo.jpg (the download of block 3) is already there.
+        taken = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
+        names = {"client": client, "taken": taken}
+        exec(compile(blocks[7], "README.md[7]", "exec"), names)
+        r = names["r"]
+        assert r.status_code == 200  # type: ignore[attr-defined]
+        assert r.parsed.status.value == "duplicate"  # type: ignore[attr-defined]
+        assert r.parsed.id == beach  # type: ignore[attr-defined]
+    assert set(range(len(blocks))) - {0, 1, 2, 3, 4, 5, 7} == README_NOT_FOR_A_SERVER
+
+
+def test_docs_home_quick_start_on_the_real_server(
+    docs_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (block,) = _python_blocks(ROOT / "docs" / "index.md")
+    code = block.replace('api_key="..."', "api_key=__key")
+    exec(compile(code, "docs/index.md", "exec"), {"__key": docs_world.account.api_key})
+    out = capsys.readouterr().out
+    assert "ServerVersionResponseDto(major=3, minor=0, patch=3" in out
+    assert "Trip 3" in out
+    with Client() as client:
+        (album,) = client.albums.get_all_albums(name="2024")
+        assert album.asset_count == 1  # Pictures/2024: garden.jpg (draft.tmp is no photo)
