@@ -14,6 +14,7 @@ comparison snippets with raw HTTP libraries add ``/api`` themselves).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import runpy
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from immich import Client
+from tests.docs.seed import seed_files
 from tests.docs.test_snippets import (
     COMPARE,
     COMPARE_LIBRARIES,
@@ -140,6 +142,37 @@ def _bare(url: str) -> str:
     return url.removesuffix("/").removesuffix("/api")
 
 
+#: Snippets that change nothing another one would notice: they share one seeded user
+#: (a fresh one for each of the others saves nothing but time).
+READ_ONLY = {
+    "getting_started_sync.py",
+    "getting_started_async.py",
+    "getting_started_auth.py",
+    "errors_handling.py",
+    "retries_timeouts.py",
+    "streaming_downloads.py",
+    "pagination.py",
+    "server_versions.py",
+    "logging_setup.py",
+    "migration_server_version.py",
+    "migration_albums.py",
+    "migration_errors.py",
+    "migration_timeouts.py",
+    "migration_async.py",
+    *(
+        name
+        for name in _compare_snippets()
+        if name.startswith(("albums_", "errors_", "server_version_", "timeouts_"))
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def shared_world(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    with world(server, "docs read-only", tmp_path_factory.mktemp("shared")) as made:
+        yield made
+
+
 @pytest.fixture
 def docs_world(
     server: Server,
@@ -147,10 +180,16 @@ def docs_world(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> Iterator[World]:
-    """A fresh seeded admin user, the environment pointing at it, cwd a seeded folder."""
+    """A seeded admin user (a fresh one, or the shared one for a read-only snippet), the
+    environment pointing at it, cwd a seeded folder of the test's own."""
     callspec = getattr(request.node, "callspec", None)
     name = callspec.params["name"] if callspec else request.node.name
-    with world(server, f"docs {name}", tmp_path) as made:
+    with contextlib.ExitStack() as stack:
+        if name in READ_ONLY:
+            made = request.getfixturevalue("shared_world")
+            seed_files(tmp_path)
+        else:
+            made = stack.enter_context(world(server, f"docs {name}", tmp_path))
         for variable in ("IMMICH_ACCESS_TOKEN", "IMMICH_INSTANCE_URL", "IMMICH_LOG"):
             monkeypatch.delenv(variable, raising=False)
         for variable, value in made.environment(server).items():
