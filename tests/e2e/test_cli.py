@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import uuid
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,15 @@ def test_upload_twice_then_download(cli: Cli, as_user: Client, tmp_path: Path) -
     again = cli("--json", "download", str(dest), "--album", "E2E CLI album").json()
     assert again["downloaded"] == {}
     assert set(again["skipped"]) == set(uploaded.values())
+
+    # As a zip archive that the server builds.
+    zipped = cli(
+        "--json", "download", str(tmp_path / "zips"), "--album", "E2E CLI album", "--archive"
+    ).json()
+    (archive,) = zipped["archives"]
+    with zipfile.ZipFile(archive["path"]) as opened:
+        contents = {Path(n).name: opened.read(n) for n in opened.namelist()}
+    assert contents == {Path(n).name: (folder / n).read_bytes() for n in names}
 
     # By id, into folders by date.
     one = uploaded["a.jpg"]
