@@ -1,17 +1,17 @@
 from immich import (
     APIConnectionError,
     APIStatusError,
-    BadRequestError,
     Client,
     ImmichError,
+    NotFoundError,
     PermissionDeniedError,
 )
 
 with Client() as client:
     try:
         client.albums.get_album_info("00000000-0000-4000-8000-000000000000")
-    except BadRequestError as exc:  # Immich 3 answers 400 for an id you may not see
-        print("no such album:", exc.status_code, exc.server_message)
+    except NotFoundError as exc:  # 404, or Immich 3's 400 "Not found or no album.read access"
+        print("not found:", exc.status_code, exc.server_message)
 
     try:
         client.albums.create_album(album_name="Holidays", asset_ids=["not-a-uuid"])

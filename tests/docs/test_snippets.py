@@ -58,7 +58,7 @@ EXPECTED: dict[str, list[str]] = {
         "ServerVersionResponseDto(major=3, minor=0, patch=3, prerelease=None)",
     ],
     "errors_handling.py": [
-        "no such album: 400 Not found or no album.read access",
+        "not found: 400 Not found or no album.read access",
         "BadRequestError: 400 POST http://127.0.0.1:",
         "server says: Validation failed",
     ],

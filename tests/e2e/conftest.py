@@ -17,10 +17,12 @@ from tests.e2e.server import (
     CREDENTIALS_OF,
     Account,
     Server,
+    Uploaded,
     connect_server,
     create_account,
     credential_files,
     delete_account,
+    upload_photos,
 )
 
 HERE = Path(__file__).parent
@@ -60,3 +62,12 @@ def account(server: Server, request: pytest.FixtureRequest) -> Iterator[Account]
     made = create_account(server, label[:30])
     yield made
     delete_account(server, made)
+
+
+@pytest.fixture(scope="module")
+def photos(
+    server: Server, account: Account, tmp_path_factory: pytest.TempPathFactory
+) -> list[Uploaded]:
+    """Three photos of the module's user, uploaded once for the module."""
+    folder = tmp_path_factory.mktemp("photos")
+    return upload_photos(server, account, folder, count=3, seed=1)

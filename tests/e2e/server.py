@@ -112,14 +112,19 @@ def connect_server(path: str) -> Server:
     )
 
 
-def create_account(server: Server, label: str) -> Account:
-    """A new user with a password and an API key of every permission."""
+def create_account(server: Server, label: str, *, is_admin: bool = False) -> Account:
+    """A new user with a password and an API key of every permission (an admin when
+    asked: for what only admins may do, without the server's own admin account)."""
     email = f"e2e-{label}-{secrets.token_hex(4)}@example.com".lower()
     password = secrets.token_urlsafe(12)
     name = f"E2E {label}"
     with server.admin() as admin:
         user = admin.users_admin.create_user_admin(
-            email=email, password=password, name=name, should_change_password=False
+            email=email,
+            password=password,
+            name=name,
+            should_change_password=False,
+            is_admin=is_admin,
         )
     with Client(server.url) as anonymous:
         anonymous.login(email, password)
@@ -168,3 +173,50 @@ def queues_idle(server: Server, *, timeout: float = 180) -> None:
         return quiet >= 2
 
     wait_until(idle, what="the server's queues to go idle", timeout=timeout, interval=0.5)
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A photo a test module put on the server, with the bytes it sent."""
+
+    id: str
+    name: str
+    content: bytes
+
+
+def upload_photos(
+    server: Server, account: Account, folder: Path, *, count: int, seed: int
+) -> list[Uploaded]:
+    """``count`` small JPEGs (distinct for each ``seed``) uploaded as ``account``, once the
+    server has read their metadata and made their thumbnails.
+
+    Waiting matters: the metadata extraction of an asset replaces its tags with those in
+    the file, so a tag given before it ran is lost."""
+    from tests.e2e.corpus import jpeg
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"photo-{seed}-{n}.jpg"
+        jpeg(path, seed=seed * 100 + n)
+        paths.append(path)
+    with Client(server.url, api_key=account.api_key) as client:
+        result = client.upload(paths, hash_cache=False)
+    assert result.ok, result
+    assert len(result.uploaded) == count, result
+    ids = [result.uploaded[p] for p in paths]
+    with Client(server.url, api_key=account.api_key) as client:
+
+        def processed() -> bool:
+            for asset_id in ids:
+                info = client.assets.get_asset_info(asset_id)
+                if (
+                    info.thumbhash is None
+                    or not info.exif_info
+                    or info.exif_info.make != "E2E Camera"
+                ):
+                    return False
+            return True
+
+        wait_until(processed, what="the photos' metadata and thumbnails", timeout=120)
+    return [Uploaded(result.uploaded[p], p.name, p.read_bytes()) for p in paths]

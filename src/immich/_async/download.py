@@ -241,7 +241,9 @@ async def _visibilities(client: AsyncClient) -> list[AssetVisibility | Unset]:
     return [AssetVisibility.TIMELINE, AssetVisibility.ARCHIVE, AssetVisibility.HIDDEN]
 
 
-async def _chained(sources: Iterable[AsyncIterator[AssetResponseDto]]) -> AsyncIterator[AssetResponseDto]:
+async def _chained(
+    sources: Iterable[AsyncIterator[AssetResponseDto]],
+) -> AsyncIterator[AssetResponseDto]:
     for source in sources:
         async for asset in source:
             yield asset

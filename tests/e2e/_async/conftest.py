@@ -41,3 +41,21 @@ async def uploaded(
     """The corpus, uploaded once per module by its user (an album per folder), and
     processed by the server."""
     return await upload_corpus(server, account, tmp_path_factory.mktemp("uploaded"))
+
+
+@pytest.fixture
+async def user2(server: Server) -> AsyncIterator[AsyncClient]:
+    """A client of the server's second user (shared by every test run: create, then
+    clean up, only what a test owns)."""
+    async with AsyncClient(server.url, api_key=server.user2_key) as c:
+        yield c
+
+
+@pytest.fixture
+async def anonymous(server: Server, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AsyncClient]:
+    """A client with no credentials at all (none from the environment either)."""
+    monkeypatch.delenv("IMMICH_API_KEY", raising=False)
+    monkeypatch.delenv("IMMICH_ACCESS_TOKEN", raising=False)
+    async with AsyncClient(server.url) as c:
+        assert "auth='none'" in repr(c)
+        yield c

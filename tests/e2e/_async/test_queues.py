@@ -1,0 +1,93 @@
+"""Queues and jobs on the real server (an admin's business): pause a queue, see a manual
+job wait in it, resume it, wait until the job has run and see what it made.
+
+The server is shared: a queue is paused for a second or so and is resumed in a
+``finally``; the job is a database backup, whose file is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import immich
+from immich import AsyncClient
+from immich.models import JobName, ManualJobName, QueueCommand, QueueJobStatus, QueueName
+from tests.e2e._async.polling import eventually
+
+QUEUE = QueueName.BACKUP_DATABASE
+JOB = JobName.DATABASE_BACKUP  # what ManualJobName.BACKUP_DATABASE runs, in that queue
+PENDING = [QueueJobStatus.WAITING, QueueJobStatus.PAUSED, QueueJobStatus.ACTIVE]
+
+
+async def _backups(admin: AsyncClient) -> set[str]:
+    return {b.filename for b in (await admin.backups.list_database_backups()).backups}
+
+
+async def _pending_jobs(admin: AsyncClient) -> list[JobName]:
+    return [job.name for job in await admin.queues.get_queue_jobs(QUEUE, status=PENDING)]
+
+
+async def test_pause_queue_job_waits_resume_runs_it(admin: AsyncClient) -> None:
+    before = await _backups(admin)
+    paused = await admin.queues.update_queue(QUEUE, is_paused=True)
+    try:
+        assert paused.name == QUEUE
+        assert paused.is_paused is True
+        assert (await admin.queues.get_queue(QUEUE)).is_paused is True
+        listed = {q.name: q.is_paused for q in await admin.queues.get_queues()}
+        assert listed[QUEUE] is True
+        with pytest.warns(DeprecationWarning, match="get_queues_legacy is deprecated"):
+            legacy = await admin.jobs.get_queues_legacy()
+        assert legacy.backup_database.queue_status.is_paused is True
+
+        await admin.jobs.create_job(name=ManualJobName.BACKUP_DATABASE)
+        assert JOB in await _pending_jobs(admin)
+        stats = (await admin.queues.get_queue(QUEUE)).statistics
+        assert stats.paused >= 1
+        assert await _backups(admin) == before  # nothing ran yet
+    finally:
+        resumed = await admin.queues.update_queue(QUEUE, is_paused=False)
+    made: set[str] = set()
+    try:
+        assert resumed.is_paused is False
+        assert (await admin.queues.get_queue(QUEUE)).is_paused is False
+
+        await eventually(lambda: _job_done(admin), what="the backup job to run", timeout=120)
+        made = await _backups(admin) - before
+        assert len(made) == 1
+        (name,) = made
+        assert name.startswith("immich-db-backup-")
+        assert name.endswith(".sql.gz")
+    finally:
+        if made:
+            await admin.backups.delete_database_backup(backups=sorted(made))
+    assert not made & await _backups(admin)
+
+
+async def test_legacy_queue_commands(admin: AsyncClient) -> None:
+    """The pre-3.0 ``PUT /jobs/{name}`` commands still pause and resume."""
+    queue = QueueName.SMART_SEARCH  # machine learning is off here: nothing runs in it
+    try:
+        with pytest.warns(DeprecationWarning, match="run_queue_command_legacy is deprecated"):
+            answer = await admin.jobs.run_queue_command_legacy(queue, command=QueueCommand.PAUSE)
+        assert answer.queue_status.is_paused is True
+        assert (await admin.queues.get_queue(queue)).is_paused is True
+    finally:
+        with pytest.warns(DeprecationWarning, match="run_queue_command_legacy"):
+            answer = await admin.jobs.run_queue_command_legacy(queue, command=QueueCommand.RESUME)
+    assert answer.queue_status.is_paused is False
+    assert (await admin.queues.get_queue(queue)).is_paused is False
+
+
+async def test_a_user_may_not_touch_the_queues(client: AsyncClient) -> None:
+    with pytest.raises(immich.PermissionDeniedError) as refused:
+        await client.queues.update_queue(QUEUE, is_paused=True)
+    assert refused.value.permission == "queue.update"
+    assert refused.value.server_message == "Forbidden"
+    with pytest.raises(immich.PermissionDeniedError) as refused_job:
+        await client.jobs.create_job(name=ManualJobName.BACKUP_DATABASE)
+    assert refused_job.value.permission == "job.create"
+
+
+async def _job_done(admin: AsyncClient) -> bool:
+    return JOB not in await _pending_jobs(admin)

@@ -1,0 +1,483 @@
+"""The documentation's snippets and the examples, against the real server.
+
+``tests/docs/test_snippets.py`` and ``tests/examples/`` run them against a seeded
+FakeImmich; here each runs the same way (snippets in-process with ``runpy``, examples as
+subprocesses, the notebook headless) against the real server, as a fresh admin user of
+its own seeded like the fake (``tests/e2e/seed.py``: three dated photos in an album
+"Trip", ``photo.jpg`` and ``Pictures/`` in the working folder). What they print is
+checked against what the real server says, which differs from the fake in places
+(user names, error statuses): each difference is spelled out below.
+
+``IMMICH_URL`` is the server's address without ``/api``, as the docs write it (the
+comparison snippets with raw HTTP libraries add ``/api`` themselves).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import runpy
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from immich import Client
+from tests.docs.seed import seed_files
+from tests.docs.test_snippets import (
+    COMPARE,
+    COMPARE_LIBRARIES,
+    SNIPPETS,
+    _assert_in_order,
+    _compare_snippets,
+    _sdk_snippets,
+)
+from tests.e2e.seed import World, world
+from tests.e2e.server import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+#: What each SDK snippet prints against the real server, in order. ``{name}``,
+#: ``{email}`` and ``{url}`` are the run's user and the server's address.
+REAL_EXPECTED: dict[str, list[str]] = {
+    "getting_started_sync.py": ["Immich 3.0.3", "Signed in as {name} <{email}>", "Trip: 3 assets"],
+    "getting_started_async.py": ["{name} has 1 albums"],
+    "getting_started_auth.py": [
+        "API key: {email}",
+        "Password login: {email}",
+        "Access token: {email}",
+        "Session cookie: {email}",
+    ],
+    "models_unset.py": [
+        "rating: None",
+        "['checksum', 'createdAt', 'duplicateId']",
+        "ServerVersionResponseDto(major=3, minor=0, patch=3, prerelease=None)",
+    ],
+    # The real server answers 400 for an album that does not exist (or that the user may
+    # not see), and its validation message is zod's.
+    "errors_handling.py": [
+        "not found: 400 Not found or no album.read access",
+        "BadRequestError: 400 POST {url}/api/albums",
+        "server says: Validation failed",
+    ],
+    "retries_timeouts.py": ["version 3", "photos on the server: ", "{name}"],
+    "streaming_downloads.py": ["thumbnail: ", "saved original-hike.jpg", "same content: True"],
+    "pagination.py": [
+        "2024-02-20 hike.jpg",
+        "2024-02-03 dinner.jpg",
+        "2024-01-15 beach.jpg",
+        "first page: 2 next page: 2",
+    ],
+    # Other runs may pause a queue for a moment: the paused count is not checked.
+    "server_versions.py": [
+        "generated from the Immich API 3.0.3",
+        "server (3, 0, 3)",
+        "19 queues; ",
+        "pong",
+    ],
+    "raw_responses.py": ["1 201 created application/json", "2 200 duplicate application/json"],
+    "logging_setup.py": [],  # checked below
+    "guide_bulk_upload.py": [
+        "would upload: 2 files",
+        "upload: 2/2",
+        "2 new, 0 already there",
+        "second run: 0 new, 2 duplicates",
+        "ok: True",
+    ],
+    "guide_album_download.py": [
+        "3 downloaded, 0 skipped, ok=True",
+        "  Trip/2024/01/beach.jpg",
+        "  Trip/2024/02/dinner.jpg",
+        "  Trip/2024/02/hike.jpg",
+        "second run: 0 downloaded, 3 skipped",
+        "archive: Trip.zip",
+    ],
+    "guide_external_library.py": ["True valid", "NAS photos: 2 photos, 0 videos"],
+    "guide_jobs.py": ["thumbnailGeneration", "paused: True", "thumbnail queue idle"],
+    "guide_tags_albums.py": [
+        "2024-01: 1 assets, 'Photos of 2024-01'",
+        "2024-02: 2 assets, 'Photos of 2024-02'",
+        "tagged Years/2024: 3",
+    ],
+    # FakeImmich has no shared links; the real server does.
+    "guide_shared_links.py": ["{url}/share/", " expires ", "ALBUM For the family "],
+    "guide_admin.py": [
+        "created alice@example.com must change password: True",
+        "alice@example.com        admin=False",
+        "server: ",
+        "new key: backup script ['asset.read', 'asset.download']",
+        "ApiKeyCreateResponseDto(api_key=ApiKeyResponseDto(",
+        "name='backup script'",
+        "secret='***')",
+    ],
+    "migration_server_version.py": ["3.0.3"],
+    "migration_upload.py": ["created ", "2 uploaded, 0 duplicates"],
+    "migration_albums.py": ["Trip (3 assets), updated ", "   hike.jpg", "   beach.jpg"],
+    # 400, not the fake's 404: the snippet's second branch.
+    "migration_errors.py": ["other error status: 400 400 Not found or no asset.read access"],
+    "migration_timeouts.py": ["1 albums"],
+    "migration_async.py": ["3.0.3 1 albums"],
+}
+
+#: What each comparison snippet prints against the real server.
+REAL_COMPARE_EXPECTED = {
+    "server_version": ["3.0.3"],
+    "upload": ["created "],
+    "albums": ["Trip (3 assets)", "   hike.jpg", "   dinner.jpg", "   beach.jpg"],
+    "errors": ["400 Not found or no asset.read access"],
+    "timeouts": ["1 albums"],
+}
+#: immichpy prints the reason phrase instead of the message in its generic branch.
+REAL_COMPARE_OVERRIDES = {"errors_immichpy.py": ["error status: 400 Bad Request"]}
+
+#: Server-wide things snippets make with fixed names, removed after each run.
+FIXED_EMAILS = ("alice@example.com",)
+
+
+def _bare(url: str) -> str:
+    return url.removesuffix("/").removesuffix("/api")
+
+
+#: Snippets that change nothing another one would notice: they share one seeded user
+#: (a fresh one for each of the others saves nothing but time).
+READ_ONLY = {
+    "getting_started_sync.py",
+    "getting_started_async.py",
+    "getting_started_auth.py",
+    "errors_handling.py",
+    "retries_timeouts.py",
+    "streaming_downloads.py",
+    "pagination.py",
+    "server_versions.py",
+    "logging_setup.py",
+    "migration_server_version.py",
+    "migration_albums.py",
+    "migration_errors.py",
+    "migration_timeouts.py",
+    "migration_async.py",
+    *(
+        name
+        for name in _compare_snippets()
+        if name.startswith(("albums_", "errors_", "server_version_", "timeouts_"))
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def shared_world(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    with world(server, "docs read-only", tmp_path_factory.mktemp("shared")) as made:
+        yield made
+
+
+@pytest.fixture
+def docs_world(
+    server: Server,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[World]:
+    """A seeded admin user (a fresh one, or the shared one for a read-only snippet), the
+    environment pointing at it, cwd a seeded folder of the test's own."""
+    callspec = getattr(request.node, "callspec", None)
+    name = callspec.params["name"] if callspec else request.node.name
+    with contextlib.ExitStack() as stack:
+        if name in READ_ONLY:
+            made = request.getfixturevalue("shared_world")
+            seed_files(tmp_path)
+        else:
+            made = stack.enter_context(world(server, f"docs {name}", tmp_path))
+        for variable in ("IMMICH_ACCESS_TOKEN", "IMMICH_INSTANCE_URL", "IMMICH_LOG"):
+            monkeypatch.delenv(variable, raising=False)
+        for variable, value in made.environment(server).items():
+            monkeypatch.setenv(variable, value)
+        monkeypatch.setenv("IMMICH_URL", _bare(server.url))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.chdir(tmp_path)
+        try:
+            yield made
+        finally:
+            _remove_fixed_names(server)
+
+
+def _remove_fixed_names(server: Server) -> None:
+    with server.admin() as admin:
+        for user in admin.users_admin.search_users_admin(with_deleted=True):
+            if user.email in FIXED_EMAILS:
+                admin.users_admin.delete_user_admin(user.id, force=True)
+
+
+def _expected(lines: list[str], made: World, server: Server) -> list[str]:
+    values = {"name": made.account.name, "email": made.account.email, "url": _bare(server.url)}
+    return [line.format(**values) for line in lines]
+
+
+def test_every_snippet_has_a_real_expectation() -> None:
+    assert set(REAL_EXPECTED) == set(_sdk_snippets())
+
+
+@pytest.mark.parametrize("name", _sdk_snippets())
+def test_sdk_snippet_on_the_real_server(
+    name: str,
+    docs_world: World,
+    server: Server,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+    out = capsys.readouterr().out
+    _assert_in_order(out, _expected(REAL_EXPECTED[name], docs_world, server))
+    assert docs_world.account.api_key not in out
+    assert docs_world.account.password not in out
+    if name == "logging_setup.py":
+        logged = [r.getMessage() for r in caplog.records if r.name == "immich"]
+        assert any(
+            re.match(r"GET http://127\.0\.0\.1:2283/api/server/ping -> 200", m) for m in logged
+        ), logged
+        assert all(docs_world.account.api_key not in m for m in logged)
+
+
+@pytest.mark.parametrize("name", _compare_snippets())
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:immichpy")
+def test_comparison_snippet_on_the_real_server(
+    name: str, docs_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topic, library = Path(name).stem.rsplit("_", 1)
+    assert library in COMPARE_LIBRARIES
+    runpy.run_path(str(COMPARE / name), run_name="__main__")
+    expected = REAL_COMPARE_OVERRIDES.get(name, REAL_COMPARE_EXPECTED[topic])
+    _assert_in_order(capsys.readouterr().out, expected)
+
+
+# The examples: subprocesses, as a reader runs them.
+
+
+@pytest.fixture
+def example_world(
+    server: Server, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[World]:
+    with world(server, f"example {request.node.name}", tmp_path) as made:
+        yield made
+
+
+def run(made: World, server: Server, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH_")}
+    env.update(made.environment(server))
+    env["IMMICH_URL"] = _bare(server.url)
+    env["XDG_CACHE_HOME"] = str(made.folder / ".cache")
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *args],
+        cwd=made.folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    assert made.account.api_key not in done.stdout + done.stderr
+    return done
+
+
+def test_every_example_runs_on_the_real_server() -> None:
+    tested = set(re.findall(r'run\(\s*\w+,\s*\w+,\s*"(\w+\.py)"', Path(__file__).read_text()))
+    scripts = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
+    assert scripts <= tested
+
+
+def test_quickstart(example_world: World, server: Server) -> None:
+    out = run(example_world, server, "quickstart.py").stdout
+    assert f"Using the Immich server at {server.url}/" in out
+    assert "Server version: 3.0.3" in out
+    assert f"Signed in as: {example_world.account.name} <{example_world.account.email}>" in out
+    assert "Albums: 1\n  - Trip (3 assets)" in out
+    # The seeded photos were taken in 2024, uploaded today: none in the last 7 days.
+    assert "Assets taken in the last 7 days: 0" in out
+
+
+def test_upload_folder(example_world: World, server: Server) -> None:
+    out = run(
+        example_world, server, "upload_folder.py", "Pictures", "--ignore", "*.tmp", "--album", "Up"
+    ).stdout
+    assert f"Using the Immich server at {server.url}/" in out
+    assert "2 uploaded, 0 already on the server, 0 unsupported, 0 failed" in out
+    assert "0 uploaded, 2 already on the server" in out
+    assert "album 'Up': " in out
+    with Client(server.url, api_key=example_world.account.api_key) as client:
+        (album,) = client.albums.get_all_albums(name="Up")
+        assert album.asset_count == 2
+
+
+def test_download_album(example_world: World, server: Server) -> None:
+    out = run(
+        example_world, server, "download_album.py", "Trip", "backup", "--layout", "{album}/{yyyy}"
+    ).stdout
+    assert "3 downloaded" in out
+    assert "    Trip/2024/beach.jpg" in out
+    folder = example_world.folder / "backup" / "Trip" / "2024"
+    assert sorted(p.name for p in folder.iterdir()) == ["beach.jpg", "dinner.jpg", "hike.jpg"]
+    seeded = example_world.folder / ".seed"
+    for path in folder.iterdir():
+        assert path.read_bytes() == (seeded / path.name).read_bytes()
+
+
+def test_sync_external_library(example_world: World, server: Server) -> None:
+    folder = example_world.folder / "Pictures"
+    out = run(
+        example_world, server, "sync_external_library.py", str(folder), "--name", "NAS"
+    ).stdout
+    assert "Created library 'NAS'" in out
+    assert f"Import path {folder}: ok" in out
+    # Pictures/ holds two photos and a .tmp file the server does not take.
+    assert "NAS: 2 photos, 0 videos" in out
+    assert "(+2 assets since the last scan)" in out
+    again = run(example_world, server, "sync_external_library.py", str(folder), "--name", "NAS")
+    assert "Library 'NAS' exists" in again.stdout
+    assert "(+0 assets since the last scan)" in again.stdout
+
+
+def test_run_job_and_wait(example_world: World, server: Server) -> None:
+    out = run(example_world, server, "run_job_and_wait.py", "--list").stdout
+    assert re.search(r"^library\s+(running|paused)\s+active=\d+ waiting=\d+$", out, re.M), out
+    assert re.search(r"^thumbnailGeneration\s", out, re.M)
+
+
+def test_search_by_date_and_person(example_world: World, server: Server) -> None:
+    out = run(example_world, server, "search_by_date_and_person.py", "--after", "2024-02-01").stdout
+    assert "2 assets taken from 2024-02-01" in out
+    assert "hike.jpg" in out
+    assert "beach.jpg" not in out
+
+
+# The notebook, headless.
+
+
+def test_notebook_on_the_real_server(
+    server: Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import nbclient
+    import nbformat
+
+    from tests.examples.test_notebook import NOTEBOOK, _outputs
+
+    with world(server, "notebook", tmp_path) as made:
+        for variable, value in made.environment(server).items():
+            monkeypatch.setenv(variable, value)
+        monkeypatch.setenv("IMMICH_URL", _bare(server.url))
+        monkeypatch.delenv("IMMICH_ACCESS_TOKEN", raising=False)
+        monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        notebook = nbformat.read(NOTEBOOK, as_version=4)
+        nbclient.NotebookClient(
+            notebook,
+            timeout=60,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(tmp_path)}},
+        ).execute()
+    outputs = _outputs(notebook)
+    everything = "\n".join(outputs.values())
+    assert f"Using the Immich server at {_bare(server.url)}" in outputs["connect"]
+    assert "auth='api_key'" in outputs["connect"]
+    assert f"Immich 3.0.3, signed in as {made.account.name}" in outputs["version"]
+    assert "3 assets" in outputs["assets"]
+    assert "('hike.jpg', datetime.date(2024, 2, 20), 'IMAGE')" in outputs["assets-table"]
+    assert "1 albums" in outputs["async"]
+    assert "AssetStatsResponseDto(images=3, total=3, videos=0)" in outputs["async"]
+    assert "UNSET" not in everything
+    assert made.account.api_key not in everything
+    cells = {cell["id"]: cell for cell in notebook.cells}
+    # The real server's thumbnails are WebP (the fake's are JPEG).
+    assert any("image/webp" in o.get("data", {}) for o in cells["thumbnail"].outputs)
+    assert any("image/png" in o.get("data", {}) for o in cells["plot"].outputs)
+
+
+# The README's code blocks (and the docs home page's, the same quick start).
+
+#: Blocks that are not for a real server: the FakeImmich test of "Testing your code".
+README_NOT_FOR_A_SERVER = {6}
+
+
+def _python_blocks(page: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_blocks_on_the_real_server(
+    docs_world: World, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+    from datetime import datetime, timezone
+
+    import httpx
+
+    blocks = _python_blocks(ROOT / "README.md")
+    assert len(blocks) == 8, "a README block was added or removed: run it here too"
+    made = docs_world
+    key = made.account.api_key
+    beach = made.assets["beach.jpg"]
+    with Client() as client:
+        # 0: the quick start, whose api_key="..." is the reader's key.
+        quick = blocks[0].replace('api_key="..."', "api_key=__key")
+        exec(compile(quick, "README.md[0]", "exec"), {"__key": key})
+        out = capsys.readouterr().out
+        assert "ServerVersionResponseDto(major=3, minor=0, patch=3" in out
+        assert "Trip 3" in out
+        assert [a.album_name for a in client.albums.get_all_albums(name="Trip")] == ["Trip", "Trip"]
+
+        # 1: the async client, from the environment.
+        exec(compile(blocks[1], "README.md[1]", "exec"), {})
+        assert capsys.readouterr().out == f"{made.account.name} 2\n"
+
+        # 2: models from wire JSON and back.
+        wire = httpx.get(f"{server.url}/assets/{beach}", headers={"x-api-key": key}).json()
+        names: dict[str, object] = {"json_dict": wire}
+        exec(compile(blocks[2], "README.md[2]", "exec"), names)
+        assert names["asset"].id == beach  # type: ignore[attr-defined]
+        assert names["wire"]["originalFileName"] == "beach.jpg"  # type: ignore[index]
+
+        # 3: downloads, to a file and streamed.
+        exec(compile(blocks[3], "README.md[3]", "exec"), {"client": client, "asset_id": beach})
+        assert Path("photo.jpg").read_bytes() == (made.folder / ".seed" / "beach.jpg").read_bytes()
+
+        # 4: the auto-paging iterator.
+        exec(
+            compile(blocks[4], "README.md[4]", "exec"),
+            {"client": client, "datetime": datetime, "timezone": timezone},
+        )
+        assert capsys.readouterr().out.split() == ["hike.jpg", "dinner.jpg", "beach.jpg"]
+
+        # 5: bulk upload and download.
+        names = {"client": client}
+        exec(compile(blocks[5], "README.md[5]", "exec"), names)
+        assert capsys.readouterr().out == "1 new, 0 already there {}\n"
+        got = names["got"]
+        assert sorted(p.name for p in got.downloaded.values()) == [  # type: ignore[attr-defined]
+            "beach.jpg",
+            "dinner.jpg",
+            "hike.jpg",
+        ]
+        assert [p.name for p in names["zips"]] == ["Trip.zip"]  # type: ignore[attr-defined]
+
+        # 7: raw responses: photo.jpg (the download of block 3) is already there.
+        taken = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
+        names = {"client": client, "taken": taken}
+        exec(compile(blocks[7], "README.md[7]", "exec"), names)
+        r = names["r"]
+        assert r.status_code == 200  # type: ignore[attr-defined]
+        assert r.parsed.status.value == "duplicate"  # type: ignore[attr-defined]
+        assert r.parsed.id == beach  # type: ignore[attr-defined]
+    assert set(range(len(blocks))) - {0, 1, 2, 3, 4, 5, 7} == README_NOT_FOR_A_SERVER
+
+
+def test_docs_home_quick_start_on_the_real_server(
+    docs_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (block,) = _python_blocks(ROOT / "docs" / "index.md")
+    code = block.replace('api_key="..."', "api_key=__key")
+    exec(compile(code, "docs/index.md", "exec"), {"__key": docs_world.account.api_key})
+    out = capsys.readouterr().out
+    assert "ServerVersionResponseDto(major=3, minor=0, patch=3" in out
+    assert "Trip 3" in out
+    with Client() as client:
+        (album,) = client.albums.get_all_albums(name="2024")
+        assert album.asset_count == 1  # Pictures/2024: garden.jpg (draft.tmp is no photo)
