@@ -441,6 +441,7 @@ def main() -> None:
     byte_compile()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         workdir = Path(tmp)
+        load = os.getloadavg()[0]
         if args.real:
             admin = real.Admin(*real.read_credentials(args.credentials))
             stack.callback(admin.close)
@@ -455,6 +456,8 @@ def main() -> None:
     print(render(table, rounds))
     if args.real:
         print(f"\n(waited {admin.waited:.0f} s in all for the server's queues, not counted)")
+        # The server may be shared: other users' work shows in the machine's load.
+        print(f"(load average: {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
     if not HAVE_IMMICHPY:
         print("\n(immichpy is not installed: run `nox -s bench` for the side-by-side figures)")
 
