@@ -426,7 +426,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument(
-        "--no-workflows", action="store_true", help="leave out the bulk upload and download"
+        "--no-workflows",
+        action="store_true",
+        help="on loopback: leave out the bulk upload and download",
     )
     parser.add_argument(
         "--real",
