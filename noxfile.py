@@ -63,7 +63,13 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Figures and ratios against immichpy, raw httpx and raw aiohttp: ``nox -s bench``."""
+    """Figures and ratios against immichpy, raw httpx and raw aiohttp: ``nox -s bench``.
+
+    On loopback servers by default. ``nox -s bench -- --real`` runs the workflow figures
+    against a real Immich server instead: IMMICH_URL and an admin's IMMICH_API_KEY from
+    the environment, or ``-- --real --credentials /srv/immich-server/credentials.env``.
+    It works as fresh users it deletes afterwards; about 10 minutes on 2 cores.
+    """
     install(session)
     # The comparison client, pinned so that runs compare like with like, and the floor.
     session.install("immichpy==9.2.4", "aiohttp>=3.10")

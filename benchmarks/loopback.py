@@ -16,6 +16,7 @@ GIL) and answers a handful of Immich routes from memory with keep-alive:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import sys
 import uuid
@@ -28,6 +29,14 @@ PATTERN = bytes(range(256)) * (CHUNK // 256)
 def asset_id(size: int) -> str:
     """The id of an original of ``size`` bytes."""
     return f"00000000-0000-4000-8000-{size:012x}"
+
+
+def original_sha1(size: int) -> str:
+    """The hex SHA-1 of the original ``asset_id(size)`` names."""
+    digest = hashlib.sha1()
+    for offset in range(0, size, CHUNK):
+        digest.update(PATTERN[: min(CHUNK, size - offset)])
+    return digest.hexdigest()
 
 
 def sample_asset(index: int = 0) -> dict[str, object]:

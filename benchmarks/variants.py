@@ -137,32 +137,94 @@ def decode_immichpy(body: bytes) -> float:
 
 
 # -- per-call throughput --------------------------------------------------------------
+#
+# Each variant makes ``count`` calls of one kind: the server's version when ``asset`` is
+# None, else that asset's record (``GET /api/assets/{id}``), with the API key ``key``.
 
 
-def sync_calls(url: str, count: int) -> float:
+def _sdk_call(client: Any, asset: str | None) -> Any:
+    if asset is None:
+        return client.server.get_server_version
+    get = client.assets.get_asset_info
+    return lambda: get(asset)
+
+
+def _check_sdk(answer: Any, asset: str | None) -> None:
+    assert (answer.major == 3) if asset is None else (str(answer.id) == asset), answer
+
+
+def _raw_path(asset: str | None) -> str:
+    return "/api/server/version" if asset is None else f"/api/assets/{asset}"
+
+
+def _check_raw(answer: dict[str, Any], asset: str | None) -> None:
+    assert (answer["major"] == 3) if asset is None else (answer["id"] == asset), answer
+
+
+def sync_calls(url: str, count: int, key: str = "k", asset: str | None = None) -> float:
     import immich
 
-    with immich.Client(base_url=url, api_key="k") as client:
-        client.server.get_server_version()
+    with immich.Client(base_url=url, api_key=key) as client:
+        call = _sdk_call(client, asset)
+        call()
         start = time.perf_counter()
         for _ in range(count):
-            version = client.server.get_server_version()
+            answer = call()
         elapsed = time.perf_counter() - start
-    assert version.major == 3
+    _check_sdk(answer, asset)
     return count / elapsed
 
 
-def raw_httpx_sync(url: str, count: int) -> float:
+def raw_httpx_sync(url: str, count: int, key: str = "k", asset: str | None = None) -> float:
     import httpx
 
-    with httpx.Client(base_url=url, headers={"x-api-key": "k"}) as client:
-        client.get("/api/server/version")
+    path = _raw_path(asset)
+    with httpx.Client(base_url=url, headers={"x-api-key": key}) as client:
+        client.get(path)
         start = time.perf_counter()
         for _ in range(count):
-            version = client.get("/api/server/version").json()
+            answer = client.get(path).json()
         elapsed = time.perf_counter() - start
-    assert version["major"] == 3
+    _check_raw(answer, asset)
     return count / elapsed
+
+
+def _on_threads(call: Any, count: int, threads: int) -> tuple[Any, float]:
+    """``count`` calls of ``call``, shared out among ``threads`` threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def share(calls: int) -> Any:
+        for _ in range(calls):
+            answer = call()
+        return answer
+
+    call()
+    with ThreadPoolExecutor(threads) as pool:
+        start = time.perf_counter()
+        answers = list(pool.map(share, [count // threads] * threads))
+        elapsed = time.perf_counter() - start
+    return answers[-1], threads * (count // threads) / elapsed
+
+
+def sync_threads(url: str, count: int, threads: int, key: str, asset: str | None) -> float:
+    """One ``Client`` shared by ``threads`` threads (its connection pool is thread-safe)."""
+    import immich
+
+    with immich.Client(base_url=url, api_key=key) as client:
+        answer, rate = _on_threads(_sdk_call(client, asset), count, threads)
+    _check_sdk(answer, asset)
+    return rate
+
+
+def raw_httpx_threads(url: str, count: int, threads: int, key: str, asset: str | None) -> float:
+    import httpx
+
+    path = _raw_path(asset)
+    limits = httpx.Limits(max_connections=100)
+    with httpx.Client(base_url=url, headers={"x-api-key": key}, limits=limits) as client:
+        answer, rate = _on_threads(lambda: client.get(path).json(), count, threads)
+    _check_raw(answer, asset)
+    return rate
 
 
 def immichpy_sync_pattern(url: str, count: int) -> float:
@@ -181,73 +243,108 @@ def immichpy_sync_pattern(url: str, count: int) -> float:
     return count / elapsed
 
 
-async def _gather(call: Any, count: int, concurrency: int) -> float:
+async def _gather(call: Any, count: int, concurrency: int) -> tuple[Any, float]:
     semaphore = asyncio.Semaphore(concurrency)
 
-    async def one() -> None:
+    async def one() -> Any:
         async with semaphore:
-            await call()
+            return await call()
 
     await call()
     start = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(count)))
-    return count / (time.perf_counter() - start)
+    answers = await asyncio.gather(*(one() for _ in range(count)))
+    return answers[-1], count / (time.perf_counter() - start)
 
 
-def async_calls(url: str, count: int, concurrency: int, plain_httpx: bool = False) -> float:
+def async_calls(
+    url: str,
+    count: int,
+    concurrency: int,
+    plain_httpx: bool = False,
+    key: str = "k",
+    asset: str | None = None,
+) -> float:
     import httpx
 
     import immich
 
-    async def go() -> float:
+    async def go() -> tuple[Any, float]:
         transport = httpx.AsyncHTTPTransport() if plain_httpx else None
-        async with immich.AsyncClient(base_url=url, api_key="k", transport=transport) as client:
-            return await _gather(client.server.get_server_version, count, concurrency)
+        async with immich.AsyncClient(base_url=url, api_key=key, transport=transport) as client:
+            return await _gather(_sdk_call(client, asset), count, concurrency)
 
-    return asyncio.run(go())
+    answer, rate = asyncio.run(go())
+    _check_sdk(answer, asset)
+    return rate
 
 
-def raw_httpx_async(url: str, count: int, concurrency: int) -> float:
+def raw_httpx_async(
+    url: str, count: int, concurrency: int, key: str = "k", asset: str | None = None
+) -> float:
     import httpx
 
-    async def go() -> float:
+    path = _raw_path(asset)
+
+    async def go() -> tuple[Any, float]:
         limits = httpx.Limits(max_connections=100)
-        async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+        async with httpx.AsyncClient(
+            base_url=url, headers={"x-api-key": key}, limits=limits
+        ) as client:
 
             async def call() -> Any:
-                return (await client.get("/api/server/version")).json()
+                return (await client.get(path)).json()
 
             return await _gather(call, count, concurrency)
 
-    return asyncio.run(go())
+    answer, rate = asyncio.run(go())
+    _check_raw(answer, asset)
+    return rate
 
 
-def raw_aiohttp(url: str, count: int, concurrency: int) -> float:
+def raw_aiohttp(
+    url: str, count: int, concurrency: int, key: str = "k", asset: str | None = None
+) -> float:
     import aiohttp
 
-    async def go() -> float:
-        async with aiohttp.ClientSession(base_url=url) as session:
+    path = _raw_path(asset)
+
+    async def go() -> tuple[Any, float]:
+        async with aiohttp.ClientSession(base_url=url, headers={"x-api-key": key}) as session:
 
             async def call() -> Any:
-                async with session.get("/api/server/version") as response:
+                async with session.get(path) as response:
                     return await response.json()
 
             return await _gather(call, count, concurrency)
 
-    return asyncio.run(go())
+    answer, rate = asyncio.run(go())
+    _check_raw(answer, asset)
+    return rate
 
 
-def immichpy_async(url: str, count: int, concurrency: int) -> float:
+def immichpy_async(
+    url: str, count: int, concurrency: int, key: str = "k", asset: str | None = None
+) -> float:
+    import uuid
+
     from immichpy import AsyncClient
 
-    async def go() -> float:
-        async with AsyncClient(base_url=url, api_key="k") as client:
-            return await _gather(client.server.get_server_version, count, concurrency)
+    async def go() -> tuple[Any, float]:
+        async with AsyncClient(base_url=url, api_key=key) as client:
+            if asset is None:
+                call = client.server.get_server_version
+            else:
+                get, asset_id = client.assets.get_asset_info, uuid.UUID(asset)
+                call = lambda: get(id=asset_id)  # noqa: E731
+            return await _gather(call, count, concurrency)
 
-    return asyncio.run(go())
+    answer, rate = asyncio.run(go())
+    _check_sdk(answer, asset)
+    return rate
 
 
-# -- transfers (each run in a fresh interpreter: {url}, {size}, {dir}, {path}) --------
+# -- transfers (each run in a fresh interpreter: {url}, {key}, {size}, {dir}, {path}; a
+# download's {asset} and the hex SHA-1 of its bytes, {sha1}) ------------------------------
 
 # ru_maxrss survives exec on Linux (a child reports its parent's peak); VmHWM does not.
 _TRANSFER_PRELUDE = f"""
@@ -257,32 +354,37 @@ def peak_rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1000
+def sha1_of(path):
+    import hashlib
+    digest = hashlib.sha1()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 """
 
 _DOWNLOAD_IMMICH = """
 import immich
-from loopback import asset_id
 target = os.path.join("{dir}", "immich.bin")
-with immich.Client(base_url="{url}", api_key="k") as client:
+with immich.Client(base_url="{url}", api_key="{key}") as client:
     client.server.get_server_version()
     download = client.assets.download_asset_to_file  # the group's first use imports it
     before = rss()
     start = time.perf_counter()
-    download(asset_id({size}), target)
+    download("{asset}", target)
     elapsed = time.perf_counter() - start
 """
 
 _DOWNLOAD_IMMICH_ASYNC = """
 import asyncio, immich
-from loopback import asset_id
 target = os.path.join("{dir}", "immich-async.bin")
 async def go():
-    async with immich.AsyncClient(base_url="{url}", api_key="k") as client:
+    async with immich.AsyncClient(base_url="{url}", api_key="{key}") as client:
         await client.server.get_server_version()
         download = client.assets.download_asset_to_file  # the group's first use imports it
         before = rss()
         start = time.perf_counter()
-        await download(asset_id({size}), target)
+        await download("{asset}", target)
         return before, time.perf_counter() - start
 before, elapsed = asyncio.run(go())
 """
@@ -290,14 +392,13 @@ before, elapsed = asyncio.run(go())
 _DOWNLOAD_IMMICHPY = """
 import asyncio, uuid, pathlib
 from immichpy import AsyncClient
-from loopback import asset_id
 async def go():
-    async with AsyncClient(base_url="{url}", api_key="k") as client:
+    async with AsyncClient(base_url="{url}", api_key="{key}") as client:
         await client.server.get_server_version()
         before = rss()
         start = time.perf_counter()
         path = await client.assets.download_asset_to_file(
-            id=uuid.UUID(asset_id({size})), out_dir=pathlib.Path("{dir}"), filename="immichpy.bin"
+            id=uuid.UUID("{asset}"), out_dir=pathlib.Path("{dir}"), filename="immichpy.bin"
         )
         return before, time.perf_counter() - start, path
 before, elapsed, target = asyncio.run(go())
@@ -305,21 +406,38 @@ before, elapsed, target = asyncio.run(go())
 
 _DOWNLOAD_HTTPX = """
 import httpx
-from loopback import asset_id
 target = os.path.join("{dir}", "httpx.bin")
-with httpx.Client(base_url="{url}") as client:
+with httpx.Client(base_url="{url}", headers={{"x-api-key": "{key}"}}) as client:
     client.get("/api/server/version")
     before = rss()
     start = time.perf_counter()
-    with client.stream("GET", f"/api/assets/{{asset_id({size})}}/original") as response, open(target, "wb") as out:
+    with client.stream("GET", "/api/assets/{asset}/original") as response, open(target, "wb") as out:
         for chunk in response.iter_bytes(1 << 20):
             out.write(chunk)
     elapsed = time.perf_counter() - start
 """
 
+_DOWNLOAD_AIOHTTP = """
+import asyncio, aiohttp
+target = os.path.join("{dir}", "aiohttp.bin")
+async def go():
+    async with aiohttp.ClientSession("{url}", headers={{"x-api-key": "{key}"}}) as session:
+        async with session.get("/api/server/version") as response:
+            await response.read()
+        before = rss()
+        start = time.perf_counter()
+        async with session.get("/api/assets/{asset}/original") as response:
+            with open(target, "wb") as out:
+                async for chunk in response.content.iter_chunked(1 << 20):
+                    out.write(chunk)
+        return before, time.perf_counter() - start
+before, elapsed = asyncio.run(go())
+"""
+
 _DOWNLOAD_EPILOGUE = """
 peak = peak_rss()
 assert os.path.getsize(target) == {size}, os.path.getsize(target)
+assert sha1_of(target) == "{sha1}", "the download differs from the original"
 os.remove(target)
 print(json.dumps({{"mb_s": {size} / 1e6 / elapsed, "rss_growth_mb": max(0.0, peak - before)}}))
 """
@@ -330,6 +448,7 @@ def download_variants(with_immichpy: bool) -> dict[str, str]:
         "immich Client": _DOWNLOAD_IMMICH,
         "immich AsyncClient": _DOWNLOAD_IMMICH_ASYNC,
         "raw httpx stream": _DOWNLOAD_HTTPX,
+        "raw aiohttp stream": _DOWNLOAD_AIOHTTP,
     }
     if with_immichpy:
         bodies["immichpy"] = _DOWNLOAD_IMMICHPY

@@ -1,23 +1,29 @@
 """Workflow figures: bulk upload against the official CLI, album download against raw aiohttp.
 
-Both against ``FakeImmich`` served on loopback (in the benchmark's process, on threads of
-its own); every variant runs in a child process of its own, whose wall time and peak
-RSS are measured, start-up included, as a user would see them. Transfers
-are checked: asset counts and SHA-1 checksums against the files.
+Against ``FakeImmich`` served on loopback (in the benchmark's process, on threads of its
+own), or with ``bench.py --real`` against a real Immich server (``real.py``: a fresh user
+per variant and round, the server's job queues idle before every run); every variant
+runs in a child process of its own, whose wall time and peak RSS are measured, start-up
+included, as a user would see them. Transfers are checked: asset counts and SHA-1
+checksums against the files.
 
 - Upload: 1,000 small distinct JPEGs and 5 files of 100 MB (200 and 5 of 20 MB with
   ``--quick``) with ``Client.upload`` / ``AsyncClient.upload`` and with ``@immich/cli``
   (``scripts/install_node_tools.sh``), each on a fresh server: a first run, then a
-  second over the unchanged folder.
+  second over the unchanged folder. On a real server: 500 small JPEGs (the random
+  100 MB "videos" would fail its processing), immichpy's ``assets.upload`` too, each
+  variant as a fresh user on a fresh copy of the folder.
 - Album download: an album of 1,000 small assets with ``Client.download(dest, album=)``
   / ``AsyncClient.download`` and with a plain aiohttp script (list the album, stream
   each original to a file, four at a time, as the SDK's default concurrency here), into
-  folders on a RAM disk when there is one (see ``DownloadScenario``).
+  folders on a RAM disk when there is one (see ``DownloadScenario``). On a real server:
+  an album of the same 500 small JPEGs.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -30,8 +36,9 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_TOOLS = ROOT / "scripts" / "install_node_tools.sh"
@@ -49,6 +56,18 @@ else:
     with immich.Client(url, api_key=key) as client:
         result = client.upload(folder, hash_cache=cache)
 print(json.dumps({"uploaded": len(result.uploaded), "duplicates": len(result.duplicates),
+                  "failed": len(result.failed)}))
+"""
+
+_UPLOAD_IMMICHPY = """
+import asyncio, json, sys
+from immichpy import AsyncClient
+url, key, folder = sys.argv[1:4]
+async def go():
+    async with AsyncClient(base_url=url, api_key=key) as client:
+        return await client.assets.upload(folder)
+result = asyncio.run(go())
+print(json.dumps({"uploaded": len(result.uploaded), "duplicates": len(result.rejected),
                   "failed": len(result.failed)}))
 """
 
@@ -163,66 +182,115 @@ def make_photos(folder: Path, small: int, big: int, big_mb: int) -> dict[str, st
     return sums
 
 
-@contextmanager
-def fresh_server(workdir: Path) -> Iterator[tuple[Any, str]]:
-    from immich.testing import FakeImmich
+@dataclass
+class Account:
+    """Where one variant's round runs: a server, an API key, and what it holds there."""
 
-    storage = workdir / f"storage-{time.monotonic_ns()}"
-    fake = FakeImmich(storage_dir=storage)
-    try:
-        with fake.serve() as url:
-            yield fake, url
-    finally:
-        shutil.rmtree(storage, ignore_errors=True)
+    url: str
+    api_key: str
+    checksums: Callable[[], list[str]]  # the base64 SHA-1 of every asset held, sorted
 
 
-def _check_uploads(fake: Any, sums: dict[str, str]) -> None:
-    stored = sorted(fake.asset(asset_id)["checksum"] for asset_id in fake.asset_ids())
-    assert stored == sorted(sums.values()), (len(stored), len(sums))
+class Servers(Protocol):
+    """Hands out accounts; ``settle`` waits until the server is done with past work."""
+
+    where: str
+
+    def account(self, label: str) -> contextlib.AbstractContextManager[Account]: ...
+
+    def settle(self, what: str) -> None: ...
+
+
+class FakeServers:
+    """A fresh ``FakeImmich`` on loopback per account: it has no background work."""
+
+    where = "FakeImmich on loopback"
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+
+    @contextmanager
+    def account(self, label: str) -> Iterator[Account]:
+        from immich.testing import FakeImmich
+
+        storage = self.workdir / f"storage-{time.monotonic_ns()}"
+        fake = FakeImmich(storage_dir=storage)
+        try:
+            with fake.serve() as url:
+                yield Account(
+                    url,
+                    fake.api_key,
+                    lambda: sorted(fake.asset(asset)["checksum"] for asset in fake.asset_ids()),
+                )
+        finally:
+            shutil.rmtree(storage, ignore_errors=True)
+
+    def settle(self, what: str) -> None:
+        pass
 
 
 class UploadScenario:
-    """One round of a variant: a fresh server, a first run and a second; its figures are
+    """One round of a variant: a fresh account, a first run and a second; its figures are
     handed out one by one (the first asks for the round to run)."""
 
-    def __init__(self, workdir: Path, quick: bool, cli: list[str] | None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        servers: Servers,
+        cli: list[str] | None,
+        sizes: tuple[int, int, int],
+        fresh_copies: bool = False,
+    ) -> None:
+        """``sizes``: how many small JPEGs, how many big files, of how many MB each.
+        ``fresh_copies``: each round uploads a copy of the folder of its own."""
         self.workdir = workdir
+        self.servers = servers
         self.folder = workdir / "photos"
-        small, big, big_mb = (200, 5, 20) if quick else (1000, 5, 100)
+        small, big, big_mb = sizes
         self.files = small + big
-        self.sums = make_photos(self.folder, small, big, big_mb)
+        self.expected = sorted(make_photos(self.folder, small, big, big_mb).values())
         self.cli = cli
+        self.fresh_copies = fresh_copies
         self.last: dict[str, dict[str, float]] = {}
+
+    def _command(self, variant: str, account: Account, folder: Path, cache: Path) -> list[str]:
+        if variant == "cli":
+            assert self.cli is not None
+            config = ["--config-directory", str(cache.with_suffix(".cli"))]
+            _child([*self.cli, *config, "login", account.url, account.api_key])
+            return [*self.cli, *config, "upload", "--recursive", str(folder)]
+        if variant == "immichpy":
+            code = textwrap.dedent(_UPLOAD_IMMICHPY)
+            return [sys.executable, "-c", code, account.url, account.api_key, str(folder)]
+        code = textwrap.dedent(_UPLOAD_SDK)
+        command = [sys.executable, "-c", code, account.url, account.api_key, str(folder)]
+        return [*command, str(cache), variant]
 
     def _run(self, variant: str) -> dict[str, float]:
         runs = []
-        with fresh_server(self.workdir) as (fake, url):
-            cache = self.workdir / f"hash-cache-{time.monotonic_ns()}.db"
-            config = self.workdir / f"cli-config-{time.monotonic_ns()}"
-            if variant == "cli":
-                assert self.cli is not None
-                _child([*self.cli, "--config-directory", str(config), "login", url, fake.api_key])
-                command = [
-                    *self.cli,
-                    "--config-directory",
-                    str(config),
-                    "upload",
-                    "--recursive",
-                    str(self.folder),
-                ]
-            else:
-                code = textwrap.dedent(_UPLOAD_SDK)
-                command = [sys.executable, "-c", code, url, fake.api_key, str(self.folder)]
-                command += [str(cache), variant]
-            for _ in range(2):
-                elapsed, peak, out = _child(command)
-                runs.append((elapsed, peak))
-                _check_uploads(fake, self.sums)
-                if variant != "cli":
-                    counts = json.loads(out.strip().splitlines()[-1])
-                    assert counts["failed"] == 0, counts
+        stamp = time.monotonic_ns()
+        folder = self.folder
+        if self.fresh_copies:
+            folder = self.workdir / f"photos-{variant}-{stamp}"
+            shutil.copytree(self.folder, folder)
+        cache = self.workdir / f"hash-cache-{stamp}.db"
+        try:
+            with self.servers.account(variant) as account:
+                command = self._command(variant, account, folder, cache)
+                for run in ("first", "second"):
+                    self.servers.settle(f"before {variant}'s {run} run")
+                    elapsed, peak, out = _child(command)
+                    runs.append((elapsed, peak))
+                    held = account.checksums()
+                    assert held == self.expected, (variant, run, len(held), len(self.expected))
+                    if variant != "cli":
+                        counts = json.loads(out.strip().splitlines()[-1])
+                        assert counts["failed"] == 0, counts
+        finally:
             cache.unlink(missing_ok=True)
-            shutil.rmtree(config, ignore_errors=True)
+            shutil.rmtree(cache.with_suffix(".cli"), ignore_errors=True)
+            if folder != self.folder:
+                shutil.rmtree(folder, ignore_errors=True)
         (first, first_peak), (second, second_peak) = runs
         return {
             "first": self.files / first,
@@ -241,38 +309,51 @@ class UploadScenario:
 
 
 class DownloadScenario:
-    """An album of small assets on one server, downloaded into a fresh folder per run.
+    """An album "Bench" of small assets on one server, downloaded into a fresh folder per
+    run; ``sums`` is the hex SHA-1 of each by file name.
 
     The folders are on a RAM disk (``/dev/shm``) where there is one: on the project's VM,
     creating the same 1,000 files on its disk took anywhere from 25 to 900 ms from one
     run to the next, which swamped the difference between the clients measured.
     """
 
-    def __init__(self, workdir: Path, quick: bool) -> None:
-        from immich import Client
-        from immich.testing import FakeImmich, tiny_jpeg
-
+    def __init__(
+        self,
+        workdir: Path,
+        url: str,
+        api_key: str,
+        sums: dict[str, str],
+        on_close: Callable[[], object] | None = None,
+    ) -> None:
         ram = Path("/dev/shm")
         self._ram_dir = Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else None
         self.workdir = self._ram_dir or workdir
         self.on_ram_disk = self._ram_dir is not None
-        self.count = 200 if quick else 1000
-        self.fake = FakeImmich()
-        self.sums = {}
-        ids = []
-        for index in range(self.count):
+        self.url, self.api_key, self.sums = url, api_key, sums
+        self.count = len(sums)
+        self._on_close = on_close
+
+    @classmethod
+    def on_fake(cls, workdir: Path, quick: bool) -> DownloadScenario:
+        """The album on a ``FakeImmich`` served on loopback until :meth:`close`."""
+        from immich import Client
+        from immich.testing import FakeImmich, tiny_jpeg
+
+        fake = FakeImmich()
+        sums, ids = {}, []
+        for index in range(200 if quick else 1000):
             data = tiny_jpeg(10_000 + index)
-            ids.append(self.fake.add_asset(data, filename=f"IMG_{index:04d}.jpg"))
-            self.sums[f"IMG_{index:04d}.jpg"] = hashlib.sha1(data).hexdigest()
-        with Client(
-            "http://localhost", api_key=self.fake.api_key, transport=self.fake.transport()
-        ) as c:
+            ids.append(fake.add_asset(data, filename=f"IMG_{index:04d}.jpg"))
+            sums[f"IMG_{index:04d}.jpg"] = hashlib.sha1(data).hexdigest()
+        with Client("http://localhost", api_key=fake.api_key, transport=fake.transport()) as c:
             c.albums.create_album(album_name="Bench", asset_ids=ids)
-        self._serving = self.fake.serve()
-        self.url = self._serving.__enter__()
+        serving = fake.serve()
+        url = serving.__enter__()
+        return cls(workdir, url, fake.api_key, sums, lambda: serving.__exit__(None, None, None))
 
     def close(self) -> None:
-        self._serving.__exit__(None, None, None)
+        if self._on_close is not None:
+            self._on_close()
         if self._ram_dir is not None:
             shutil.rmtree(self._ram_dir, ignore_errors=True)
 
@@ -280,7 +361,7 @@ class DownloadScenario:
         def measure() -> float:
             dest = self.workdir / f"album-{time.monotonic_ns()}"
             dest.mkdir()
-            key = self.fake.api_key
+            key = self.api_key
             if variant == "aiohttp":
                 command = [sys.executable, "-c", textwrap.dedent(_DOWNLOAD_AIOHTTP)]
                 command += [self.url, key, str(dest)]
