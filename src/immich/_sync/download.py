@@ -241,7 +241,9 @@ def _visibilities(client: Client) -> list[AssetVisibility | Unset]:
     return [AssetVisibility.TIMELINE, AssetVisibility.ARCHIVE, AssetVisibility.HIDDEN]
 
 
-def _chained(sources: Iterable[Iterator[AssetResponseDto]]) -> Iterator[AssetResponseDto]:
+def _chained(
+    sources: Iterable[Iterator[AssetResponseDto]],
+) -> Iterator[AssetResponseDto]:
     for source in sources:
         for asset in source:
             yield asset

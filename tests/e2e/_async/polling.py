@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from immich._concurrency import async_sleep
+from immich._transfer.concurrency import async_sleep
 
 T = TypeVar("T")
 

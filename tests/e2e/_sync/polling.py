@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from immich._concurrency import sleep
+from immich._transfer.concurrency import sleep
 
 T = TypeVar("T")
 
