@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from codegen import render, spec, versions
+from codegen import corrections, render, spec, versions
 from codegen.build import PACKAGE, mirror_and_format, stage_sources
 from codegen.unasync_rules import TREES
 
@@ -43,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         staging = Path(tmp)
         stage_sources(ROOT, staging)
         if not args.unasync_only:
-            newest = spec.load(args.spec)
-            older = [spec.load(str(o)) for o in (args.older_spec or DEFAULT_OLDER_SPECS)]
+            newest = corrections.apply(spec.load(args.spec))
+            older = [
+                corrections.apply(spec.load(str(o)))
+                for o in (args.older_spec or DEFAULT_OLDER_SPECS)
+            ]
             api = spec.build(newest, versions.compare(newest, older))
             for relative, text in render.render(api).items():
                 path = staging / PACKAGE / relative

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from codegen import corrections
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "openapi" / "immich-openapi-specs.json"
 
@@ -28,6 +30,8 @@ def spec_path() -> Path:
 
 @cache
 def load_spec() -> dict[str, Any]:
+    """The spec as the SDK is generated from it: with ``codegen/corrections.py`` applied
+    (the answers real servers send that the published spec does not describe)."""
     with spec_path().open("rb") as f:
         spec: dict[str, Any] = json.load(f)
-    return spec
+    return corrections.apply(spec)

@@ -15,9 +15,10 @@ from immich.models import (
     AssetTypeEnum,
     AssetVisibility,
     ExifResponseDto,
+    SanitizedAssetResponseDto,
     ServerVersionResponseDto,
 )
-from tests.helpers import API_KEY, ASSET_ID, FakeServer, asset_json
+from tests.helpers import API_KEY, ASSET_ID, FakeServer, asset_json, shared_link_json
 
 UTC = datetime.timezone.utc
 
@@ -205,3 +206,28 @@ async def test_nullable_integer_in_a_small_model(make_client: Connect) -> None:
     client = make_client(server)
     version = await client.server.get_server_version()
     assert version == ServerVersionResponseDto(major=3, minor=1, patch=0, prerelease=None)
+
+
+async def test_a_link_that_hides_metadata_shows_sanitized_assets(connect: Connect) -> None:
+    """Immich strips a shared link's assets to ten fields when the link was made with
+    show_metadata=False: the spec does not say so (see codegen/corrections.py)."""
+    sanitized = {
+        "id": "0b2f6a5e-9a43-4c6c-9a1e-0c6f3f9b1d2a",
+        "type": "IMAGE",
+        "thumbhash": None,
+        "originalMimeType": "image/jpeg",
+        "localDateTime": "2024-04-30T11:00:00.000Z",
+        "duration": None,
+        "livePhotoVideoId": None,
+        "hasMetadata": False,
+        "width": 4000,
+        "height": 3000,
+    }
+    link = shared_link_json(assets=[sanitized, asset_json()], showMetadata=False)
+    server = FakeServer(httpx.Response(200, json=link))
+    client = connect(server, api_key=API_KEY)
+    shown = await client.shared_links.get_my_shared_link(key="link-key")
+    stripped, whole = shown.assets
+    assert isinstance(stripped, SanitizedAssetResponseDto)
+    assert (stripped.id, stripped.has_metadata, stripped.width) == (sanitized["id"], False, 4000)
+    assert isinstance(whole, AssetResponseDto)

@@ -115,6 +115,14 @@ FIELDS: dict[str, dict[str, Field]] = {
         "deviceId": Field(present=((2, 7, 5),)),
         "make": Field(present=((2, 7, 5), (3, 0, 3)), nullable=((3, 0, 3),)),
     },
+    "SanitizedAssetResponseDto": {
+        "duration": Field(
+            present=((2, 7, 5), (3, 0, 3)),
+            required=((2, 7, 5), (3, 0, 3)),
+            nullable=((3, 0, 3),),
+            forms=(((2, 7, 5), "duration_text"),),
+        ),
+    },
     "ServerConfigDto": {
         "minFaces": Field(present=((3, 0, 3),), required=((3, 0, 3),)),
     },

@@ -227,6 +227,7 @@ if TYPE_CHECKING:
     from immich.models.release_type import ReleaseType
     from immich.models.reverse_geocoding_state_response_dto import ReverseGeocodingStateResponseDto
     from immich.models.rotate_parameters import RotateParameters
+    from immich.models.sanitized_asset_response_dto import SanitizedAssetResponseDto
     from immich.models.search_album_response_dto import SearchAlbumResponseDto
     from immich.models.search_asset_response_dto import SearchAssetResponseDto
     from immich.models.search_explore_item import SearchExploreItem
@@ -611,6 +612,7 @@ __all__ = [
     "ReleaseType",
     "ReverseGeocodingStateResponseDto",
     "RotateParameters",
+    "SanitizedAssetResponseDto",
     "SearchAlbumResponseDto",
     "SearchAssetResponseDto",
     "SearchExploreItem",

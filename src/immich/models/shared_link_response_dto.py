@@ -10,6 +10,7 @@ from immich._core.model import Model
 from immich._core.types import UNSET, Unset
 from immich.models.album_response_dto import AlbumResponseDto
 from immich.models.asset_response_dto import AssetResponseDto
+from immich.models.sanitized_asset_response_dto import SanitizedAssetResponseDto
 from immich.models.shared_link_type import SharedLinkType
 
 
@@ -20,7 +21,7 @@ class SharedLinkResponseDto(Model):
     Attributes:
         allow_download: Allow downloads
         allow_upload: Allow uploads
-        assets: :class:`AssetResponseDto`.
+        assets: :class:`AssetResponseDto` or :class:`SanitizedAssetResponseDto`.
         created_at: Creation date
         description: Link description
         expires_at: Expiration date
@@ -38,7 +39,7 @@ class SharedLinkResponseDto(Model):
 
     allow_download: bool
     allow_upload: bool
-    assets: list[AssetResponseDto]
+    assets: list[AssetResponseDto | SanitizedAssetResponseDto]
     created_at: datetime.datetime
     description: str | None
     expires_at: datetime.datetime | None
