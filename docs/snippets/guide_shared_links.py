@@ -4,7 +4,7 @@ from immich import Client
 from immich.models import SharedLinkType
 
 with Client() as client:
-    album = client.albums.get_all_albums(name="Trip")[0]
+    album = next(a for a in client.albums.get_all_albums() if a.album_name == "Trip")
 
     link = client.shared_links.create_shared_link(
         type=SharedLinkType.ALBUM,

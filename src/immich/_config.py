@@ -134,11 +134,22 @@ def _first_env(names: tuple[str, ...]) -> str | None:
     return next((os.environ[n] for n in names if os.environ.get(n)), None)
 
 
-def no_cookies() -> http.cookiejar.CookieJar:
-    """A cookie jar that keeps nothing. Credentials go in headers; a cookie a response
-    sets (``immich_access_token`` after a login) would otherwise go out with later
-    requests, and the server prefers a session to the API key the client was given."""
-    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+class _NoSessionCookies(http.cookiejar.DefaultCookiePolicy):
+    """Keeps the cookies a server sets, but for the session ones (``immich_access_token``
+    after a login, with ``immich_auth_type`` and ``immich_is_authenticated``): sent back,
+    the server would act as that session's user rather than by the credentials the client
+    was given (it prefers sessions to API keys). A shared link's password cookie
+    (``immich_shared_link_token``) is kept: it opens the link for the next calls."""
+
+    SESSION = frozenset({COOKIE_NAME, "immich_auth_type", "immich_is_authenticated"})
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return cookie.name not in self.SESSION and super().set_ok(cookie, request)
+
+
+def client_cookies() -> http.cookiejar.CookieJar:
+    """The cookie jar of the clients' own httpx client (see :class:`_NoSessionCookies`)."""
+    return http.cookiejar.CookieJar(_NoSessionCookies())
 
 
 def timeout_of(value: Any) -> httpx.Timeout:

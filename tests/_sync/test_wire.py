@@ -174,7 +174,7 @@ def test_a_body_that_does_not_decode(server: Scripted, client: Client) -> None:
         client.server.get_server_version()
 
 
-def test_cookies_the_server_sets_are_not_kept(server: Scripted, client: Client) -> None:
+def test_session_cookies_the_server_sets_are_not_kept(server: Scripted, client: Client) -> None:
     """A login answers with a session cookie; sent back, it would make the server act as
     that session's user rather than the API key's (it prefers sessions)."""
     cookie = "immich_access_token=abc; Path=/; HttpOnly"
@@ -185,6 +185,15 @@ def test_cookies_the_server_sets_are_not_kept(server: Scripted, client: Client) 
     assert "cookie" not in first["headers"]
     assert "cookie" not in second["headers"]
     assert second["headers"]["x-api-key"] == KEY
+
+
+def test_a_shared_links_password_cookie_is_sent_back(server: Scripted, client: Client) -> None:
+    """Logging in to a shared link with its password sets a cookie that opens it."""
+    cookie = "immich_shared_link_token=t1; Path=/; HttpOnly"
+    server.on("/server/version", ok(SERVER_VERSION, **{"set-cookie": cookie}))
+    client.server.get_server_version()
+    client.server.get_server_version()
+    assert server.requests[1]["headers"]["cookie"] == "immich_shared_link_token=t1"
 
 
 def test_with_response_hands_over_httpx_objects(server: Scripted, client: Client) -> None:

@@ -120,7 +120,7 @@ class AsyncClient(AsyncAPIGroups):
                 transport=transport or async_default_transport(context, _config.LIMITS),
                 limits=_config.LIMITS,
                 headers={"user-agent": _config.USER_AGENT, **(headers or {})},
-                cookies=_config.no_cookies(),
+                cookies=_config.client_cookies(),
             )
         self._http = http_client
 
