@@ -80,3 +80,17 @@ def test_each_client_sends_through_its_transport() -> None:
         "loaded": {"sync": False, "async": True},
         "transports": ["HTTPTransport", "AiohttpTransport"],
     }
+
+
+def test_a_blocking_client_imports_no_asyncio() -> None:
+    """``import immich`` and a ``Client``: what a short script pays before its first call
+    leaves out asyncio and aiohttp, the async client's."""
+    out = run(
+        """
+        import json, sys, immich
+        immich.Client("http://127.0.0.1:9", api_key="k").close()
+        names = ("asyncio", "aiohttp")
+        print(json.dumps({"loaded": [name for name in names if name in sys.modules]}))
+        """
+    )
+    assert out["loaded"] == []

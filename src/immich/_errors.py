@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import httpx
 
 _BODY_EXCERPT = 500
@@ -70,8 +69,7 @@ class APIResponseValidationError(APIError):
         self.body_excerpt = excerpt
 
 
-@attrs.frozen
-class FieldError:
+class FieldError(NamedTuple):
     """One reason the server gave for refusing a request's input.
 
     Immich 3 validates with zod, which names the field by its path:

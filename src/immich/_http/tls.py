@@ -1,9 +1,9 @@
 """The SSL contexts the clients connect with.
 
 ``verify=True`` trusts what the machine trusts: ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when
-set, else the operating system's trust store through truststore (a private CA installed
+set, and the operating system's trust store through truststore (a private CA installed
 system-wide works, as in a browser), else certifi's bundle. One such context is made per
-process, on first use, and shared.
+process, on first use, and shared; the certificates are read on the first connection.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import ssl
+import sys
 
 from immich._errors import ConfigurationError
 
@@ -41,15 +42,20 @@ def ssl_context(verify: Verify = True) -> ssl.SSLContext:
 @functools.cache
 def _trusted() -> ssl.SSLContext:
     cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    # truststore reads the trust store when a connection is made, not now (a client of a
+    # plain-HTTP server never needs it); on Linux it asks OpenSSL, which takes
+    # SSL_CERT_FILE and SSL_CERT_DIR into account. Elsewhere those are read here.
+    if sys.platform == "linux" or not (cafile or capath):
+        try:
+            import truststore
+        except ImportError:  # pragma: no cover - a dependency; kept working without it
+            pass
+        else:
+            context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            return context
     if cafile or capath:
         # Named on purpose by the user: trusted instead of everything else, as curl does.
         return ssl.create_default_context(cafile=cafile or None, capath=capath or None)
-    try:
-        import truststore
-    except ImportError:  # pragma: no cover - a dependency; kept working without it
-        pass
-    else:
-        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context = ssl.create_default_context()
     if not context.cert_store_stats()["x509_ca"] and not ssl.get_default_verify_paths().capath:
         import certifi  # a machine with no CA store of its own

@@ -14,12 +14,13 @@ import ssl
 
 import httpx
 
-from immich._http.aiohttp_transport import AiohttpTransport
-
 
 def async_default_transport(
     ssl_context: ssl.SSLContext, limits: httpx.Limits
 ) -> httpx.AsyncBaseTransport:
+    # (Imported here: it takes asyncio along, which the blocking client never needs.)
+    from immich._http.aiohttp_transport import AiohttpTransport
+
     return AiohttpTransport(ssl_context=ssl_context, limits=limits)
 
 
