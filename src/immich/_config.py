@@ -102,6 +102,25 @@ def auth_headers(
     return headers
 
 
+def env_url() -> str | None:
+    return _first_env(URL_VARIABLES)
+
+
+def describe_credentials(kind: str | None, *, from_env: bool) -> str | None:
+    """Which credentials a client sends and where they came from, for error messages
+    (never the credentials themselves)."""
+    if kind is None:
+        return None
+    what, variable = {
+        "api_key": ("the API key", API_KEY_VARIABLE),
+        "access_token": ("the session token", ACCESS_TOKEN_VARIABLE),
+        "session_cookie": ("the session cookie", None),
+    }[kind]
+    if from_env and variable:
+        return f"{what} from {variable}"
+    return f"{what} given as {kind}="
+
+
 def env_credentials(api_key: str | None, access_token: str | None) -> tuple[str | None, str | None]:
     if api_key is None and access_token is None:
         return os.environ.get(API_KEY_VARIABLE) or None, os.environ.get(

@@ -22,6 +22,18 @@ class ConfigurationError(ImmichError, ValueError):
     """The client was given (or found in the environment) settings it cannot use."""
 
 
+class NameLookupError(ImmichError, LookupError):
+    """No album (or person, ...) has the name given, or several have it; ``suggestions``
+    are the names that come close."""
+
+    def __init__(self, message: str, *, name: str, suggestions: Sequence[str] = ()) -> None:
+        if suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        super().__init__(message)
+        self.name = name
+        self.suggestions = list(suggestions)
+
+
 class APIError(ImmichError):
     """A request did not produce a usable response."""
 
@@ -132,9 +144,16 @@ class APIStatusError(APIError):
     status_code: int
 
     def __init__(
-        self, response: httpx.Response, body: Any, *, permission: str | None = None
+        self,
+        response: httpx.Response,
+        body: Any,
+        *,
+        permission: str | None = None,
+        credentials: str | None = None,
     ) -> None:
         detail = body if isinstance(body, dict) else {}
+        #: Which credentials went with the request, and where they came from (for hints).
+        self.credentials = credentials
         #: What the server found wrong with the input, field by field (400s).
         self.errors = field_errors(body)
         server_message = detail.get("message")
@@ -188,6 +207,14 @@ class BadRequestError(APIStatusError):
 class AuthenticationError(APIStatusError):
     """401: no credentials, or credentials the server does not accept."""
 
+    def _hint(self) -> str:
+        where = "make one in Immich under Account Settings > API Keys"
+        if not self.credentials:
+            return f"; no credentials were sent: pass api_key= or set IMMICH_API_KEY ({where})"
+        if "token" in self.credentials or "cookie" in self.credentials:
+            return f"; the server refused {self.credentials}: it may have expired, log in again"
+        return f"; the server refused {self.credentials}: check it, or {where}"
+
 
 class PermissionDeniedError(APIStatusError):
     """403: the user or API key may not do this; ``permission`` names what it lacks."""
@@ -200,6 +227,13 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: no such resource, or not visible to this user."""
+
+    def _hint(self) -> str:
+        # Immich (Express) answers "Cannot GET /path" for a route it does not have: the
+        # server's URL is the likely mistake (a path too many, another server).
+        if self.server_message and self.server_message.startswith("Cannot "):
+            return "; there is no Immich API at this URL: check the server's address (http://host:2283)"
+        return ""
 
 
 class ConflictError(APIStatusError):
@@ -247,7 +281,11 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 def status_error(
-    response: httpx.Response, body: Any, *, permission: str | None = None
+    response: httpx.Response,
+    body: Any,
+    *,
+    permission: str | None = None,
+    credentials: str | None = None,
 ) -> APIStatusError:
     """The exception for an error response; its class follows the status code."""
     status = response.status_code
@@ -255,7 +293,7 @@ def status_error(
     message = body.get("message") if isinstance(body, dict) else None
     if status == 400 and isinstance(message, str) and message.startswith("Not found or no "):
         cls = NotFoundOrNoAccessError
-    return cls(response, body, permission=permission)
+    return cls(response, body, permission=permission, credentials=credentials)
 
 
 def failure_message(exc: BaseException) -> str:

@@ -115,7 +115,9 @@ def test_plain_http_to_a_remote_host_warns_in_one_line(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch, fake: FakeImmich
 ) -> None:
     def make_client(url: str, api_key: str | None) -> Client:
-        return Client(url, api_key=api_key, transport=fake.transport())
+        # (The fake's own transport is known to cross no network: this one is not.)
+        remote = httpx.MockTransport(fake.transport().handle_request)
+        return Client(url, api_key=api_key, transport=remote)
 
     monkeypatch.setattr("immich.cli._session.make_client", make_client)
     result = invoke("whoami", "--json", "--url", "http://photos.example", "--api-key", fake.api_key)

@@ -80,6 +80,11 @@ class AsyncClient(AsyncAPIGroups):
         configure_from_env()
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        # FakeImmich's transports answer in this process: they know their URL, and what
+        # they carry crosses no network.
+        in_memory: str | None = getattr(transport, "in_memory_url", None)
+        if base_url is None and in_memory and not _config.env_url():
+            base_url = in_memory
         self.base_url = _config.resolve_base_url(base_url)
         basic_auth = _config.basic_auth(base_url)
         if basic_auth is not None and http_client is not None:
@@ -89,6 +94,7 @@ class AsyncClient(AsyncAPIGroups):
             )
         self._root_of = self.base_url
         self._root = str(self.base_url)
+        from_env = api_key is None and access_token is None
         api_key, access_token = _config.env_credentials(api_key, access_token)
         self._credentials = _config.auth_headers(
             api_key=api_key, access_token=access_token, session_cookie=session_cookie
@@ -105,7 +111,11 @@ class AsyncClient(AsyncAPIGroups):
             ),
             None,
         )
-        _config.warn_if_plain_http(self.base_url, bool(self._credentials) or basic_auth is not None)
+        self._described = _config.describe_credentials(self._auth_kind, from_env=from_env)
+        if not in_memory:
+            _config.warn_if_plain_http(
+                self.base_url, bool(self._credentials) or basic_auth is not None
+            )
         self.max_retries = max_retries
         self._check_server_version = check_server_version
         self._server_version: tuple[int, int, int] | None = None
@@ -160,6 +170,7 @@ class AsyncClient(AsyncAPIGroups):
             api_key=None, access_token=result.access_token, session_cookie=None
         )
         self._auth_kind = "access_token"
+        self._described = "the session token of login()"
 
     async def with_response(
         self, method: AsyncMethod[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -240,6 +251,7 @@ class AsyncClient(AsyncAPIGroups):
             "body": body,
             "timeout": timeout,
             "dialect": dialect,
+            "credentials": self._described,
         }
 
     def _api_root(self) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 
-from immich._async._lookup import album_ids_by_name
+from immich._async._lookup import AlbumsByName, albums_by_name
 from immich._core.types import UNSET, Unset
 from immich._errors import (
     AuthenticationError,
@@ -391,13 +392,20 @@ async def _add_to_albums(
     """Add assets to albums by name, reusing existing albums. Returns the albums used
     (name -> id) and the albums that could not be filled (name -> message)."""
     tracker.start("album", len(members), sum(len(ids) for ids in members.values()))
-    existing = await album_ids_by_name(client, members) if members else {}
+    existing = await albums_by_name(client, members) if members else AlbumsByName({}, {})
     used: dict[str, str] = {}
     failures: dict[str, str] = {}
     for name, asset_ids in members.items():
         try:
-            album_id = existing.get(name)
+            album_id = existing.ids.get(name)
             if album_id is None:
+                if name in existing.near:
+                    warnings.warn(
+                        f"creating the album {name!r} beside {existing.near[name][0]!r}: their "
+                        "names differ only in case or spaces (pass the existing name to use it)",
+                        UserWarning,
+                        stacklevel=2,
+                    )
                 album_id = (await client.albums.create_album(album_name=name)).id
             used[name] = album_id
             for start in range(0, len(asset_ids), ALBUM_BATCH):

@@ -27,6 +27,10 @@ from immich._core.types import UNSET, FileInput
 
 Params = Mapping[str, Any]
 
+#: A request extension: which credentials go with the request and where they came from
+#: ("the API key from IMMICH_API_KEY"), for the hint of an AuthenticationError.
+CREDENTIALS = "immich.credentials"
+
 
 def build_request(
     http: httpx.Client | httpx.AsyncClient,
@@ -40,6 +44,7 @@ def build_request(
     body: Model | None = None,
     timeout: Any = UNSET,
     dialect: Dialect | None = None,
+    credentials: str | None = None,
 ) -> httpx.Request:
     """Build the request; files opened for a multipart body are registered on ``files``.
 
@@ -74,6 +79,7 @@ def build_request(
         data=data,
         files=multipart,
         timeout=httpx.USE_CLIENT_DEFAULT if timeout is UNSET else timeout,
+        extensions={CREDENTIALS: credentials},
     )
 
 

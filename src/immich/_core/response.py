@@ -11,6 +11,7 @@ import httpx
 from immich._core import json_codec as _json
 from immich._core.converter import converter
 from immich._core.operation import Operation
+from immich._core.request import CREDENTIALS
 from immich._errors import APIResponseValidationError, RedirectError, status_error
 
 T = TypeVar("T")
@@ -24,7 +25,12 @@ def raise_for_status(response: httpx.Response, operation: Operation) -> None:
         body: Any = _json.loads(response.content) if response.content else None
     except ValueError:
         body = response.text
-    raise status_error(response, body, permission=operation.permission)
+    raise status_error(
+        response,
+        body,
+        permission=operation.permission,
+        credentials=response.request.extensions.get(CREDENTIALS),
+    )
 
 
 #: Redirects followed for one call before it fails (browsers allow about 20; httpx 20).
@@ -79,9 +85,16 @@ def decode(response: httpx.Response, operation: Operation, response_type: Any) -
     try:
         data = _json.loads(response.content)
     except ValueError:
-        raise APIResponseValidationError(
-            "the server's answer is not valid JSON", response=response
-        ) from None
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if response.content and kind.endswith("json"):
+            message = "the server's answer is not valid JSON"  # broken, not another server's
+        else:
+            what = (kind or "no content type") if response.content else "an empty body"
+            message = (
+                f"the server's answer is not JSON ({what}): there is no Immich API at this "
+                "URL, or something in front of it answered instead; check the server's address"
+            )
+        raise APIResponseValidationError(message, response=response) from None
     try:
         return converter.structure(data, response_type)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 
 from immich._errors import (
@@ -47,4 +49,23 @@ def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APICo
         return IncompleteDownloadError(f"{where}: {exc}", request=request)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out ({type(exc).__name__})", request=request)
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}", request=request)
+    return APIConnectionError(
+        f"{where} failed: {type(exc).__name__}: {exc}{_tls_hint(exc, request.url)}",
+        request=request,
+    )
+
+
+def _tls_hint(exc: BaseException, url: httpx.URL) -> str:
+    """What a TLS failure most likely means, and what to do about it."""
+    if is_certificate_failure(exc):
+        return (
+            "; the server's certificate is not trusted here: for a CA of your own, pass "
+            "verify=<its CA bundle> or set SSL_CERT_FILE (verify=False turns the check off)"
+        )
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(seen):
+            plain = url.copy_with(scheme="http", path="/", query=None)
+            return f"; the server answers plain HTTP, not HTTPS: use {str(plain).rstrip('/')}"
+        seen = seen.__cause__ or seen.__context__
+    return ""

@@ -58,7 +58,15 @@ class _AsyncBody(httpx.AsyncByteStream):
         self._response.close()
 
 
+#: The URL a client of the fake's in-process transports uses when given none: the
+#: clients read it from ``transport.in_memory_url`` (and warn about nothing crossing a
+#: network: nothing does).
+IN_MEMORY_URL = "http://immich.fake"
+
+
 class FakeTransport(httpx.BaseTransport):
+    in_memory_url = IN_MEMORY_URL
+
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
 
@@ -83,6 +91,8 @@ class FakeAsyncTransport(httpx.AsyncBaseTransport):
     """Runs the (synchronous, quick) handler on the event loop's thread. Response bodies are
     produced lazily, chunk by chunk, as the client reads them."""
 
+    in_memory_url = IN_MEMORY_URL
+
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
 
@@ -102,6 +112,7 @@ class FakeAsyncTransport(httpx.AsyncBaseTransport):
             response = self._handle(_fake_request(request, body))
         finally:
             body.close()
+            spool.close()  # (also when the handler never read the body)
         return httpx.Response(
             response.status, headers=_response_headers(response), stream=_AsyncBody(response)
         )
