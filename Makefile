@@ -2,18 +2,28 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The package and its command line only (what `make demo` needs), then the development
+# tools on top of them (tests, linters, the code generator).
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test unit e2e check lint typecheck docs generate bench clean network-tools
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[cli,speedups]"
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[cli,speedups]" --group dev
 	touch $(STAMP)
 
-demo: $(STAMP)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server
+demo: $(RUNTIME)  ## the quick start: against IMMICH_URL/IMMICH_API_KEY, or a built-in fake server
 	$(BIN)/python examples/quickstart.py
+	@echo
+	@echo "The immich command is in $(BIN)/: run $(BIN)/immich --help, or activate the"
+	@echo "environment first (. $(BIN)/activate) to type just immich."
 
 test: unit e2e  ## every test: the unit suite, then the end-to-end suite on the real server
 
