@@ -273,3 +273,16 @@ def test_unknown_queue(invoke: Invoke, connect: list[str]) -> None:
     result = invoke("queues", "show", "nope", *connect)
     assert result.exit_code == 2
     assert "unknown queue" in result.stderr
+
+
+def test_piped_tables_are_tab_separated_lines(invoke: Invoke, connect: list[str]) -> None:
+    """Output read by a program is neither drawn with box characters nor cut to a
+    width: one line per row, cells separated by tabs, a table's title as a # line."""
+    result = invoke("server", "info", *connect)  # (the runner's stdout is not a terminal)
+    assert result.exit_code == 0, result
+    lines = result.stdout.splitlines()
+    assert "Version\t3.0.3" in lines
+    assert "# Usage by user" in lines
+    header = lines[lines.index("# Usage by user") + 1]
+    assert header.split("\t") == ["User", "Photos", "Videos", "Usage"]
+    assert not any(ch in result.stdout for ch in "┏┃━│")

@@ -64,9 +64,8 @@ class Output:
         if self._stdout is None:
             from rich.console import Console
 
-            # Piped output is read by tools or wide pagers, not an 80-column terminal.
-            width = None if self.interactive else 200
-            self._stdout = Console(highlight=False, soft_wrap=False, width=width)
+            # (Tables are drawn for a terminal only: see table() for piped output.)
+            self._stdout = Console(highlight=False, soft_wrap=False)
         return self._stdout
 
     @property
@@ -108,7 +107,13 @@ class Output:
         title: str | None = None,
         right: Iterable[str] = (),
     ) -> None:
-        """A table of rows on stdout; cells are printed as text, never as rich markup."""
+        """A table of rows on stdout, drawn to the terminal's width; piped, tab-separated
+        text instead (its title as a ``# title`` line, a header line, then a line per row:
+        for ``cut``, ``awk`` or a spreadsheet). Cells are printed as text, never as rich
+        markup."""
+        if not self.interactive:
+            self._tab_separated([columns, *rows], title)
+            return
         from rich.table import Table
         from rich.text import Text
 
@@ -127,8 +132,18 @@ class Output:
             table.add_row(*(Text(_cell(value)) for value in row))
         self.stdout.print(table)
 
+    def _tab_separated(self, rows: Iterable[Sequence[Any]], title: str | None) -> None:
+        if title:
+            sys.stdout.write(f"# {_plain(title)}\n")  # (a comment line, as in many tools)
+        for row in rows:
+            sys.stdout.write("\t".join(_plain(value) for value in row) + "\n")
+        sys.stdout.flush()
+
     def fields(self, pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> None:
-        """A two-column "name: value" block."""
+        """A two-column "name: value" block (piped: "name<TAB>value" lines)."""
+        if not self.interactive:
+            self._tab_separated(pairs, title)
+            return
         from rich.table import Table
         from rich.text import Text
 
@@ -140,6 +155,11 @@ class Output:
         for name, value in pairs:
             table.add_row(Text(name), Text(_cell(value)))
         self.stdout.print(table)
+
+
+def _plain(value: Any) -> str:
+    """A cell of tab-separated output: one line, no tab in it."""
+    return " ".join(_cell(value).replace("\t", " ").splitlines())
 
 
 def _cell(value: Any) -> str:
