@@ -286,3 +286,23 @@ def test_piped_tables_are_tab_separated_lines(invoke: Invoke, connect: list[str]
     header = lines[lines.index("# Usage by user") + 1]
     assert header.split("\t") == ["User", "Photos", "Videos", "Usage"]
     assert not any(ch in result.stdout for ch in "┏┃━│")
+
+
+@pytest.mark.parametrize(
+    ("group", "shows"),
+    [("server", "Version\t3.0.3"), ("jobs", "Queue\tPaused"), ("queues", "Queue\tPaused")],
+)
+def test_a_group_alone_runs_its_obvious_command(
+    invoke: Invoke, connect: list[str], group: str, shows: str
+) -> None:
+    result = invoke(group, *connect)
+    assert result.exit_code == 0, result
+    assert shows in result.stdout
+
+
+def test_library_alone_lists_and_takes_the_global_options(
+    invoke: Invoke, connect: list[str]
+) -> None:
+    result = invoke("library", "--json", *connect)
+    assert result.exit_code == 0, result
+    assert result.json() == []

@@ -119,4 +119,39 @@ def command(
     return decorate
 
 
-__all__ = ["ApiKeyOption", "DebugOption", "JsonOption", "Session", "UrlOption", "command"]
+def group(help: str, *, default: Callable[[Session], None] | None = None) -> typer.Typer:
+    """A command group. With ``default``, the group alone runs it (``immich server`` is
+    ``immich server info``, global options allowed after it); without, it shows its help
+    and exits 0."""
+    app = typer.Typer(help=help, rich_markup_mode="markdown", invoke_without_command=True)
+
+    @app.callback()
+    def _alone(
+        ctx: typer.Context,
+        url: UrlOption = None,
+        api_key: ApiKeyOption = None,
+        json_output: JsonOption = False,
+        debug: DebugOption = False,
+    ) -> None:
+        given = GlobalOptions(url=url, api_key=api_key, json=json_output, debug=debug)
+        if ctx.invoked_subcommand is not None or ctx.resilient_parsing:
+            # The group's options then apply to its command too.
+            ctx.find_root().obj = root_options(ctx).merged(given)
+            return
+        if default is None:
+            typer.echo(ctx.get_help())
+            raise typer.Exit()
+        run(root_options(ctx).merged(given), default)
+
+    return app
+
+
+__all__ = [
+    "ApiKeyOption",
+    "DebugOption",
+    "JsonOption",
+    "Session",
+    "UrlOption",
+    "command",
+    "group",
+]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from immich.cli._command import command
+from immich.cli._command import command, group
 from immich.cli._errors import UsageError
 from immich.cli._queues import (
     find_manual_job,
@@ -29,15 +29,13 @@ if TYPE_CHECKING:
     from immich.models.queue_name import QueueName
     from immich.models.queue_response_dto import QueueResponseDto
 
-jobs_app = typer.Typer(
-    help="Start, pause and resume the server's background jobs (admin only).",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
+jobs_app = group(
+    "Start, pause and resume the server's background jobs (admin only). Alone: `list`.",
+    default=lambda session: list_queues(session),
 )
-queues_app = typer.Typer(
-    help="Inspect and control the server's job queues (admin only).",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
+queues_app = group(
+    "Inspect and control the server's job queues (admin only). Alone: `list`.",
+    default=lambda session: list_queues(session),
 )
 
 NameArgument = Annotated[

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from immich.cli._command import command
+from immich.cli._command import command, group
 from immich.cli._errors import CLIError
 from immich.cli._output import human_bytes
 from immich.cli._session import Session
@@ -15,10 +15,9 @@ if TYPE_CHECKING:
     from immich import Client
     from immich.models.library_response_dto import LibraryResponseDto
 
-library_app = typer.Typer(
-    help="External libraries: folders on the server that Immich imports (admin only).",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
+library_app = group(
+    "External libraries: folders on the server that Immich imports (admin only). Alone: `list`.",
+    default=lambda session: list_libraries(session),
 )
 
 

@@ -7,17 +7,16 @@ from typing import Any, TypeVar
 
 import typer
 
-from immich.cli._command import command
+from immich.cli._command import command, group
 from immich.cli._errors import display_url
 from immich.cli._output import human_bytes, to_jsonable
 from immich.cli._session import Session
 
 T = TypeVar("T")
 
-server_app = typer.Typer(
-    help="The server: version, features, storage and statistics.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
+server_app = group(
+    "The server: version, features, storage and statistics. Alone: `info`.",
+    default=lambda session: info(session),
 )
 
 
