@@ -306,3 +306,11 @@ def test_library_alone_lists_and_takes_the_global_options(
     result = invoke("library", "--json", *connect)
     assert result.exit_code == 0, result
     assert result.json() == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["upload", "--help"], ["download", "--help"]])
+def test_help_shows_no_type_placeholders(invoke: Invoke, args: list[str]) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 0, result
+    assert "<bool>" not in result.stdout
+    assert "<list[" not in result.stdout

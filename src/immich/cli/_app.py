@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from immich.cli._command import ApiKeyOption, DebugOption, JsonOption, UrlOption
+from immich.cli._command import ApiKeyOption, DebugOption, Group, JsonOption, UrlOption
 from immich.cli._session import GlobalOptions
 from immich.cli.commands import api, auth, download, jobs, library, server, upload
 
@@ -17,6 +17,7 @@ app = typer.Typer(
         "else the login saved by `immich login URL`."
     ),
     no_args_is_help=True,
+    cls=Group,
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
     # Locals in a traceback could include the API key.

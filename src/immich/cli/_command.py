@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from immich.cli._session import GlobalOptions, Session, run
 
@@ -70,6 +71,32 @@ def root_options(ctx: typer.Context) -> GlobalOptions:
     return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
 
 
+class _PlainHelp:
+    """Help that shows no type placeholders: typer prints ``<bool>`` beside every flag
+    and ``<list[Path]>`` beside an argument that already names its metavar."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""  # a flag takes no value: nothing to show
+            elif isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign] # its metavar says it
+        return params
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+class Command(_PlainHelp, TyperCommand):
+    pass
+
+
+class Group(_PlainHelp, TyperGroup):
+    pass
+
+
 def command(
     app: typer.Typer, name: str | None = None, **settings: Any
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -113,7 +140,7 @@ def command(
         wrapper.__name__ = fn.__name__
         wrapper.__qualname__ = fn.__qualname__
         wrapper.__doc__ = fn.__doc__
-        app.command(name, **settings)(wrapper)
+        app.command(name, cls=Command, **settings)(wrapper)
         return fn
 
     return decorate
@@ -123,7 +150,9 @@ def group(help: str, *, default: Callable[[Session], None] | None = None) -> typ
     """A command group. With ``default``, the group alone runs it (``immich server`` is
     ``immich server info``, global options allowed after it); without, it shows its help
     and exits 0."""
-    app = typer.Typer(help=help, rich_markup_mode="markdown", invoke_without_command=True)
+    app = typer.Typer(
+        help=help, rich_markup_mode="markdown", invoke_without_command=True, cls=Group
+    )
 
     @app.callback()
     def _alone(
