@@ -100,6 +100,11 @@ def test_library_create_list_and_scan(
     table = invoke("library", "list", *connect)
     assert library_id in table.stdout
     assert "Photos" in table.stdout
+    # The asset count is the library's statistics' (a listed library says 0).
+    row = next(line for line in table.stdout.splitlines() if line.startswith(library_id))
+    assert row.split("\t")[4] == "3"
+    listed = invoke("library", "list", "--json", *connect).json()
+    assert listed[0]["statistics"]["total"] == 3
 
 
 def test_library_scan_by_name_for_humans(invoke: Invoke, connect: list[str], photos: Path) -> None:

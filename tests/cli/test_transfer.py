@@ -30,8 +30,9 @@ def test_upload_a_folder(
     result = invoke("upload", str(photos), *connect)
     assert result.exit_code == 0, result
     assert _names(fake) == ["a.jpg", "b.jpg", "c.jpg"]
-    assert "Uploaded" in result.stdout
-    assert "Unsupported" in result.stdout
+    assert "Uploaded\t3 files" in result.stdout
+    assert "Unsupported\t1 file" in result.stdout
+    assert f"{photos / 'notes.txt'}" in result.stdout  # the file is named
 
 
 def test_upload_json_and_duplicates(
@@ -335,6 +336,22 @@ def test_progress_bar_follows_the_phases() -> None:
     text = stream.getvalue()
     for label in ("Hashing", "Uploading", "Albums", "1.0 KiB/2.0 KiB"):
         assert label in text
+
+
+def test_a_phase_with_nothing_to_do_shows_no_bar() -> None:
+    """Every checksum from the cache: no "Hashing 0/0"."""
+    import io
+
+    from rich.console import Console
+
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    with ProgressDisplay(console, enabled=True) as display:
+        display(Progress("hash", 0, 0, 0, 0))
+        display(Progress("upload", 1, 2, 1024, 2048))
+    text = stream.getvalue()
+    assert "Uploading" in text
+    assert "Hashing" not in text
 
 
 def test_no_progress_bar_when_piped_or_asked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,6 +88,8 @@ class ProgressDisplay:
             ),
         }
         task = self._tasks.get(event.phase)
+        if task is None and not event.files_total and not event.bytes_total:
+            return  # nothing to do in this phase (every checksum came from the cache, say)
         if task is None:
             for phase, previous in self._tasks.items():
                 # An earlier phase is over, whatever its last event said.

@@ -43,10 +43,20 @@ def find_library(client: Client, wanted: str) -> LibraryResponseDto:
 
 
 def list_libraries(session: Session) -> None:
-    """List the external libraries."""
-    libraries = session.client.libraries.get_all_libraries()
+    """List the external libraries, with how many assets each holds."""
+    from immich.cli._output import to_jsonable
+
+    client = session.client
+    libraries = client.libraries.get_all_libraries()
+    # (A listed library's assetCount is always 0: the server counts in its statistics.)
+    statistics = [client.libraries.get_library_statistics(library.id) for library in libraries]
     if session.json:
-        session.out.json(libraries)
+        session.out.json(
+            [
+                {**to_jsonable(library), "statistics": to_jsonable(counted)}
+                for library, counted in zip(libraries, statistics, strict=True)
+            ]
+        )
         return
     if not libraries:
         session.out.note("No external libraries.")
@@ -59,10 +69,10 @@ def list_libraries(session: Session) -> None:
                 library.name,
                 library.import_paths,
                 library.exclusion_patterns,
-                library.asset_count,
+                counted.total,
                 library.refreshed_at,
             )
-            for library in libraries
+            for library, counted in zip(libraries, statistics, strict=True)
         ),
         right=["Assets"],
     )

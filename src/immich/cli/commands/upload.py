@@ -225,14 +225,17 @@ def report(session: Session, result: UploadResult) -> None:
     out = session.out
     rows: list[tuple[str, Any]] = []
     if result.dry_run:
-        rows.append(("Would upload", f"{len(result.would_upload)} files"))
+        rows.append(("Would upload", files(len(result.would_upload))))
     else:
         rows.append(
-            ("Uploaded", f"{len(result.uploaded)} files ({human_bytes(result.bytes_uploaded)})")
+            (
+                "Uploaded",
+                f"{files(len(result.uploaded))} ({human_bytes(result.bytes_uploaded)})",
+            )
         )
-    rows.append(("Already on server", len(result.duplicates)))
+    rows.append(("Already on server", files(len(result.duplicates))))
     if result.unsupported:
-        rows.append(("Unsupported", len(result.unsupported)))
+        rows.append(("Unsupported", files(len(result.unsupported))))
     if result.deleted:
         rows.append(("Deleted locally", len(result.deleted)))
     if result.albums:
@@ -242,10 +245,22 @@ def report(session: Session, result: UploadResult) -> None:
     out.fields(rows)
     if result.dry_run and result.would_upload:
         _listing(session, "Would upload", [(str(p),) for p in result.would_upload], ["File"])
+    if result.unsupported:
+        # Named, so that one can tell a stray file from a type the server does not take.
+        _listing(
+            session,
+            "Unsupported (not a type this server takes)",
+            [(str(p),) for p in result.unsupported],
+            ["File"],
+        )
     failures = [(str(path), message) for path, message in result.failed.items()]
     failures += [(f"album {name}", message) for name, message in result.album_failures.items()]
     if failures:
         _listing(session, "Failed", failures, ["File", "Reason"])
+
+
+def files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _listing(
