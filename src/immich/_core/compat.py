@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from immich._core.model import Model
-from immich._core.naming import snake_case
+from immich._core.naming import snake_case, wire_name
 from immich._core.types import UNSET
 from immich._core.version_table import (
     ENUM_VALUES,
@@ -86,7 +86,7 @@ def _model_differs(model: Model) -> bool:
             isinstance(v, Model) and _model_differs(v) for v in value
         ):
             return True
-        field = history.get(attribute.metadata.get("wire") or _camel(attribute.name))
+        field = history.get(wire_name(attribute))
         if field is None or value is UNSET:
             continue
         if (
@@ -147,7 +147,7 @@ def _adapt(
     for attribute in attrs.fields(cls):  # type: ignore[arg-type]
         value = getattr(body, attribute.name)
         _check_enum_values(value, method, dialect)
-        wire = attribute.metadata.get("wire") or _camel(attribute.name)
+        wire = wire_name(attribute)
         if not nested or wire not in data:
             continue
         if isinstance(value, Model):
@@ -191,11 +191,6 @@ def _unsupported(
     newer = [v for v in having if v > dialect.spec]
     needed = ".".join(map(str, newer[0][:2])) if newer else "another release"
     return UnsupportedByServerError(what, needed, ".".join(map(str, dialect.server)))
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 # -- what older releases require and the newest spec dropped ---------------------------

@@ -20,18 +20,12 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from immich._core import compat as _compat
 from immich._core.model import Model
-from immich._core.naming import camel_case
+from immich._core.naming import wire_name
 from immich._core.open_enum import OpenIntEnum, OpenStrEnum
 from immich._core.types import UNSET, FileInput, Unset
 
-WIRE_NAME = "wire"
 #: Metadata key of the fields that a multipart body sends as files.
 FILE_FIELD = "file"
-
-
-def wire_name(field: attrs.Attribute[Any]) -> str:
-    explicit: str | None = field.metadata.get(WIRE_NAME)
-    return explicit if explicit is not None else camel_case(field.name)
 
 
 # Python 3.10's fromisoformat takes neither "Z" nor fractions other than 3 or 6 digits.

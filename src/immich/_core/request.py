@@ -20,8 +20,9 @@ import httpx
 from immich._core import compat as _compat
 from immich._core import json_codec as _json
 from immich._core.compat import Dialect
-from immich._core.converter import FILE_FIELD, converter, format_datetime, wire_name
+from immich._core.converter import FILE_FIELD, converter, format_datetime
 from immich._core.model import Model
+from immich._core.naming import wire_name
 from immich._core.operation import Operation
 from immich._core.types import UNSET, FileInput
 
