@@ -10,7 +10,7 @@ from immich import (
 with Client() as client:
     try:
         client.albums.get_album_info("00000000-0000-4000-8000-000000000000")
-    except NotFoundError as exc:  # 404, or Immich 3's 400 "Not found or no album.read access"
+    except NotFoundError as exc:  # 404, or Immich's 400 "Not found or no album.read access"
         print("not found:", exc.status_code, exc.server_message)
 
     try:

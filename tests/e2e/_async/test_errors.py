@@ -19,7 +19,7 @@ def _assert_clean(exc: BaseException, *secrets: str) -> None:
 
 
 async def test_400_validation_names_each_failing_field(
-    client: AsyncClient, account: Account
+    client: AsyncClient, account: Account, server: Server
 ) -> None:
     """Immich 3's zod body: ``{"message": "Validation failed", "errors": [{"path":
     ["assetIds", 0], "message": "Invalid UUID", ...}]}``: the message should say which
@@ -30,19 +30,35 @@ async def test_400_validation_names_each_failing_field(
     assert error.status_code == 400
     assert error.method == "POST"
     assert error.url == f"{client.base_url}albums"
-    assert error.body["errors"][0]["path"] == ["assetIds", 0]
     _assert_clean(error, account.api_key)
+    if server.version < (3, 0, 0):
+        # 2.x validates with class-validator: a list of sentences naming no path.
+        assert error.body["message"] == ["each value in assetIds must be a UUID"]
+        assert error.errors == [immich.FieldError((), "each value in assetIds must be a UUID")]
+        assert str(error) == (
+            f"400 each value in assetIds must be a UUID (POST {client.base_url}albums)"
+        )
+        return
+    assert error.body["errors"][0]["path"] == ["assetIds", 0]
+    assert error.errors[0].path == ("assetIds", 0)
     assert "assetIds[0]: Invalid UUID" in str(error)
 
 
-async def test_400_validation_of_a_path_parameter(client: AsyncClient, account: Account) -> None:
+async def test_400_validation_of_a_path_parameter(
+    client: AsyncClient, account: Account, server: Server
+) -> None:
     with pytest.raises(immich.BadRequestError) as caught:
         await client.albums.get_album_info("not-a-uuid")
     error = caught.value
     assert error.method == "GET"
     assert error.url.endswith("/api/albums/not-a-uuid")
-    assert error.body["errors"][0]["path"] == ["id"]
     _assert_clean(error, account.api_key)
+    if server.version < (3, 0, 0):
+        # 2.x: class-validator's sentence, no path.
+        assert error.errors == [immich.FieldError((), "id must be a UUID")]
+        assert str(error).startswith("400 id must be a UUID (GET ")
+        return
+    assert error.body["errors"][0]["path"] == ["id"]
     assert "id: Invalid UUID" in str(error)
 
 
@@ -92,18 +108,30 @@ async def test_403_a_user_on_an_admin_route(client: AsyncClient, account: Accoun
     _assert_clean(error, account.api_key)
 
 
-async def test_404_unknown_uuid(client: AsyncClient, account: Account) -> None:
+async def test_404_unknown_uuid(client: AsyncClient, account: Account, server: Server) -> None:
     unknown = str(uuid.uuid4())
-    with pytest.raises(immich.NotFoundError) as caught:
-        await client.users.get_profile_image(unknown)
-    error = caught.value
-    assert error.status_code == 404
-    assert error.server_message == "Not Found"
-    assert error.url == f"{client.base_url}users/{unknown}/profile-image"
-    assert str(error) == f"404 Not Found (GET {client.base_url}users/{unknown}/profile-image)"
-    _assert_clean(error, account.api_key)
+    url = f"{client.base_url}users/{unknown}/profile-image"
+    if server.version < (3, 0, 0):
+        # 2.x answers 400 "User not found" for a user that does not exist.
+        with pytest.raises(immich.BadRequestError) as refused:
+            await client.users.get_profile_image(unknown)
+        assert not isinstance(refused.value, immich.NotFoundError)
+        assert refused.value.status_code == 400
+        assert str(refused.value) == f"400 User not found (GET {url})"
+        _assert_clean(refused.value, account.api_key)
+    else:
+        with pytest.raises(immich.NotFoundError) as caught:
+            await client.users.get_profile_image(unknown)
+        error = caught.value
+        assert error.status_code == 404
+        assert error.server_message == "Not Found"
+        assert error.url == url
+        assert str(error) == f"404 Not Found (GET {url})"
+        _assert_clean(error, account.api_key)
 
     with pytest.raises(immich.NotFoundError) as download:
         await client.assets.download_asset(unknown)
+    # 2.x: 400 "Not found or no asset.download access" (a NotFoundOrNoAccessError); 3.x: 404.
+    assert download.value.status_code == (400 if server.version < (3, 0, 0) else 404)
     assert download.value.permission == "asset.download"
     assert download.value.url == f"{client.base_url}assets/{unknown}/original"
