@@ -81,7 +81,10 @@ async def test_401_bad_key(server: Server) -> None:
     assert error.status_code == 401
     assert error.server_message == "Invalid API key"
     assert (error.method, error.url) == ("GET", f"{c.base_url}users/me")
-    assert str(error) == f"401 Invalid API key (GET {c.base_url}users/me)"
+    assert str(error) == (
+        f"401 Invalid API key (GET {c.base_url}users/me); the server refused the API key "
+        "given as api_key=: check it, or make one in Immich under Account Settings > API Keys"
+    )
     _assert_clean(error, bad)
     assert bad not in repr(c)
 
@@ -93,6 +96,7 @@ async def test_401_no_key(anonymous: AsyncClient) -> None:
     assert error.status_code == 401
     assert error.server_message == "Authentication required"
     assert error.url == f"{anonymous.base_url}albums"
+    assert "no credentials were sent: pass api_key= or set IMMICH_API_KEY" in str(error)
 
 
 async def test_403_a_user_on_an_admin_route(client: AsyncClient, account: Account) -> None:
