@@ -37,6 +37,11 @@ def connect(seed: Callable[[FakeImmich], None] | None = None) -> Iterator[Client
         yield client
 
 
+def count(number: int, noun: str) -> str:
+    """``count(1, "asset")`` is "1 asset", ``count(3, "asset")`` "3 assets"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def write_demo_photos(folder: Path, dates: list[datetime]) -> list[Path]:
     """Small JPEGs named after their dates, with those dates as modification times."""
     folder.mkdir(parents=True, exist_ok=True)

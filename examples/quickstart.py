@@ -65,7 +65,8 @@ def tour(client: Client, *, seed: bool) -> None:
     albums = client.albums.get_all_albums()
     print(f"Albums: {len(albums)}")
     for album in albums[:5]:
-        print(f"  - {album.album_name} ({album.asset_count} assets)")
+        noun = "asset" if album.asset_count == 1 else "assets"
+        print(f"  - {album.album_name} ({album.asset_count} {noun})")
 
     week_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=7)
     recent = list(client.search.iter_assets(taken_after=week_ago, size=100))

@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from datetime import date, datetime, time, timezone
 
-from _demo import connect
+from _demo import connect, count
 
 from immich import APIStatusError, Client, ImmichError
 from immich.testing import FakeImmich, tiny_jpeg
@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     total = sum(per_month.values())
-    print(f"{total} assets taken {span}")
+    print(f"{count(total, 'asset')} taken {span}")
     widest = max(per_month.values(), default=0)
-    for month, count in sorted(per_month.items()):
-        bar = "#" * round(30 * count / widest)
-        print(f"  {month}  {bar} {count}")
+    for month, number in sorted(per_month.items()):
+        bar = "#" * round(30 * number / widest)
+        print(f"  {month}  {bar} {number}")
     return 0
 
 

@@ -76,9 +76,10 @@ def sync(client: Client, name: str, import_path: str, timeout: float) -> None:
     print("Scan queued; waiting for the library queue...")
     wait_for_scan(client, library, timeout)
     after = client.libraries.get_library_statistics(library.id)
+    changed = after.total - before.total
     print(
         f"{name}: {after.photos} photos, {after.videos} videos, {after.usage} bytes "
-        f"({after.total - before.total:+d} assets since the last scan)"
+        f"({changed:+d} {'asset' if abs(changed) == 1 else 'assets'} since the last scan)"
     )
 
 

@@ -4,8 +4,9 @@
     python examples/upload_folder.py ~/Pictures/2024 --dry-run
 
 With IMMICH_URL and IMMICH_API_KEY set, it uploads to that server. Without them it
-uploads to the built-in fake server (and, given no folder, makes a folder of demo photos).
-Running it twice shows the second run skipping every file as a duplicate.
+uploads to the built-in fake server (and, given no folder, makes a folder of demo photos),
+then uploads the same folder again to show a second run skipping every file as a
+duplicate. Against your server, run it twice to see that.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _demo import connect, demo_dates, using_fake, write_demo_photos
+from _demo import connect, count, demo_dates, using_fake, write_demo_photos
 
 from immich import ImmichError, Progress, UploadResult
 
@@ -41,10 +42,13 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(scratch) / "Pictures"
             write_demo_photos(folder, demo_dates(4))
             print(f"No folder given: uploading {folder} with 4 demo photos")
+        # The demo shows a second run too; a real upload is done once.
+        runs = ["First run", "Second run"] if using_fake() and not args.dry_run else [None]
         try:
             with connect() as client:
-                for attempt in ("First run", "Second run"):
-                    print(f"{attempt}:")
+                for run in runs:
+                    if run:
+                        print(f"{run}:")
                     result = client.upload(
                         folder,
                         album=args.album,
@@ -53,8 +57,6 @@ def main(argv: list[str] | None = None) -> int:
                         progress=show_progress,
                     )
                     report(result)
-                    if args.dry_run:
-                        break
         except ImmichError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(result: UploadResult) -> None:
     if result.dry_run:
-        print(f"  would upload {len(result.would_upload)} files:")
+        print(f"  would upload {count(len(result.would_upload), 'file')}:")
         for path in result.would_upload:
             print(f"    {path.name}")
     print(
