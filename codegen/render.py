@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from codegen import descriptions
 from codegen.naming import GROUP_BY_TAG, enum_member_name, group_class_name
 from codegen.spec import Api, Enum, Field, Model, Operation
 from codegen.versions import FieldHistory, VersionTable
@@ -116,7 +117,7 @@ def render_model(env: jinja2.Environment, api: Api, model: Model) -> str:
     base = api.models[model.alias_of] if model.alias_of else None
     return env.get_template("model.py.j2").render(
         model=model,
-        docstring=model_docstring(model),
+        docstring=model_docstring(api, model),
         imports=[(_module_of(api, name), name) for name in referenced],
         typing_names=typing_names,
         uses_datetime=any(f.type.uses_datetime for f in model.fields),
@@ -143,13 +144,17 @@ def render_enum(env: jinja2.Environment, enum: Enum) -> str:
     )
 
 
-def model_docstring(model: Model) -> str:
-    summary = model.description or _sentence_from_name(model.name)
+def model_docstring(api: Api, model: Model) -> str:
+    summary, paragraphs = descriptions.model_docstring_parts(api, model)
     if model.alias_of:
         return _docstring(summary, [f"The same fields as :class:`{model.alias_of}`."], indent=4)
     lines = []
     for f in model.fields:
-        text = f.description or _describe_type(f.type.models) or _sentence_from_name(f.wire_name)
+        text = (
+            f.description
+            or descriptions.type_description(api, f.type.models)
+            or _sentence_from_name(f.wire_name)
+        )
         notes = []
         if f.history.entries:
             notes.append(f.history.describe())
@@ -158,12 +163,10 @@ def model_docstring(model: Model) -> str:
         if notes:
             text += f" ({'; '.join(notes)})"
         lines.append(textwrap.fill(f"{f.name}: {text}", width=88, subsequent_indent="    "))
-    sections = ["Attributes:\n" + textwrap.indent("\n".join(lines), "    ")] if lines else []
+    sections = [textwrap.fill(p, 88) for p in paragraphs]
+    if lines:
+        sections.append("Attributes:\n" + textwrap.indent("\n".join(lines), "    "))
     return _docstring(summary, sections, indent=4)
-
-
-def _describe_type(models: frozenset[str]) -> str:
-    return " or ".join(f":class:`{m}`" for m in sorted(models)) + "." if models else ""
 
 
 def _module_of(api: Api, name: str) -> str:
@@ -289,13 +292,13 @@ def render_group(
             typing_names.add("Any")
         if any(f.type.is_binary for f in op.body_fields):
             type_names.add("FileInput")
-        methods.append(render_method(op))
+        methods.append(render_method(api, op))
         if op.response_kind in ("binary", "text"):
             stdlib.add("import os")
             stdlib.add("from contextlib import AbstractAsyncContextManager")
             stdlib.add("from pathlib import Path")
-            methods.append(render_stream_method(op, group))
-            methods.append(render_to_file_method(op))
+            methods.append(render_stream_method(api, op, group))
+            methods.append(render_to_file_method(api, op))
         if op.paging:
             stdlib.add("from collections.abc import AsyncIterator")
             model_imports.add((f"models.{_module_of(api, op.paging[2])}", op.paging[2]))
@@ -371,23 +374,35 @@ def _call_arguments(op: Operation, drop_body: bool = False) -> list[str]:
     return args
 
 
-def _method_docstring(op: Operation, extra: list[str] | None = None) -> str:
+def _method_docstring(
+    api: Api, op: Operation, extra: list[str] | None = None, variant: str = "call"
+) -> str:
     summary = op.summary or _sentence_from_name(op.operation_id)
     sections = []
     if op.description and op.description != op.summary:
         sections.append(op.description)
     sections.extend(extra or [])
-    args = [(p.name, p.description or _describe_type(p.type.models)) for p in op.params]
+    args = [
+        (
+            p.name,
+            descriptions.parameter_description(op, p)
+            or descriptions.type_description(api, p.type.models),
+        )
+        for p in op.params
+    ]
     args += [
-        (op.body_argument(f), f.description or _describe_type(f.type.models))
+        (op.body_argument(f), f.description or descriptions.type_description(api, f.type.models))
         for f in op.body_fields
     ]
+    if variant == "file":
+        args.insert(
+            len(op.path_params),
+            ("destination", "A file to write, or a folder to put the server's file name in."),
+        )
+    if variant == "paging":
+        args = [(name, text) for name, text in args if name != "page"]
     args.append(("timeout", "Overrides the client's timeout for this call."))
-    lines = [
-        textwrap.fill(f"{name}: {text or _sentence_from_name(name)}", 88, subsequent_indent="    ")
-        for name, text in args
-    ]
-    sections.append("Args:\n" + textwrap.indent("\n".join(lines), "    "))
+    sections.append("Args:\n" + _entries(args, fallback=True))
     facts = [f"``{op.method} /api{op.path}``."]
     if op.history.entries:
         facts.append(f"History: {op.history.describe()}.")
@@ -398,10 +413,24 @@ def _method_docstring(op: Operation, extra: list[str] | None = None) -> str:
     if op.deprecated:
         facts.append("Deprecated: the server plans to remove it.")
     sections.append(textwrap.fill(" ".join(facts), 88))
+    sections.append("Raises:\n" + _entries(descriptions.raises(api, op, variant)))
     return _docstring(summary, sections, indent=8)
 
 
-def render_method(op: Operation) -> str:
+def _entries(entries: list[tuple[str, str]], fallback: bool = False) -> str:
+    """``name: text`` lines of a Google-style section, wrapped and indented."""
+    lines = [
+        textwrap.fill(
+            f"{name}: {text or (_sentence_from_name(name) if fallback else '')}",
+            88,
+            subsequent_indent="    ",
+        )
+        for name, text in entries
+    ]
+    return textwrap.indent("\n".join(lines), "    ")
+
+
+def render_method(api: Api, op: Operation) -> str:
     returns = {"binary": "bytes", "text": "str", "empty": "None"}.get(op.response_kind)
     if returns is None:
         returns = op.response.annotation if op.response else "None"
@@ -411,20 +440,22 @@ def render_method(op: Operation) -> str:
     args.append("timeout=timeout")
     return (
         f"    async def {op.name}({_signature(op)}) -> {returns}:\n"
-        f"        {_method_docstring(op)}\n"
+        f"        {_method_docstring(api, op)}\n"
         f"        return await self._client.request({', '.join(args)})\n"
     )
 
 
-def render_stream_method(op: Operation, group: str) -> str:
+def render_stream_method(api: Api, op: Operation, group: str) -> str:
     args = [*_call_arguments(op), "timeout=timeout"]
     doc = _method_docstring(
+        api,
         op,
         [
             f"Streams the body of :meth:`{op.name}` in chunks, in constant memory::\n\n"
             f"    async with client.{group}.{op.name}_stream(...) as body:\n"
             "        async for chunk in body.aiter_bytes(): ..."
         ],
+        variant="stream",
     )
     return (
         f"    def {op.name}_stream({_signature(op)}) -> "
@@ -434,15 +465,17 @@ def render_stream_method(op: Operation, group: str) -> str:
     )
 
 
-def render_to_file_method(op: Operation) -> str:
+def render_to_file_method(api: Api, op: Operation) -> str:
     args = [*_call_arguments(op), "timeout=timeout"]
     signature = _signature(op).replace(", *,", ", destination: str | os.PathLike[str], *,", 1)
     doc = _method_docstring(
+        api,
         op,
         [
             f"Writes the body of :meth:`{op.name}` to ``destination`` (a file, or a folder "
             "to put the server's file name in). The file appears only once complete."
         ],
+        variant="file",
     )
     return (
         f"    async def {op.name}_to_file({signature}) -> Path:\n"
@@ -488,6 +521,7 @@ def render_paging_method(api: Api, op: Operation) -> str:
             "Takes the same filters; ``page`` is managed for you. Pages are fetched "
             "lazily: stop iterating and no further page is requested.",
             PAGING_GUARANTEES[strategy],
+            "Raises:\n" + _entries(descriptions.raises(api, op, "paging")),
         ],
         indent=8,
     )

@@ -40,14 +40,21 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Download a ZIP archive containing the specified assets. The assets must have been previously requested via the "getDownloadInfo" endpoint.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DOWNLOAD_ARCHIVE,
@@ -75,14 +82,22 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.DOWNLOAD_ARCHIVE,
@@ -108,14 +123,23 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Writes the body of :meth:`download_archive` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            key: Key.
-            slug: Slug.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.DOWNLOAD_ARCHIVE,
@@ -141,8 +165,8 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Retrieve information about how to request a download for the specified assets or album. The response includes groups of assets that can be downloaded together.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             album_id: Album ID to download
             archive_size: Archive size limit in bytes
             asset_ids: Asset IDs to download
@@ -151,6 +175,13 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
 
         ``POST /api/download/info``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_DOWNLOAD_INFO,

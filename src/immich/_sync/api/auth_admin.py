@@ -27,5 +27,12 @@ class AuthAdminApi(APIGroup):
 
         ``POST /api/admin/auth/unlink-all``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminAuth.unlinkAll``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminAuth.unlinkAll`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.UNLINK_ALL_O_AUTH_ACCOUNTS_ADMIN, timeout=timeout)

@@ -31,11 +31,21 @@ class DuplicatesApi(APIGroup):
         Dismiss a duplicate group by its ID, unlinking all assets in the group without deleting them.
 
         Args:
-            id: Id.
+            id: The duplicate group's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/duplicates/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No duplicate group with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_DUPLICATE, path={"id": id}, timeout=timeout)
 
@@ -52,6 +62,13 @@ class DuplicatesApi(APIGroup):
 
         ``DELETE /api/duplicates``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.DELETE_DUPLICATES, body=models.BulkIdsDto(ids=ids), timeout=timeout
@@ -69,6 +86,12 @@ class DuplicatesApi(APIGroup):
 
         ``GET /api/duplicates``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``duplicate.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ASSET_DUPLICATES,
@@ -92,6 +115,14 @@ class DuplicatesApi(APIGroup):
 
         ``POST /api/duplicates/resolve``. History: Added in v3.0.0, Alpha in v3.0.0. Permission:
         ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESOLVE_DUPLICATES,

@@ -44,6 +44,13 @@ class ServerApi(APIGroup):
 
         ``DELETE /api/server/license``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``serverLicense.delete``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_SERVER_LICENSE, timeout=timeout)
 
@@ -59,6 +66,12 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/about``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``server.about``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.about`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ABOUT_INFO, response_type=models.ServerAboutResponseDto, timeout=timeout
@@ -76,6 +89,12 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/apk-links``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.apkLinks``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.apkLinks`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_APK_LINKS, response_type=models.ServerApkLinksDto, timeout=timeout
@@ -92,6 +111,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/config``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SERVER_CONFIG, response_type=models.ServerConfigDto, timeout=timeout
@@ -108,6 +131,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/features``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SERVER_FEATURES, response_type=models.ServerFeaturesDto, timeout=timeout
@@ -125,6 +152,13 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/license``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``serverLicense.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SERVER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
@@ -142,6 +176,13 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.statistics``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``server.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SERVER_STATISTICS, response_type=models.ServerStatsResponseDto, timeout=timeout
@@ -158,6 +199,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/version``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SERVER_VERSION, response_type=models.ServerVersionResponseDto, timeout=timeout
@@ -175,6 +220,12 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/storage``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``server.storage``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.storage`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_STORAGE, response_type=models.ServerStorageResponseDto, timeout=timeout
@@ -191,6 +242,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/media-types``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_SUPPORTED_MEDIA_TYPES,
@@ -210,6 +265,12 @@ class ServerApi(APIGroup):
 
         ``GET /api/server/version-check``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.versionCheck``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.versionCheck`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_VERSION_CHECK,
@@ -228,6 +289,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/version-history``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_VERSION_HISTORY,
@@ -246,6 +311,10 @@ class ServerApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/ping``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.PING_SERVER, response_type=models.ServerPingResponse, timeout=timeout
@@ -269,6 +338,14 @@ class ServerApi(APIGroup):
 
         ``PUT /api/server/license``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``serverLicense.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SET_SERVER_LICENSE,

@@ -33,6 +33,12 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/empty``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.EMPTY_TRASH, response_type=models.TrashResponseDto, timeout=timeout
@@ -51,6 +57,13 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/restore/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESTORE_ASSETS,
@@ -71,6 +84,12 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/restore``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESTORE_TRASH, response_type=models.TrashResponseDto, timeout=timeout
