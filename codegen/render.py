@@ -5,12 +5,15 @@ Returns a mapping of relative path -> source text; ``__main__`` writes and forma
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import re
 import textwrap
 from pathlib import Path
 
 import jinja2
 
-from codegen import descriptions
+from codegen import descriptions, examples
 from codegen.naming import GROUP_BY_TAG, enum_member_name, group_class_name
 from codegen.spec import Api, Enum, Field, Model, Operation
 from codegen.versions import FieldHistory, VersionTable
@@ -81,6 +84,7 @@ def render(api: Api) -> dict[str, str]:
     files["_async/api/__init__.py"] = env.get_template("api_init.py.j2").render(
         groups=[(g, group_class_name(g)) for g in groups],
         descriptions={g: _one_line(descriptions.get(g, g)) for g in groups},
+        notes={g: textwrap.fill(_call_note(g), 80).replace("\n", "\n        ") for g in groups},
     )
     for group, (own, aliased) in groups.items():
         files[f"_async/api/{group}.py"] = render_group(
@@ -318,7 +322,9 @@ def render_group(
         description=_one_line(description) or f"The {group} API group.",
         cls=cls,
         bases=", ".join(bases),
-        class_docstring=_docstring(description or f"The {group} API group.", [], indent=4),
+        class_docstring=_docstring(
+            description or f"The {group} API group.", group_sections(group), indent=4
+        ),
         stdlib_imports="\n".join(sorted(stdlib)),
         type_names=sorted(type_names),
         imports=sorted(imports),
@@ -329,6 +335,55 @@ def render_group(
         paged=any(op.paging for op in operations),
         streams=any(op.response_kind in ("binary", "text") for op in operations),
     )
+
+
+def group_sections(group: str) -> list[str]:
+    """What a group's docstring says after the tag's description: how calling it works
+    (``client.download(...)``), and its example (``codegen.examples``), for AsyncClient;
+    unasync makes the blocking one."""
+    sections = []
+    if called := _call_section(group):
+        sections.append(called)
+    code = examples.to_async(examples.example(group))
+    sections.append("Examples:\n" + textwrap.indent(f"```python\n{code}\n```", "    "))
+    return sections
+
+
+def _call_note(group: str) -> str:
+    """For the group attribute of a callable group: that calling it does something."""
+    if not _call_section(group):
+        return ""
+    return (
+        f"Calling it, ``await client.{group}(destination, ...)``, downloads in bulk: see "
+        f":class:`{group_class_name(group)}` for its options."
+    )
+
+
+def _call_section(group: str) -> str:
+    """For a group made callable by its mixin: the call's summary and options, from the
+    mixin's ``__call__`` docstring, so that ``help(client.download)`` shows them first."""
+    mixin = GROUP_MIXINS.get(group)
+    if mixin is None:
+        return ""
+    cls = getattr(importlib.import_module(f"immich._async.{mixin[0]}"), mixin[1])
+    if "__call__" not in vars(cls):
+        return ""
+    doc = inspect.getdoc(cls.__call__) or ""
+    summary = doc.split("\n\n", 1)[0]
+    section = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    options = re.split(r"\n(?=    \w+: )", section)
+    items = [
+        textwrap.fill(
+            "- ``{}``: {}".format(*option.strip().split(": ", 1)), 88, subsequent_indent="  "
+        )
+        for option in options
+    ]
+    intro = textwrap.fill(
+        f"Calling it, ``await client.{group}(destination, ...)``: {summary[:1].lower()}"
+        f"{summary[1:]} Its options:",
+        88,
+    )
+    return intro + "\n\n" + "\n".join(items)
 
 
 def _operation_models(op: Operation) -> set[str]:

@@ -20,7 +20,19 @@ if TYPE_CHECKING:
 
 
 class AsyncActivitiesApi(AsyncAPIGroup):
-    """An activity is a like or a comment made by a user on an asset or album."""
+    """An activity is a like or a comment made by a user on an asset or album.
+
+    Examples:
+        ```python
+        from immich.models import ReactionType
+
+        albums = await client.albums.get_all_albums()
+        album = albums[0]
+        for activity in await client.activities.get_activities(album_id=album.id):
+            print(activity.user.name, activity.type, activity.comment)
+        await client.activities.create_activity(album_id=album.id, type=ReactionType.COMMENT, comment="Lovely!")
+        ```
+    """
 
     __slots__ = ()
 

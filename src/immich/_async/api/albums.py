@@ -25,7 +25,17 @@ if TYPE_CHECKING:
 
 
 class AsyncAlbumsApi(AsyncAPIGroup):
-    """An album is a collection of assets that can be shared with other users or via shared links."""
+    """An album is a collection of assets that can be shared with other users or via shared links.
+
+    Examples:
+        ```python
+        album = await client.albums.create_album(album_name="Summer", description="Holidays 2024")
+        page = await client.search.search_assets(size=10)
+        await client.albums.add_assets_to_album(album.id, ids=[asset.id for asset in page.assets.items])
+        for album in await client.albums.get_all_albums():
+            print(album.album_name, album.asset_count)
+        ```
+    """
 
     __slots__ = ()
 

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class AsyncBackupsApi(AsyncAPIGroup):
-    """Manage backups of the Immich database."""
+    """Manage backups of the Immich database.
+
+    Examples:
+        ```python
+        listing = await client.backups.list_database_backups()
+        for backup in listing.backups:
+            print(backup.filename, backup.filesize)
+            await client.backups.download_database_backup_to_file(backup.filename, ".")
+        ```
+    """
 
     __slots__ = ()
 

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
 
 class AsyncMapApi(AsyncAPIGroup):
-    """Map endpoints include supplemental functionality related to geolocation, such as reverse geocoding and retrieving map markers for assets with geolocation data."""
+    """Map endpoints include supplemental functionality related to geolocation, such as reverse geocoding and retrieving map markers for assets with geolocation data.
+
+    Examples:
+        ```python
+        for marker in await client.map.get_map_markers(is_favorite=True):
+            print(marker.city, marker.lat, marker.lon)
+        places = await client.map.reverse_geocode(lat=48.8566, lon=2.3522)
+        ```
+    """
 
     __slots__ = ()
 

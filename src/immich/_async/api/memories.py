@@ -23,7 +23,18 @@ if TYPE_CHECKING:
 
 
 class AsyncMemoriesApi(AsyncAPIGroup):
-    """A memory is a specialized collection of assets with dedicated viewing implementations in the web and mobile clients. A memory includes fields related to visibility and are automatically generated per user via a background job."""
+    """A memory is a specialized collection of assets with dedicated viewing implementations in the web and mobile clients. A memory includes fields related to visibility and are automatically generated per user via a background job.
+
+    Examples:
+        ```python
+        import datetime
+
+        for memory in await client.memories.search_memories(for_=datetime.date.today()):
+            print(memory.type, memory.memory_at, len(memory.assets), "assets")
+        statistics = await client.memories.memories_statistics()
+        print(statistics.total, "memories")
+        ```
+    """
 
     __slots__ = ()
 

@@ -20,7 +20,19 @@ if TYPE_CHECKING:
 
 
 class AsyncNotificationsApi(AsyncAPIGroup):
-    """A notification is a specialized message sent to users to inform them of important events. Currently, these notifications are only shown in the Immich web application."""
+    """A notification is a specialized message sent to users to inform them of important events. Currently, these notifications are only shown in the Immich web application.
+
+    Examples:
+        ```python
+        import datetime
+
+        for note in await client.notifications.get_notifications(unread=True):
+            print(note.level, note.title, note.description)
+            await client.notifications.update_notification(
+                note.id, read_at=datetime.datetime.now(datetime.timezone.utc)
+            )
+        ```
+    """
 
     __slots__ = ()
 

@@ -23,7 +23,19 @@ if TYPE_CHECKING:
 
 
 class AsyncNotificationsAdminApi(AsyncAPIGroup):
-    """Notification administrative endpoints."""
+    """Notification administrative endpoints.
+
+    Examples:
+        ```python
+        from immich.models import NotificationLevel
+
+        me = await client.users.get_my_user()
+        await client.notifications_admin.create_notification(
+            user_id=me.id, title="Backup done", description="All photos saved.",
+            level=NotificationLevel.SUCCESS,
+        )
+        ```
+    """
 
     __slots__ = ()
 

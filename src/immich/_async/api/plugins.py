@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 
 class AsyncPluginsApi(AsyncAPIGroup):
-    """A plugin is an installed module that makes filters and actions available for the workflow feature."""
+    """A plugin is an installed module that makes filters and actions available for the workflow feature.
+
+    Examples:
+        ```python
+        for plugin in await client.plugins.search_plugins():
+            print(plugin.name, plugin.version, [method.name for method in plugin.methods])
+        ```
+    """
 
     __slots__ = ()
 

@@ -20,7 +20,18 @@ if TYPE_CHECKING:
 
 
 class AsyncQueuesApi(AsyncAPIGroup):
-    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed."""
+    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed.
+
+    Examples:
+        ```python
+        from immich.models import QueueName
+
+        queue = await client.queues.get_queue(QueueName.THUMBNAIL_GENERATION)
+        print(queue.statistics.active, "running,", queue.statistics.waiting, "waiting")
+        await client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=True)
+        await client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=False)
+        ```
+    """
 
     __slots__ = ()
 

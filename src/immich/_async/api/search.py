@@ -29,7 +29,20 @@ if TYPE_CHECKING:
 
 
 class AsyncSearchApi(AsyncAPIGroup):
-    """Endpoints related to searching assets via text, smart search, optical character recognition (OCR), and other filters like person, album, and other metadata. Search endpoints usually support pagination and sorting."""
+    """Endpoints related to searching assets via text, smart search, optical character recognition (OCR), and other filters like person, album, and other metadata. Search endpoints usually support pagination and sorting.
+
+    Examples:
+        ```python
+        import datetime
+
+        start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+        async for asset in client.search.iter_assets(taken_after=start):  # every page, fetched as needed
+            print(asset.original_file_name, asset.file_created_at)
+        page = await client.search.search_assets(is_favorite=True, size=50)  # one page
+        print(page.assets.total, "favourites; next page:", page.assets.next_page)
+        found = await client.search.search_smart(query="beach at sunset")  # needs machine learning
+        ```
+    """
 
     __slots__ = ()
 

@@ -28,7 +28,18 @@ if TYPE_CHECKING:
 
 
 class AsyncServerApi(AsyncAPIGroup):
-    """Information about the current server deployment, including version and build information, available features, supported media types, and more."""
+    """Information about the current server deployment, including version and build information, available features, supported media types, and more.
+
+    Examples:
+        ```python
+        version = await client.server.get_server_version()
+        print(f"Immich {version.major}.{version.minor}.{version.patch}")
+        storage = await client.server.get_storage()
+        print(storage.disk_use, "of", storage.disk_size, "used")
+        features = await client.server.get_server_features()
+        print("smart search:", features.smart_search)
+        ```
+    """
 
     __slots__ = ()
 

@@ -19,7 +19,19 @@ if TYPE_CHECKING:
 
 
 class AsyncSyncApi(AsyncAPIGroup):
-    """A collection of endpoints for the new mobile synchronization implementation."""
+    """A collection of endpoints for the new mobile synchronization implementation.
+
+    Examples:
+        ```python
+        import os
+
+        # The sync endpoints take a user's session, not an API key.
+        await client.login(os.environ["IMMICH_EMAIL"], os.environ["IMMICH_PASSWORD"])
+        for ack in await client.sync.get_sync_ack():
+            print(ack.type, ack.ack)
+        await client.sync.delete_sync_ack()  # the next sync starts from scratch
+        ```
+    """
 
     __slots__ = ()
 

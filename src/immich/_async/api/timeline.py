@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
 
 class AsyncTimelineApi(AsyncAPIGroup):
-    """Specialized endpoints related to the timeline implementation used in the web application. External applications or tools should not use or rely on these endpoints, as they are subject to change without notice."""
+    """Specialized endpoints related to the timeline implementation used in the web application. External applications or tools should not use or rely on these endpoints, as they are subject to change without notice.
+
+    Examples:
+        ```python
+        for bucket in await client.timeline.get_time_buckets():  # one per month, newest first
+            print(bucket.time_bucket, bucket.count, "assets")
+            assets = await client.timeline.get_time_bucket(time_bucket=bucket.time_bucket)
+        ```
+    """
 
     __slots__ = ()
 

@@ -38,7 +38,22 @@ if TYPE_CHECKING:
 
 
 class AsyncUsersAdminApi(AsyncAPIGroup):
-    """Administrative endpoints for managing users, including creating, updating, deleting, and restoring users. Also includes endpoints for resetting passwords and PIN codes."""
+    """Administrative endpoints for managing users, including creating, updating, deleting, and restoring users. Also includes endpoints for resetting passwords and PIN codes.
+
+    Examples:
+        ```python
+        import secrets
+
+        user = await client.users_admin.create_user_admin(
+            email="alice@example.com", name="Alice", password=secrets.token_urlsafe(12),
+            should_change_password=True,
+        )
+        for account in await client.users_admin.search_users_admin():
+            print(account.email, account.quota_usage_in_bytes, "bytes used")
+        stats = await client.users_admin.get_user_statistics_admin(user.id)
+        print(stats.images, "images,", stats.videos, "videos")
+        ```
+    """
 
     __slots__ = ()
 

@@ -19,7 +19,21 @@ if TYPE_CHECKING:
 
 
 class ApiKeysApi(APIGroup):
-    """An api key can be used to programmatically access the Immich API."""
+    """An api key can be used to programmatically access the Immich API.
+
+    Examples:
+        ```python
+        from immich.models import Permission
+
+        created = client.api_keys.create_api_key(
+            name="backup script", permissions=[Permission.ASSET_READ, Permission.ASSET_DOWNLOAD]
+        )
+        print(created.secret)  # shown only this once: keep it
+        for key in client.api_keys.get_api_keys():
+            print(key.name, key.permissions)
+        client.api_keys.delete_api_key(created.api_key.id)
+        ```
+    """
 
     __slots__ = ()
 

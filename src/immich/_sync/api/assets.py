@@ -38,7 +38,21 @@ if TYPE_CHECKING:
 
 
 class AssetsApi(AssetsHelpers, APIGroup):
-    """An asset is an image or video that has been uploaded to Immich."""
+    """An asset is an image or video that has been uploaded to Immich.
+
+    Examples:
+        ```python
+        from immich.models import AssetMediaSize
+
+        result = client.assets.upload("photo.jpg")  # files and folders, skipping duplicates
+        print(len(result.uploaded), "new,", len(result.duplicates), "already there")
+        page = client.search.search_assets(size=1)
+        asset = client.assets.get_asset_info(page.assets.items[0].id)
+        print(asset.original_file_name, asset.type, asset.file_created_at)
+        thumbnail = client.assets.view_asset(asset.id, size=AssetMediaSize.THUMBNAIL)  # bytes
+        saved = client.assets.download_asset_to_file(asset.id, ".")  # the original, by its name
+        ```
+    """
 
     __slots__ = ()
 

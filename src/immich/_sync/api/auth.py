@@ -22,7 +22,18 @@ if TYPE_CHECKING:
 
 
 class AuthApi(APIGroup):
-    """Endpoints related to user authentication, including OAuth."""
+    """Endpoints related to user authentication, including OAuth.
+
+    Examples:
+        ```python
+        import os
+
+        status = client.auth.get_auth_status()
+        print("has a password:", status.password, "has a PIN code:", status.pin_code)
+        login = client.auth.login(email=os.environ["IMMICH_EMAIL"], password=os.environ["IMMICH_PASSWORD"])
+        print(login.user_email, login.is_admin)  # login.access_token opens a session
+        ```
+    """
 
     __slots__ = ()
 

@@ -11,7 +11,14 @@ from immich._sync._resource import APIGroup
 
 
 class AuthAdminApi(APIGroup):
-    """Administrative endpoints related to authentication."""
+    """Administrative endpoints related to authentication.
+
+    Examples:
+        ```python
+        # Unlink every user's OAuth account: each signs in with a password again.
+        client.auth_admin.unlink_all_o_auth_accounts_admin()
+        ```
+    """
 
     __slots__ = ()
 

@@ -22,7 +22,43 @@ if TYPE_CHECKING:
 
 
 class DownloadApi(DownloadHelpers, APIGroup):
-    """Endpoints for downloading assets or collections of assets."""
+    """Endpoints for downloading assets or collections of assets.
+
+    Calling it, ``client.download(destination, ...)``: download original files into
+    the folder ``destination``, resumably and verified. Its options:
+
+    - ``destination``: The folder to download into (created if missing).
+    - ``album``: Only this album's assets: its name or id.
+    - ``asset_ids``: Exactly these assets (not combined with the other selectors).
+    - ``taken_after``: Only assets taken at or after this time.
+    - ``taken_before``: Only assets taken before this time.
+    - ``person``: Only assets showing this person: a name or an id.
+    - ``favorite``: Favourites only (True), or all but favourites (False).
+    - ``query``: A smart (CLIP) search: the best ``limit`` matches (default 250).
+    - ``limit``: At most this many assets.
+    - ``layout``: Where files go below ``destination``: ``"{original}"`` (the default)
+      keeps the original names side by side; ``{album}``, ``{yyyy}``, ``{mm}`` and
+      ``{dd}`` (when taken) make folders, as in ``"{album}/{yyyy}/{mm}"``.
+    - ``concurrency``: Parallel downloads; default ``min(8, 2 x CPUs)``.
+    - ``progress``: Called with a :class:`~immich._transfer.progress.Progress` as work
+      advances.
+    - ``overwrite``: Replace an existing file of the same name but other content, rather
+      than writing the asset next to it as ``name (2).ext``.
+    - ``hash_cache``: Where the SHA-1 of files already in ``destination`` is remembered,
+      so that an unchanged one is not read again: True for the user's cache folder
+      (the default), a path for a database file of your own, False for none.
+
+    Examples:
+        ```python
+        # Calling the group downloads originals in bulk, resumably and verified:
+        result = client.download("photos", album="Trip", layout="{yyyy}/{mm}")
+        print(len(result.downloaded), "downloaded,", len(result.skipped), "already there")
+        archives = client.download.archive("zips", album="Trip")  # or as zip files
+        albums = client.albums.get_all_albums()
+        info = client.download.get_download_info(album_id=albums[0].id)
+        print(info.total_size, "bytes in", len(info.archives), "archive(s)")
+        ```
+    """
 
     __slots__ = ()
 

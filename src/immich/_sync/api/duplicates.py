@@ -19,7 +19,24 @@ if TYPE_CHECKING:
 
 
 class DuplicatesApi(APIGroup):
-    """Endpoints for managing and identifying duplicate assets."""
+    """Endpoints for managing and identifying duplicate assets.
+
+    Examples:
+        ```python
+        from immich.models import DuplicateResolveGroupDto
+
+        for group in client.duplicates.get_asset_duplicates():
+            keep = group.suggested_keep_asset_ids
+            trash = [asset.id for asset in group.assets if asset.id not in keep]
+            client.duplicates.resolve_duplicates(
+                groups=[
+                    DuplicateResolveGroupDto(
+                        duplicate_id=group.duplicate_id, keep_asset_ids=keep, trash_asset_ids=trash
+                    )
+                ]
+            )
+        ```
+    """
 
     __slots__ = ()
 

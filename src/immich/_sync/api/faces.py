@@ -18,7 +18,17 @@ if TYPE_CHECKING:
 
 
 class FacesApi(APIGroup):
-    """A face is a detected human face within an asset, which can be associated with a person. Faces are normally detected via machine learning, but can also be created manually."""
+    """A face is a detected human face within an asset, which can be associated with a person. Faces are normally detected via machine learning, but can also be created manually.
+
+    Examples:
+        ```python
+        page = client.search.search_assets(size=1)
+        asset = page.assets.items[0]
+        for face in client.faces.get_faces(id=asset.id):
+            name = face.person.name if face.person else "(nobody yet)"
+            print(name, face.bounding_box_x1, face.bounding_box_y1)
+        ```
+    """
 
     __slots__ = ()
 

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class JobsApi(APIGroup):
-    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed."""
+    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed.
+
+    Examples:
+        ```python
+        from immich.models import ManualJobName
+
+        # A one-off job; client.queues shows and steers the queues that run them.
+        client.jobs.create_job(name=ManualJobName.TAG_CLEANUP)
+        ```
+    """
 
     __slots__ = ()
 

@@ -19,7 +19,21 @@ if TYPE_CHECKING:
 
 
 class LibrariesApi(APIGroup):
-    """An external library is made up of input file paths or expressions that are scanned for asset files. Discovered files are automatically imported. Assets much be unique within a library, but can be duplicated across libraries. Each user has a default upload library, and can have one or more external libraries."""
+    """An external library is made up of input file paths or expressions that are scanned for asset files. Discovered files are automatically imported. Assets much be unique within a library, but can be duplicated across libraries. Each user has a default upload library, and can have one or more external libraries.
+
+    Examples:
+        ```python
+        me = client.users.get_my_user()
+        library = client.libraries.create_library(
+            owner_id=me.id, name="NAS photos", import_paths=["/mnt/photos"]
+        )
+        check = client.libraries.validate(library.id, import_paths=["/mnt/photos"])
+        print([(path.import_path, path.is_valid, path.message) for path in check.import_paths])
+        client.libraries.scan_library(library.id)  # the server imports in the background
+        stats = client.libraries.get_library_statistics(library.id)
+        print(stats.photos, "photos,", stats.videos, "videos")
+        ```
+    """
 
     __slots__ = ()
 

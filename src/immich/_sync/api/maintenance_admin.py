@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 
 
 class MaintenanceAdminApi(APIGroup):
-    """Maintenance mode allows you to put Immich in a read-only state to perform various operations."""
+    """Maintenance mode allows you to put Immich in a read-only state to perform various operations.
+
+    Examples:
+        ```python
+        status = client.maintenance_admin.get_maintenance_status()
+        print("in maintenance:", status.active)
+        install = client.maintenance_admin.detect_prior_install()
+        for folder in install.storage:
+            print(folder.folder, folder.files, "files")
+        ```
+    """
 
     __slots__ = ()
 

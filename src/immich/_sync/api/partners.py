@@ -18,7 +18,18 @@ if TYPE_CHECKING:
 
 
 class PartnersApi(APIGroup):
-    """A partner is a link with another user that allows sharing of assets between two users."""
+    """A partner is a link with another user that allows sharing of assets between two users.
+
+    Examples:
+        ```python
+        from immich.models import PartnerDirection
+
+        for partner in client.partners.get_partners(direction=PartnerDirection.SHARED_WITH):
+            print(partner.name, "shares with me; in my timeline:", partner.in_timeline)
+        users = client.users.search_users()
+        client.partners.create_partner(shared_with_id=users[0].id)  # share my library with them
+        ```
+    """
 
     __slots__ = ()
 

@@ -29,7 +29,16 @@ if TYPE_CHECKING:
 
 
 class PeopleApi(APIGroup):
-    """A person is a collection of faces, which can be favorited and named. A person can also be merged into another person. People are automatically created via the face recognition job."""
+    """A person is a collection of faces, which can be favorited and named. A person can also be merged into another person. People are automatically created via the face recognition job.
+
+    Examples:
+        ```python
+        for person in client.people.iter_all_people():  # every page, fetched as needed
+            print(person.name or "(unnamed)", person.id)
+        alice = client.people.create_person(name="Alice")
+        client.people.get_person_thumbnail_to_file(alice.id, "alice.jpg")
+        ```
+    """
 
     __slots__ = ()
 

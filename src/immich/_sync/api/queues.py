@@ -20,7 +20,18 @@ if TYPE_CHECKING:
 
 
 class QueuesApi(APIGroup):
-    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed."""
+    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed.
+
+    Examples:
+        ```python
+        from immich.models import QueueName
+
+        queue = client.queues.get_queue(QueueName.THUMBNAIL_GENERATION)
+        print(queue.statistics.active, "running,", queue.statistics.waiting, "waiting")
+        client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=True)
+        client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=False)
+        ```
+    """
 
     __slots__ = ()
 

@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
 
 class SessionsApi(APIGroup):
-    """A session represents an authenticated login session for a user. Sessions also appear in the web application as "Authorized devices"."""
+    """A session represents an authenticated login session for a user. Sessions also appear in the web application as "Authorized devices".
+
+    Examples:
+        ```python
+        for session in client.sessions.get_sessions():
+            print(session.device_type, session.device_os, "this one" if session.current else "")
+        client.sessions.delete_all_sessions()  # signs out every other device
+        ```
+    """
 
     __slots__ = ()
 

@@ -20,7 +20,25 @@ if TYPE_CHECKING:
 
 
 class SharedLinksApi(APIGroup):
-    """A shared link is a public url that provides access to a specific album, asset, or collection of assets. A shared link can be protected with a password, include a specific slug, allow or disallow downloads, and optionally include an expiration date."""
+    """A shared link is a public url that provides access to a specific album, asset, or collection of assets. A shared link can be protected with a password, include a specific slug, allow or disallow downloads, and optionally include an expiration date.
+
+    Examples:
+        ```python
+        import datetime
+
+        from immich.models import SharedLinkType
+
+        albums = client.albums.get_all_albums()
+        link = client.shared_links.create_shared_link(
+            type=SharedLinkType.ALBUM,
+            album_id=albums[0].id,
+            allow_download=True,
+            expires_at=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7),
+        )
+        print(client.base_url.join(f"/share/{link.key}"))
+        client.shared_links.remove_shared_link(link.id)
+        ```
+    """
 
     __slots__ = ()
 

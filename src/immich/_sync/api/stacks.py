@@ -17,7 +17,16 @@ if TYPE_CHECKING:
 
 
 class StacksApi(APIGroup):
-    """A stack is a group of related assets. One asset is the "primary" asset, and the rest are "child" assets. On the main timeline, stack parents are included by default, while child assets are hidden."""
+    """A stack is a group of related assets. One asset is the "primary" asset, and the rest are "child" assets. On the main timeline, stack parents are included by default, while child assets are hidden.
+
+    Examples:
+        ```python
+        for stack in client.stacks.search_stacks():
+            print(stack.id, stack.primary_asset_id, len(stack.assets), "assets")
+        page = client.search.search_assets(size=2)
+        stack = client.stacks.create_stack(asset_ids=[asset.id for asset in page.assets.items])
+        ```
+    """
 
     __slots__ = ()
 

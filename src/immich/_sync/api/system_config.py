@@ -42,7 +42,20 @@ if TYPE_CHECKING:
 
 
 class SystemConfigApi(APIGroup):
-    """Endpoints to view, modify, and validate the system configuration settings."""
+    """Endpoints to view, modify, and validate the system configuration settings.
+
+    Examples:
+        ```python
+        import attrs
+
+        config = client.system_config.get_config()
+        print("trash kept for", config.trash.days, "days")
+        # update_config takes every section: change one, pass the others as they were.
+        sections = attrs.asdict(config, recurse=False)
+        sections["trash"] = attrs.evolve(config.trash, days=60)
+        client.system_config.update_config(**sections)
+        ```
+    """
 
     __slots__ = ()
 

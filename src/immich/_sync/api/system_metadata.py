@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 
 
 class SystemMetadataApi(APIGroup):
-    """Endpoints to view, modify, and validate the system metadata, which includes information about things like admin onboarding status."""
+    """Endpoints to view, modify, and validate the system metadata, which includes information about things like admin onboarding status.
+
+    Examples:
+        ```python
+        onboarding = client.system_metadata.get_admin_onboarding()
+        print("admin onboarded:", onboarding.is_onboarded)
+        state = client.system_metadata.get_version_check_state()
+        print("newest release seen:", state.release_version, "at", state.checked_at)
+        ```
+    """
 
     __slots__ = ()
 

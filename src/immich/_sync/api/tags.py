@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 
 class TagsApi(APIGroup):
-    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags."""
+    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags.
+
+    Examples:
+        ```python
+        tags = client.tags.upsert_tags(tags=["Places/Paris", "People/Family"])  # nested by "/"
+        page = client.search.search_assets(size=10)
+        client.tags.tag_assets(tags[0].id, ids=[asset.id for asset in page.assets.items])
+        for tag in client.tags.get_all_tags():
+            print(tag.value)
+        ```
+    """
 
     __slots__ = ()
 

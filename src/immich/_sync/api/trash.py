@@ -17,7 +17,18 @@ if TYPE_CHECKING:
 
 
 class TrashApi(APIGroup):
-    """Endpoints for managing the trash can, which includes assets that have been discarded. Items in the trash are automatically deleted after a configured amount of time."""
+    """Endpoints for managing the trash can, which includes assets that have been discarded. Items in the trash are automatically deleted after a configured amount of time.
+
+    Examples:
+        ```python
+        page = client.search.search_assets(size=1)
+        asset = page.assets.items[0]
+        client.assets.delete_assets(ids=[asset.id])  # into the trash
+        restored = client.trash.restore_assets(ids=[asset.id])
+        print(restored.count, "restored")
+        client.trash.empty_trash()  # deletes what is in it for good
+        ```
+    """
 
     __slots__ = ()
 

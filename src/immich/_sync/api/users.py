@@ -43,7 +43,18 @@ if TYPE_CHECKING:
 
 
 class UsersApi(APIGroup):
-    """Endpoints for viewing and updating the current users, including product key information, profile picture data, onboarding progress, and more."""
+    """Endpoints for viewing and updating the current users, including product key information, profile picture data, onboarding progress, and more.
+
+    Examples:
+        ```python
+        me = client.users.get_my_user()
+        print(me.name, me.email, "admin" if me.is_admin else "")
+        preferences = client.users.get_my_preferences()
+        print("memories shown:", preferences.memories.enabled)
+        for user in client.users.search_users():
+            print(user.name, user.email)
+        ```
+    """
 
     __slots__ = ()
 

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 
 class ViewsApi(APIGroup):
-    """Endpoints for specialized views, such as the folder view."""
+    """Endpoints for specialized views, such as the folder view.
+
+    Examples:
+        ```python
+        for folder in client.views.get_unique_original_paths():
+            print(folder)
+            assets = client.views.get_assets_by_original_path(path=folder)
+        ```
+    """
 
     __slots__ = ()
 

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class WorkflowsApi(APIGroup):
-    """A workflow is a set of actions that run whenever a triggering event occurs. Workflows also can include filters to further limit execution."""
+    """A workflow is a set of actions that run whenever a triggering event occurs. Workflows also can include filters to further limit execution.
+
+    Examples:
+        ```python
+        for trigger in client.workflows.get_workflow_triggers():
+            print(trigger.trigger, trigger.types)
+        for workflow in client.workflows.search_workflows(enabled=True):
+            print(workflow.name, workflow.trigger, len(workflow.steps), "steps")
+        ```
+    """
 
     __slots__ = ()
 
