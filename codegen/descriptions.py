@@ -148,6 +148,8 @@ def _path_noun(path: str) -> str:
 #: What a model is, where neither the spec nor its name and use say it well: name -> the
 #: summary line. (Checked against the fields and the server's code.)
 MODEL_SUMMARIES: dict[str, str] = {
+    "AdminOnboardingUpdateDto": "Whether the admin has finished onboarding.",
+    "AlbumsAddAssetsResponseDto": "Whether adding the assets to the albums worked, and why not.",
     "ApiKeyCreateResponseDto": "A new API key and its secret, which is shown only this once.",
     "AssetBulkUploadCheckItem": "One file to check: an id of your choosing and its SHA-1.",
     "AssetBulkUploadCheckResponseDto": "The server's verdict on each file of a bulk upload check.",

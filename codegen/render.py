@@ -379,7 +379,7 @@ def _call_section(group: str) -> str:
         for option in options
     ]
     intro = textwrap.fill(
-        f"Calling it, ``await client.{group}(destination, ...)``: {summary[:1].lower()}"
+        f"Call it, ``await client.{group}(destination, ...)``, to {summary[:1].lower()}"
         f"{summary[1:]} Its options:",
         88,
     )

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AdminOnboardingUpdateDto(Model):
-    """An admin onboarding update, as the server answers it.
+    """Whether the admin has finished onboarding.
 
     What ``system_metadata.update_admin_onboarding`` takes.
 

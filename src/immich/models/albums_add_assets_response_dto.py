@@ -10,7 +10,7 @@ from immich.models.bulk_id_error_reason import BulkIdErrorReason
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumsAddAssetsResponseDto(Model):
-    """Albums add assets, as the server answers it.
+    """Whether adding the assets to the albums worked, and why not.
 
     The answer of ``albums.add_assets_to_albums``.
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
     """Endpoints for downloading assets or collections of assets.
 
-    Calling it, ``await client.download(destination, ...)``: download original files into
+    Call it, ``await client.download(destination, ...)``, to download original files into
     the folder ``destination``, resumably and verified. Its options:
 
     - ``destination``: The folder to download into (created if missing).

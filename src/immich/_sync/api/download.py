@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class DownloadApi(DownloadHelpers, APIGroup):
     """Endpoints for downloading assets or collections of assets.
 
-    Calling it, ``client.download(destination, ...)``: download original files into
+    Call it, ``client.download(destination, ...)``, to download original files into
     the folder ``destination``, resumably and verified. Its options:
 
     - ``destination``: The folder to download into (created if missing).
