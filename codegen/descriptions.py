@@ -340,8 +340,14 @@ def type_description(api: Api, models: frozenset[str]) -> str:
 #: What some methods raise besides what every method of their kind does:
 #: operationId -> (exception, when).
 RAISES_EXTRA: dict[str, list[tuple[str, str]]] = {
-    "login": [("AuthenticationError", "The email or password is wrong.")],
-    "changePassword": [("BadRequestError", "The current password is wrong.")],
+    "login": [("AuthenticationError", "The email or password is wrong, or password login is off.")],
+    "changePassword": [
+        (
+            "BadRequestError",
+            "The server refused the arguments (``errors`` says which and why), or the "
+            "current password is wrong.",
+        )
+    ],
 }
 
 _CONNECTION = (

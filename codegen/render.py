@@ -330,7 +330,11 @@ def render_group(
         imports=sorted(imports),
         model_imports=sorted(model_imports),
         models_used=any("models." in method for method in methods),
-        aliases=[(name, group_class_name(owner)) for name, owner in aliased],
+        aliases=[
+            (twin, group_class_name(owner))
+            for name, owner in aliased
+            for twin in _with_twins(api, name)
+        ],
         methods=methods,
         paged=any(op.paging for op in operations),
         streams=any(op.response_kind in ("binary", "text") for op in operations),
@@ -384,6 +388,18 @@ def _call_section(group: str) -> str:
         88,
     )
     return intro + "\n\n" + "\n".join(items)
+
+
+def _with_twins(api: Api, name: str) -> list[str]:
+    """A method's name and those of its generated twins (``_stream``, ``_to_file``, the
+    paging iterator): a group that borrows the method borrows them too."""
+    op = next(o for o in api.operations if o.name == name)
+    names = [name]
+    if op.response_kind in ("binary", "text"):
+        names += [f"{name}_stream", f"{name}_to_file"]
+    if op.paging:
+        names.append(op.paging[0])
+    return names
 
 
 def _operation_models(op: Operation) -> set[str]:

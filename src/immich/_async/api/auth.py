@@ -59,7 +59,8 @@ class AsyncAuthApi(AsyncAPIGroup):
         Permission: ``auth.changePassword``.
 
         Raises:
-            BadRequestError: The current password is wrong.
+            BadRequestError: The server refused the arguments (``errors`` says which and why), or
+                the current password is wrong.
             AuthenticationError: No credentials, or ones the server does not accept.
             PermissionDeniedError: The API key lacks the ``auth.changePassword`` permission.
             APIConnectionError: The server could not be reached or the connection broke;
@@ -233,7 +234,7 @@ class AsyncAuthApi(AsyncAPIGroup):
 
         Raises:
             BadRequestError: The server refused the arguments (``errors`` says which and why).
-            AuthenticationError: The email or password is wrong.
+            AuthenticationError: The email or password is wrong, or password login is off.
             APIConnectionError: The server could not be reached or the connection broke;
                 :class:`APITimeoutError` when it took too long.
         """

@@ -30,6 +30,14 @@ class AsyncIntegrityAdminApi(AsyncAPIGroup):
 
     get_integrity_report_csv = AsyncMaintenanceAdminApi.get_integrity_report_csv
 
+    get_integrity_report_csv_stream = AsyncMaintenanceAdminApi.get_integrity_report_csv_stream
+
+    get_integrity_report_csv_to_file = AsyncMaintenanceAdminApi.get_integrity_report_csv_to_file
+
     get_integrity_report_file = AsyncMaintenanceAdminApi.get_integrity_report_file
+
+    get_integrity_report_file_stream = AsyncMaintenanceAdminApi.get_integrity_report_file_stream
+
+    get_integrity_report_file_to_file = AsyncMaintenanceAdminApi.get_integrity_report_file_to_file
 
     get_integrity_report_summary = AsyncMaintenanceAdminApi.get_integrity_report_summary

@@ -30,6 +30,14 @@ class IntegrityAdminApi(APIGroup):
 
     get_integrity_report_csv = MaintenanceAdminApi.get_integrity_report_csv
 
+    get_integrity_report_csv_stream = MaintenanceAdminApi.get_integrity_report_csv_stream
+
+    get_integrity_report_csv_to_file = MaintenanceAdminApi.get_integrity_report_csv_to_file
+
     get_integrity_report_file = MaintenanceAdminApi.get_integrity_report_file
+
+    get_integrity_report_file_stream = MaintenanceAdminApi.get_integrity_report_file_stream
+
+    get_integrity_report_file_to_file = MaintenanceAdminApi.get_integrity_report_file_to_file
 
     get_integrity_report_summary = MaintenanceAdminApi.get_integrity_report_summary
