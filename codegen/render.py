@@ -5,11 +5,15 @@ Returns a mapping of relative path -> source text; ``__main__`` writes and forma
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import re
 import textwrap
 from pathlib import Path
 
 import jinja2
 
+from codegen import descriptions, examples
 from codegen.naming import GROUP_BY_TAG, enum_member_name, group_class_name
 from codegen.spec import Api, Enum, Field, Model, Operation
 from codegen.versions import FieldHistory, VersionTable
@@ -80,6 +84,7 @@ def render(api: Api) -> dict[str, str]:
     files["_async/api/__init__.py"] = env.get_template("api_init.py.j2").render(
         groups=[(g, group_class_name(g)) for g in groups],
         descriptions={g: _one_line(descriptions.get(g, g)) for g in groups},
+        notes={g: textwrap.fill(_call_note(g), 80).replace("\n", "\n        ") for g in groups},
     )
     for group, (own, aliased) in groups.items():
         files[f"_async/api/{group}.py"] = render_group(
@@ -116,7 +121,7 @@ def render_model(env: jinja2.Environment, api: Api, model: Model) -> str:
     base = api.models[model.alias_of] if model.alias_of else None
     return env.get_template("model.py.j2").render(
         model=model,
-        docstring=model_docstring(model),
+        docstring=model_docstring(api, model),
         imports=[(_module_of(api, name), name) for name in referenced],
         typing_names=typing_names,
         uses_datetime=any(f.type.uses_datetime for f in model.fields),
@@ -143,13 +148,17 @@ def render_enum(env: jinja2.Environment, enum: Enum) -> str:
     )
 
 
-def model_docstring(model: Model) -> str:
-    summary = model.description or _sentence_from_name(model.name)
+def model_docstring(api: Api, model: Model) -> str:
+    summary, paragraphs = descriptions.model_docstring_parts(api, model)
     if model.alias_of:
         return _docstring(summary, [f"The same fields as :class:`{model.alias_of}`."], indent=4)
     lines = []
     for f in model.fields:
-        text = f.description or _describe_type(f.type.models) or _sentence_from_name(f.wire_name)
+        text = (
+            f.description
+            or descriptions.type_description(api, f.type.models)
+            or _sentence_from_name(f.wire_name)
+        )
         notes = []
         if f.history.entries:
             notes.append(f.history.describe())
@@ -158,12 +167,10 @@ def model_docstring(model: Model) -> str:
         if notes:
             text += f" ({'; '.join(notes)})"
         lines.append(textwrap.fill(f"{f.name}: {text}", width=88, subsequent_indent="    "))
-    sections = ["Attributes:\n" + textwrap.indent("\n".join(lines), "    ")] if lines else []
+    sections = [textwrap.fill(p, 88) for p in paragraphs]
+    if lines:
+        sections.append("Attributes:\n" + textwrap.indent("\n".join(lines), "    "))
     return _docstring(summary, sections, indent=4)
-
-
-def _describe_type(models: frozenset[str]) -> str:
-    return " or ".join(f":class:`{m}`" for m in sorted(models)) + "." if models else ""
 
 
 def _module_of(api: Api, name: str) -> str:
@@ -289,13 +296,13 @@ def render_group(
             typing_names.add("Any")
         if any(f.type.is_binary for f in op.body_fields):
             type_names.add("FileInput")
-        methods.append(render_method(op))
+        methods.append(render_method(api, op))
         if op.response_kind in ("binary", "text"):
             stdlib.add("import os")
             stdlib.add("from contextlib import AbstractAsyncContextManager")
             stdlib.add("from pathlib import Path")
-            methods.append(render_stream_method(op, group))
-            methods.append(render_to_file_method(op))
+            methods.append(render_stream_method(api, op, group))
+            methods.append(render_to_file_method(api, op))
         if op.paging:
             stdlib.add("from collections.abc import AsyncIterator")
             model_imports.add((f"models.{_module_of(api, op.paging[2])}", op.paging[2]))
@@ -315,17 +322,84 @@ def render_group(
         description=_one_line(description) or f"The {group} API group.",
         cls=cls,
         bases=", ".join(bases),
-        class_docstring=_docstring(description or f"The {group} API group.", [], indent=4),
+        class_docstring=_docstring(
+            description or f"The {group} API group.", group_sections(group), indent=4
+        ),
         stdlib_imports="\n".join(sorted(stdlib)),
         type_names=sorted(type_names),
         imports=sorted(imports),
         model_imports=sorted(model_imports),
         models_used=any("models." in method for method in methods),
-        aliases=[(name, group_class_name(owner)) for name, owner in aliased],
+        aliases=[
+            (twin, group_class_name(owner))
+            for name, owner in aliased
+            for twin in _with_twins(api, name)
+        ],
         methods=methods,
         paged=any(op.paging for op in operations),
         streams=any(op.response_kind in ("binary", "text") for op in operations),
     )
+
+
+def group_sections(group: str) -> list[str]:
+    """What a group's docstring says after the tag's description: how calling it works
+    (``client.download(...)``), and its example (``codegen.examples``), for AsyncClient;
+    unasync makes the blocking one."""
+    sections = []
+    if called := _call_section(group):
+        sections.append(called)
+    code = examples.to_async(examples.example(group))
+    sections.append("Examples:\n" + textwrap.indent(f"```python\n{code}\n```", "    "))
+    return sections
+
+
+def _call_note(group: str) -> str:
+    """For the group attribute of a callable group: that calling it does something."""
+    if not _call_section(group):
+        return ""
+    return (
+        f"Calling it, ``await client.{group}(destination, ...)``, downloads in bulk: see "
+        f":class:`{group_class_name(group)}` for its options."
+    )
+
+
+def _call_section(group: str) -> str:
+    """For a group made callable by its mixin: the call's summary and options, from the
+    mixin's ``__call__`` docstring, so that ``help(client.download)`` shows them first."""
+    mixin = GROUP_MIXINS.get(group)
+    if mixin is None:
+        return ""
+    cls = getattr(importlib.import_module(f"immich._async.{mixin[0]}"), mixin[1])
+    if "__call__" not in vars(cls):
+        return ""
+    doc = inspect.getdoc(cls.__call__) or ""
+    summary = doc.split("\n\n", 1)[0]
+    section = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    options = re.split(r"\n(?=    \w+: )", section)
+    items = [
+        textwrap.fill(
+            "- ``{}``: {}".format(*option.strip().split(": ", 1)), 88, subsequent_indent="  "
+        )
+        for option in options
+    ]
+    intro = textwrap.fill(
+        f"Call it, ``await client.{group}(destination, ...)``, to {summary[:1].lower()}"
+        f"{summary[1:]} Its options:",
+        88,
+    )
+    return intro + "\n\n" + "\n".join(items)
+
+
+def _with_twins(api: Api, name: str) -> list[str]:
+    """A method's name and those of its generated twins (``_stream``, ``_to_file``, the
+    paging iterator): a group that borrows the method borrows them too."""
+    op = next(o for o in api.operations if o.name == name)
+    names = [name]
+    if op.response_kind in ("binary", "text"):
+        names += [f"{name}_stream", f"{name}_to_file"]
+    if op.paging:
+        names.append(op.paging[0])
+    return names
 
 
 def _operation_models(op: Operation) -> set[str]:
@@ -371,23 +445,35 @@ def _call_arguments(op: Operation, drop_body: bool = False) -> list[str]:
     return args
 
 
-def _method_docstring(op: Operation, extra: list[str] | None = None) -> str:
+def _method_docstring(
+    api: Api, op: Operation, extra: list[str] | None = None, variant: str = "call"
+) -> str:
     summary = op.summary or _sentence_from_name(op.operation_id)
     sections = []
     if op.description and op.description != op.summary:
         sections.append(op.description)
     sections.extend(extra or [])
-    args = [(p.name, p.description or _describe_type(p.type.models)) for p in op.params]
+    args = [
+        (
+            p.name,
+            descriptions.parameter_description(op, p)
+            or descriptions.type_description(api, p.type.models),
+        )
+        for p in op.params
+    ]
     args += [
-        (op.body_argument(f), f.description or _describe_type(f.type.models))
+        (op.body_argument(f), f.description or descriptions.type_description(api, f.type.models))
         for f in op.body_fields
     ]
+    if variant == "file":
+        args.insert(
+            len(op.path_params),
+            ("destination", "A file to write, or a folder to put the server's file name in."),
+        )
+    if variant == "paging":
+        args = [(name, text) for name, text in args if name != "page"]
     args.append(("timeout", "Overrides the client's timeout for this call."))
-    lines = [
-        textwrap.fill(f"{name}: {text or _sentence_from_name(name)}", 88, subsequent_indent="    ")
-        for name, text in args
-    ]
-    sections.append("Args:\n" + textwrap.indent("\n".join(lines), "    "))
+    sections.append("Args:\n" + _entries(args, fallback=True))
     facts = [f"``{op.method} /api{op.path}``."]
     if op.history.entries:
         facts.append(f"History: {op.history.describe()}.")
@@ -398,10 +484,24 @@ def _method_docstring(op: Operation, extra: list[str] | None = None) -> str:
     if op.deprecated:
         facts.append("Deprecated: the server plans to remove it.")
     sections.append(textwrap.fill(" ".join(facts), 88))
+    sections.append("Raises:\n" + _entries(descriptions.raises(api, op, variant)))
     return _docstring(summary, sections, indent=8)
 
 
-def render_method(op: Operation) -> str:
+def _entries(entries: list[tuple[str, str]], fallback: bool = False) -> str:
+    """``name: text`` lines of a Google-style section, wrapped and indented."""
+    lines = [
+        textwrap.fill(
+            f"{name}: {text or (_sentence_from_name(name) if fallback else '')}",
+            88,
+            subsequent_indent="    ",
+        )
+        for name, text in entries
+    ]
+    return textwrap.indent("\n".join(lines), "    ")
+
+
+def render_method(api: Api, op: Operation) -> str:
     returns = {"binary": "bytes", "text": "str", "empty": "None"}.get(op.response_kind)
     if returns is None:
         returns = op.response.annotation if op.response else "None"
@@ -411,20 +511,22 @@ def render_method(op: Operation) -> str:
     args.append("timeout=timeout")
     return (
         f"    async def {op.name}({_signature(op)}) -> {returns}:\n"
-        f"        {_method_docstring(op)}\n"
+        f"        {_method_docstring(api, op)}\n"
         f"        return await self._client.request({', '.join(args)})\n"
     )
 
 
-def render_stream_method(op: Operation, group: str) -> str:
+def render_stream_method(api: Api, op: Operation, group: str) -> str:
     args = [*_call_arguments(op), "timeout=timeout"]
     doc = _method_docstring(
+        api,
         op,
         [
             f"Streams the body of :meth:`{op.name}` in chunks, in constant memory::\n\n"
             f"    async with client.{group}.{op.name}_stream(...) as body:\n"
             "        async for chunk in body.aiter_bytes(): ..."
         ],
+        variant="stream",
     )
     return (
         f"    def {op.name}_stream({_signature(op)}) -> "
@@ -434,15 +536,17 @@ def render_stream_method(op: Operation, group: str) -> str:
     )
 
 
-def render_to_file_method(op: Operation) -> str:
+def render_to_file_method(api: Api, op: Operation) -> str:
     args = [*_call_arguments(op), "timeout=timeout"]
     signature = _signature(op).replace(", *,", ", destination: str | os.PathLike[str], *,", 1)
     doc = _method_docstring(
+        api,
         op,
         [
             f"Writes the body of :meth:`{op.name}` to ``destination`` (a file, or a folder "
             "to put the server's file name in). The file appears only once complete."
         ],
+        variant="file",
     )
     return (
         f"    async def {op.name}_to_file({signature}) -> Path:\n"
@@ -488,6 +592,7 @@ def render_paging_method(api: Api, op: Operation) -> str:
             "Takes the same filters; ``page`` is managed for you. Pages are fetched "
             "lazily: stop iterating and no further page is requested.",
             PAGING_GUARANTEES[strategy],
+            "Raises:\n" + _entries(descriptions.raises(api, op, "paging")),
         ],
         indent=8,
     )

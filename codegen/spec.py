@@ -219,6 +219,9 @@ class Operation:
     paging: tuple[str, str, str] | None = None
     #: Its requests differ between server versions (see codegen.versions).
     varies: bool = False
+    #: It needs credentials (the spec lists its security schemes); False for the few
+    #: public ones (``login``, ``get_server_version``, ...).
+    authenticated: bool = True
 
     @property
     def constant(self) -> str:
@@ -447,6 +450,7 @@ def _operation(
         admin_only=bool(node.get("x-immich-admin-only")),
         paging=paging,
         varies=bool(resolver.table and node["operationId"] in resolver.table.varying_requests),
+        authenticated=bool(node.get("security")),
     )
 
 

@@ -44,6 +44,26 @@ def _classes(path: Path) -> list[tuple[str, str, bool]]:
     return found
 
 
+def _callable_classes() -> set[str]:
+    """The mixins of ``immich._sync._helpers`` that make a group callable (``__call__``)."""
+    tree = ast.parse((SRC / "_sync" / "_helpers.py").read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(f, ast.FunctionDef) and f.name == "__call__" for f in node.body)
+    }
+
+
+def _is_callable_group(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    callable_mixins = _callable_classes()
+    return any(
+        isinstance(node, ast.ClassDef) and {ast.unparse(b) for b in node.bases} & callable_mixins
+        for node in tree.body
+    )
+
+
 def groups() -> list[dict[str, str]]:
     """The API groups in the client's attribute order."""
     init = (SRC / "_sync" / "api" / "__init__.py").read_text(encoding="utf-8")
@@ -53,7 +73,16 @@ def groups() -> list[dict[str, str]]:
     for name in re.findall(r'"(\w+)"', names.group(1)):
         sync_name, summary, _ = _classes(SRC / "_sync" / "api" / f"{name}.py")[0]
         async_name = _classes(SRC / "_async" / "api" / f"{name}.py")[0][0]
-        result.append({"attr": name, "sync": sync_name, "async": async_name, "summary": summary})
+        callable_ = "yes" if _is_callable_group(SRC / "_sync" / "api" / f"{name}.py") else ""
+        result.append(
+            {
+                "attr": name,
+                "sync": sync_name,
+                "async": async_name,
+                "summary": summary,
+                "callable": callable_,
+            }
+        )
     return result
 
 
@@ -70,6 +99,12 @@ def models() -> list[tuple[str, str, str, bool]]:
 
 def _group_page(group: dict[str, str]) -> str:
     attr = group["attr"]
+    # A callable group (``client.download(...)``) shows its ``__call__`` too.
+    filters = (
+        '\n      filters: ["!^_", "^__call__$"]\n      inherited_members: ["__call__"]'
+        if group["callable"]
+        else ""
+    )
     return f"""# `client.{attr}`
 
 {group["summary"]}
@@ -82,7 +117,7 @@ everything else is keyword-only; every method also takes `timeout=`.
 ::: immich._sync.api.{attr}.{group["sync"]}
     options:
       heading: "{group["sync"]} (client.{attr} on Client)"
-      toc_label: "{group["sync"]}"
+      toc_label: "{group["sync"]}"{filters}
 
 ## On `AsyncClient`
 

@@ -217,6 +217,28 @@ def test_lists_and_help_need_no_server(invoke: Invoke) -> None:
     assert [p["name"] for p in spec["parameters"] if p["positional"]] == ["id"]
 
 
+def test_every_option_has_help_in_plain_text(invoke: Invoke) -> None:
+    """Parameters the spec leaves undescribed get words of their own (``id`` is the
+    thing's id, ``key``/``slug`` a shared link's), and docstring markup is not shown."""
+    from immich.cli.commands import api
+
+    for group in api.group_names():
+        for name, method in api.methods_of(group).items():
+            for parameter in method.parameters.values():
+                text = parameter.help
+                assert text, f"{group}.{name}({parameter.name})"
+                # Not the generator's last resort, the name made a sentence ("Id.").
+                assert text != parameter.name.replace("_", " ").capitalize() + ".", text
+                assert "``" not in text, text
+                assert ":class:" not in text, text
+    helped = invoke("api", "albums", "get_album_info", "--help").stdout
+    assert "The album's id." in helped
+    assert "A shared link's key" in helped
+    assert "GET /api/albums/{id}. History:" in helped
+    for markup in ("``", ":class:", "Raises"):
+        assert markup not in helped
+
+
 def test_a_method_option_named_like_a_global_option(
     invoke: Invoke, url: str, fake: FakeImmich
 ) -> None:

@@ -86,22 +86,28 @@ async def download(
     Args:
         client: The client to download with.
         destination: The folder to download into (created if missing).
-        album: An album's name or id.
-        asset_ids: These assets (not combined with the other selectors).
-        taken_after: Taken at or after this time.
-        taken_before: Taken before this time.
-        person: A person's name or id.
-        favorite: Favourites only (True) or all but favourites (False).
-        query: A smart (CLIP) search; the best ``limit`` matches (default 250).
+        album: Only this album's assets: its name or id.
+        asset_ids: Exactly these assets (not combined with the other selectors).
+        taken_after: Only assets taken at or after this time.
+        taken_before: Only assets taken before this time.
+        person: Only assets showing this person: a name or an id.
+        favorite: Favourites only (True), or all but favourites (False).
+        query: A smart (CLIP) search: the best ``limit`` matches (default 250).
         limit: At most this many assets.
         layout: Where files go below ``destination``: ``"{original}"`` (the default)
-            keeps the original names side by side; ``"{album}/{yyyy}/{mm}"`` sorts them
-            into album, year and month folders (see :mod:`immich._transfer.layout`).
+            keeps the original names side by side; ``{album}``, ``{yyyy}``, ``{mm}`` and
+            ``{dd}`` (when taken) make folders, as in ``"{album}/{yyyy}/{mm}"``.
         concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
         progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
         overwrite: Replace an existing file of the same name but other content, rather
             than writing the asset next to it as ``name (2).ext``.
-        hash_cache: Where the SHA-1 of existing files is remembered (see :func:`upload`).
+        hash_cache: Where the SHA-1 of files already in ``destination`` is remembered,
+            so that an unchanged one is not read again: True for the user's cache folder
+            (the default), a path for a database file of your own, False for none.
+
+    Returns a :class:`~immich.DownloadResult` (per asset: downloaded, skipped as already
+    there, or failed). ``LookupError`` when ``album`` or ``person`` names none;
+    ``ValueError`` for ``asset_ids`` with another selector.
 
     Small files (up to 256 KiB), when there are a few of them, come a hundred at a time
     in zip archives (``POST /download/archive``) rather than a request each; whatever an
@@ -614,10 +620,20 @@ async def download_archive(
 
     The server splits a large selection into archives of about ``archive_size`` bytes
     (its default is 4 GiB); each is streamed to disk in constant memory and appears only
-    once complete. Select ``asset_ids``, an ``album`` (name or id), or neither for all of
-    the user's assets. Archives are named after the album (or ``immich``), numbered when
-    there are several; an existing file is kept (the new one becomes ``name (2).zip``)
-    unless ``overwrite``.
+    once complete. Archives are named after the album (or ``immich``), numbered when
+    there are several.
+
+    Args:
+        client: The client to download with.
+        destination: The folder to write the archives into (created if missing).
+        asset_ids: Exactly these assets (not together with ``album``).
+        album: This album's assets: its name or id. With neither, every asset of the
+            user.
+        archive_size: The size of each archive in bytes, about; the server's default
+            is 4 GiB.
+        progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+        overwrite: Replace an existing archive of the same name, rather than writing
+            the new one next to it as ``name (2).zip``.
     """
     if asset_ids is not None and album is not None:
         raise ValueError("pass either asset_ids or album, not both")

@@ -1,7 +1,9 @@
 """Hand-written workflows mixed into generated API groups (see ``codegen.render.GROUP_MIXINS``):
 ``client.assets.upload(...)``, ``client.assets.download(...)``, and ``client.download(...)``.
 
-The workflow modules are imported on first call, to keep ``import immich`` quick.
+The workflow modules are imported on first call, to keep ``import immich`` quick. Their
+options are spelled out here, keyword by keyword, so that ``help()`` and editors show
+them; ``tests/test_workflow_options.py`` keeps them the same as the functions'.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from immich._core.types import UNSET, Unset
+
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    import datetime
+    import os
+
+    import httpx
 
     from immich._sync._client import Client
     from immich._transfer.files import PathArg
-    from immich._transfer.options import ArchiveOptions, DownloadOptions, UploadOptions
+    from immich._transfer.progress import ProgressCallback
     from immich._transfer.results import DownloadResult, UploadResult
+    from immich.models.asset_visibility import AssetVisibility
 
 
 class AssetsHelpers:
@@ -28,35 +36,217 @@ class AssetsHelpers:
         _client: Client
 
     def upload(
-        self, paths: PathArg | Iterable[PathArg], **options: Unpack[UploadOptions]
+        self,
+        paths: PathArg | Iterable[PathArg],
+        *,
+        recursive: bool = True,
+        include_hidden: bool = False,
+        ignore: Iterable[str] = (),
+        album: str | None = None,
+        album_from_folder: bool = False,
+        visibility: AssetVisibility | Unset = UNSET,
+        favorite: bool | Unset = UNSET,
+        dry_run: bool = False,
+        delete_uploaded: bool = False,
+        delete_duplicates: bool = False,
+        concurrency: int | None = None,
+        hash_cache: bool | str | os.PathLike[str] = True,
+        progress: ProgressCallback | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> UploadResult:
         """Upload files and folders, skipping what the server already has.
 
-        The options and behaviour are those of :func:`immich._sync.upload.upload`.
+        Folders are walked for the file types the server accepts; each file's SHA-1 is
+        checked with the server first, and only what it lacks is uploaded (with its
+        sidecar, live photos linked). Running again resumes an interrupted upload. See
+        :func:`immich._sync.upload.upload` for the details.
+
+        Args:
+            paths: A file or folder, or several.
+            recursive: Walk the subfolders of the folders given (the default); False takes
+                only the files directly in them.
+            include_hidden: Take hidden files and folders too (names starting with ``.``),
+                which are skipped by default.
+            ignore: Gitignore-like patterns of files and folders to skip: ``*.tmp`` and
+                ``@eaDir`` match a name at any depth, ``/raw`` and ``2023/drafts`` are
+                anchored to the walked folder, ``cache/`` matches folders only, ``**`` spans
+                folders.
+            album: Add every uploaded or duplicate asset to this album (found by name,
+                created if missing).
+            album_from_folder: Add each asset to an album named after its folder (not
+                together with ``album``).
+            visibility: The new assets' visibility (``archive``, ``hidden``, ...); by default
+                the server's, the timeline.
+            favorite: Mark the new assets as favourites.
+            dry_run: Hash and ask the server, but upload, create and delete nothing;
+                ``would_upload`` lists what a real run would send.
+            delete_uploaded: Delete each local file (and the sidecar sent with it) once the
+                server has stored it.
+            delete_duplicates: Delete each local file the server already has (unless its copy
+                there is in the trash). Unsupported and failed files are never deleted.
+            concurrency: Parallel uploads (and hashing threads); default ``min(8, 2 x CPUs)``.
+            hash_cache: Where each file's SHA-1 is remembered, so that an unchanged file is
+                not read again: True for the user's cache folder (the default), a path for a
+                database file of your own, False for none.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+            timeout: Per upload; by default a minute plus a second per MB of the file. Use
+                ``httpx.Timeout(None)`` for none.
+
+        Returns:
+            An :class:`~immich.UploadResult`: per file, uploaded, duplicate, unsupported
+            or failed.
+
+        Raises:
+            FileNotFoundError: A path does not exist (before anything is sent).
+            ValueError: ``album`` and ``album_from_folder`` together, or ``concurrency``
+                below 1.
+            AuthenticationError: The server refused the credentials (at once, not per
+                file).
+            PermissionDeniedError: The API key may not upload (at once).
         """
         from immich._sync.upload import upload
 
-        return upload(self._client, paths, **options)
+        return upload(
+            self._client,
+            paths,
+            recursive=recursive,
+            include_hidden=include_hidden,
+            ignore=ignore,
+            album=album,
+            album_from_folder=album_from_folder,
+            visibility=visibility,
+            favorite=favorite,
+            dry_run=dry_run,
+            delete_uploaded=delete_uploaded,
+            delete_duplicates=delete_duplicates,
+            concurrency=concurrency,
+            hash_cache=hash_cache,
+            progress=progress,
+            timeout=timeout,
+        )
 
-    def download(self, destination: PathArg, **options: Unpack[DownloadOptions]) -> DownloadResult:
+    def download(
+        self,
+        destination: PathArg,
+        *,
+        album: str | None = None,
+        asset_ids: Iterable[str] | None = None,
+        taken_after: datetime.datetime | None = None,
+        taken_before: datetime.datetime | None = None,
+        person: str | None = None,
+        favorite: bool | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        layout: str = "{original}",
+        concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        hash_cache: bool | str | os.PathLike[str] = True,
+    ) -> DownloadResult:
         """Download original files into the folder ``destination``, resumably and verified.
 
-        The options and behaviour are those of :func:`immich._sync.download.download`.
+        Every asset of the user, or those the selectors pick. A file is written under a
+        temporary name and kept only once its SHA-1 matches the server's; one already
+        there is skipped, and an interrupted download resumes on the next run. See
+        :func:`immich._sync.download.download` for the details.
+
+        Args:
+            destination: The folder to download into (created if missing).
+            album: Only this album's assets: its name or id.
+            asset_ids: Exactly these assets (not combined with the other selectors).
+            taken_after: Only assets taken at or after this time.
+            taken_before: Only assets taken before this time.
+            person: Only assets showing this person: a name or an id.
+            favorite: Favourites only (True), or all but favourites (False).
+            query: A smart (CLIP) search: the best ``limit`` matches (default 250).
+            limit: At most this many assets.
+            layout: Where files go below ``destination``: ``"{original}"`` (the default)
+                keeps the original names side by side; ``{album}``, ``{yyyy}``, ``{mm}`` and
+                ``{dd}`` (when taken) make folders, as in ``"{album}/{yyyy}/{mm}"``.
+            concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+            overwrite: Replace an existing file of the same name but other content, rather
+                than writing the asset next to it as ``name (2).ext``.
+            hash_cache: Where the SHA-1 of files already in ``destination`` is remembered,
+                so that an unchanged one is not read again: True for the user's cache folder
+                (the default), a path for a database file of your own, False for none.
+
+        Returns:
+            A :class:`~immich.DownloadResult`: per asset, downloaded, skipped as already
+            there, or failed.
+
+        Raises:
+            LookupError: ``album`` or ``person`` names none (or several people).
+            ValueError: ``asset_ids`` with another selector, or ``concurrency`` below 1.
+            AuthenticationError: The server refused the credentials (at once, not per
+                file).
         """
         from immich._sync.download import download
 
-        return download(self._client, destination, **options)
+        return download(
+            self._client,
+            destination,
+            album=album,
+            asset_ids=asset_ids,
+            taken_after=taken_after,
+            taken_before=taken_before,
+            person=person,
+            favorite=favorite,
+            query=query,
+            limit=limit,
+            layout=layout,
+            concurrency=concurrency,
+            progress=progress,
+            overwrite=overwrite,
+            hash_cache=hash_cache,
+        )
 
     def download_archive(
-        self, destination: PathArg, **options: Unpack[ArchiveOptions]
+        self,
+        destination: PathArg,
+        *,
+        asset_ids: Iterable[str] | None = None,
+        album: str | None = None,
+        archive_size: int | None = None,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
     ) -> list[Path]:
         """Download assets as zip archives into the folder ``destination``.
 
-        The options and behaviour are those of :func:`immich._sync.download.download_archive`.
+        The server packs them into archives of about ``archive_size`` bytes; each is
+        streamed to disk and appears only once complete. See
+        :func:`immich._sync.download.download_archive` for the details.
+
+        Args:
+            destination: The folder to write the archives into (created if missing).
+            asset_ids: Exactly these assets (not together with ``album``).
+            album: This album's assets: its name or id. With neither, every asset of the
+                user.
+            archive_size: The size of each archive in bytes, about; the server's default
+                is 4 GiB.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+            overwrite: Replace an existing archive of the same name, rather than writing
+                the new one next to it as ``name (2).zip``.
+
+        Returns:
+            The archives written, in order.
+
+        Raises:
+            LookupError: ``album`` names none.
+            ValueError: ``asset_ids`` and ``album`` together.
+            IncompleteDownloadError: An archive ended early (nothing of it is kept).
         """
         from immich._sync.download import download_archive
 
-        return download_archive(self._client, destination, **options)
+        return download_archive(
+            self._client,
+            destination,
+            asset_ids=asset_ids,
+            album=album,
+            archive_size=archive_size,
+            progress=progress,
+            overwrite=overwrite,
+        )
 
 
 class DownloadHelpers:
@@ -69,20 +259,125 @@ class DownloadHelpers:
     if TYPE_CHECKING:
         _client: Client
 
-    def __call__(self, destination: PathArg, **options: Unpack[DownloadOptions]) -> DownloadResult:
+    def __call__(
+        self,
+        destination: PathArg,
+        *,
+        album: str | None = None,
+        asset_ids: Iterable[str] | None = None,
+        taken_after: datetime.datetime | None = None,
+        taken_before: datetime.datetime | None = None,
+        person: str | None = None,
+        favorite: bool | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        layout: str = "{original}",
+        concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+        hash_cache: bool | str | os.PathLike[str] = True,
+    ) -> DownloadResult:
         """Download original files into the folder ``destination``, resumably and verified.
 
-        The options and behaviour are those of :func:`immich._sync.download.download`.
+        Every asset of the user, or those the selectors pick. A file is written under a
+        temporary name and kept only once its SHA-1 matches the server's; one already
+        there is skipped, and an interrupted download resumes on the next run. See
+        :func:`immich._sync.download.download` for the details.
+
+        Args:
+            destination: The folder to download into (created if missing).
+            album: Only this album's assets: its name or id.
+            asset_ids: Exactly these assets (not combined with the other selectors).
+            taken_after: Only assets taken at or after this time.
+            taken_before: Only assets taken before this time.
+            person: Only assets showing this person: a name or an id.
+            favorite: Favourites only (True), or all but favourites (False).
+            query: A smart (CLIP) search: the best ``limit`` matches (default 250).
+            limit: At most this many assets.
+            layout: Where files go below ``destination``: ``"{original}"`` (the default)
+                keeps the original names side by side; ``{album}``, ``{yyyy}``, ``{mm}`` and
+                ``{dd}`` (when taken) make folders, as in ``"{album}/{yyyy}/{mm}"``.
+            concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+            overwrite: Replace an existing file of the same name but other content, rather
+                than writing the asset next to it as ``name (2).ext``.
+            hash_cache: Where the SHA-1 of files already in ``destination`` is remembered,
+                so that an unchanged one is not read again: True for the user's cache folder
+                (the default), a path for a database file of your own, False for none.
+
+        Returns:
+            A :class:`~immich.DownloadResult`: per asset, downloaded, skipped as already
+            there, or failed.
+
+        Raises:
+            LookupError: ``album`` or ``person`` names none (or several people).
+            ValueError: ``asset_ids`` with another selector, or ``concurrency`` below 1.
+            AuthenticationError: The server refused the credentials (at once, not per
+                file).
         """
         from immich._sync.download import download
 
-        return download(self._client, destination, **options)
+        return download(
+            self._client,
+            destination,
+            album=album,
+            asset_ids=asset_ids,
+            taken_after=taken_after,
+            taken_before=taken_before,
+            person=person,
+            favorite=favorite,
+            query=query,
+            limit=limit,
+            layout=layout,
+            concurrency=concurrency,
+            progress=progress,
+            overwrite=overwrite,
+            hash_cache=hash_cache,
+        )
 
-    def archive(self, destination: PathArg, **options: Unpack[ArchiveOptions]) -> list[Path]:
+    def archive(
+        self,
+        destination: PathArg,
+        *,
+        asset_ids: Iterable[str] | None = None,
+        album: str | None = None,
+        archive_size: int | None = None,
+        progress: ProgressCallback | None = None,
+        overwrite: bool = False,
+    ) -> list[Path]:
         """Download assets as zip archives into the folder ``destination``.
 
-        The options and behaviour are those of :func:`immich._sync.download.download_archive`.
+        The server packs them into archives of about ``archive_size`` bytes; each is
+        streamed to disk and appears only once complete. See
+        :func:`immich._sync.download.download_archive` for the details.
+
+        Args:
+            destination: The folder to write the archives into (created if missing).
+            asset_ids: Exactly these assets (not together with ``album``).
+            album: This album's assets: its name or id. With neither, every asset of the
+                user.
+            archive_size: The size of each archive in bytes, about; the server's default
+                is 4 GiB.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
+            overwrite: Replace an existing archive of the same name, rather than writing
+                the new one next to it as ``name (2).zip``.
+
+        Returns:
+            The archives written, in order.
+
+        Raises:
+            LookupError: ``album`` names none.
+            ValueError: ``asset_ids`` and ``album`` together.
+            IncompleteDownloadError: An archive ended early (nothing of it is kept).
         """
         from immich._sync.download import download_archive
 
-        return download_archive(self._client, destination, **options)
+        return download_archive(
+            self._client,
+            destination,
+            asset_ids=asset_ids,
+            album=album,
+            archive_size=archive_size,
+            progress=progress,
+            overwrite=overwrite,
+        )

@@ -88,11 +88,21 @@ def upload(
 
     Args:
         client: The client to upload with.
-        paths: Files and folders.
+        paths: A file or folder, or several.
+        recursive: Walk the subfolders of the folders given (the default); False takes
+            only the files directly in them.
+        include_hidden: Take hidden files and folders too (names starting with ``.``),
+            which are skipped by default.
+        ignore: Gitignore-like patterns of files and folders to skip: ``*.tmp`` and
+            ``@eaDir`` match a name at any depth, ``/raw`` and ``2023/drafts`` are
+            anchored to the walked folder, ``cache/`` matches folders only, ``**`` spans
+            folders.
         album: Add every uploaded or duplicate asset to this album (found by name,
             created if missing).
-        album_from_folder: Add each asset to an album named after its folder.
-        visibility: The new assets' visibility (``archive``, ``hidden``, ...).
+        album_from_folder: Add each asset to an album named after its folder (not
+            together with ``album``).
+        visibility: The new assets' visibility (``archive``, ``hidden``, ...); by default
+            the server's, the timeline.
         favorite: Mark the new assets as favourites.
         dry_run: Hash and ask the server, but upload, create and delete nothing;
             ``would_upload`` lists what a real run would send.
@@ -101,6 +111,9 @@ def upload(
         delete_duplicates: Delete each local file the server already has (unless its copy
             there is in the trash). Unsupported and failed files are never deleted.
         concurrency: Parallel uploads (and hashing threads); default ``min(8, 2 x CPUs)``.
+        hash_cache: Where each file's SHA-1 is remembered, so that an unchanged file is
+            not read again: True for the user's cache folder (the default), a path for a
+            database file of your own, False for none.
         progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
         timeout: Per upload; by default a minute plus a second per MB of the file. Use
             ``httpx.Timeout(None)`` for none.

@@ -10,11 +10,15 @@ from immich.models.reaction_type import ReactionType
 
 @attrs.define(kw_only=True, repr=False)
 class ActivityCreateDto(Model):
-    """Activity create
+    """Activity create.
+
+    What ``activities.create_activity`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_id: Album ID
-        type: :class:`ReactionType`.
+        type: Reaction type (:class:`ReactionType`).
         asset_id: Asset ID (if activity is for an asset)
         comment: Comment text (required if type is comment)
     """

@@ -13,13 +13,15 @@ from immich.models.user_response_dto import UserResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class ActivityResponseDto(Model):
-    """Activity response dto.
+    """An activity, as the server answers it.
+
+    The answer of ``activities.create_activity`` and ``activities.get_activities``.
 
     Attributes:
         asset_id: Asset ID (if activity is for an asset)
         created_at: Creation date
         id: Activity ID
-        type: :class:`ReactionType`.
+        type: Reaction type (:class:`ReactionType`).
         user: :class:`UserResponseDto`.
         comment: Comment text (for comment activities)
     """

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ActivityStatisticsResponseDto(Model):
-    """Activity statistics response dto.
+    """Activity statistics, as the server answers it.
+
+    The answer of ``activities.get_activity_statistics``.
 
     Attributes:
         comments: Number of comments

@@ -9,7 +9,9 @@ from immich.models.album_user_add_dto import AlbumUserAddDto
 
 @attrs.define(kw_only=True, repr=False)
 class AddUsersDto(Model):
-    """Add users dto.
+    """What ``albums.add_users_to_album`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_users: Album users to add

@@ -8,7 +8,13 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AdminOnboardingUpdateDto(Model):
-    """Admin onboarding update dto.
+    """Whether the admin has finished onboarding.
+
+    What ``system_metadata.update_admin_onboarding`` takes.
+
+    The answer of ``system_metadata.get_admin_onboarding``.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         is_onboarded: Is admin onboarded

@@ -14,7 +14,13 @@ from immich.models.contributor_count_response_dto import ContributorCountRespons
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumResponseDto(Model):
-    """Album response dto.
+    """An album, as the server answers it.
+
+    The answer of ``albums.add_users_to_album``, ``albums.create_album``,
+    ``albums.get_album_info`` and 2 more.
+
+    Part of :class:`SearchAlbumResponseDto` (``items``) and :class:`SharedLinkResponseDto`
+    (``album``).
 
     Attributes:
         album_name: Album name
@@ -32,7 +38,7 @@ class AlbumResponseDto(Model):
         contributor_counts: :class:`ContributorCountResponseDto`.
         end_date: End date (latest asset)
         last_modified_asset_timestamp: Last modified asset timestamp
-        order: :class:`AssetOrder`.
+        order: Asset sort order (:class:`AssetOrder`).
         start_date: Start date (earliest asset)
     """
 

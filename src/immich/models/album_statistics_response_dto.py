@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumStatisticsResponseDto(Model):
-    """Album statistics response dto.
+    """Album statistics, as the server answers it.
+
+    The answer of ``albums.get_album_statistics``.
 
     Attributes:
         not_shared: Number of non-shared albums

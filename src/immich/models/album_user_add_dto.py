@@ -10,7 +10,7 @@ from immich.models.album_user_role import AlbumUserRole
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumUserAddDto(Model):
-    """Album user add dto.
+    """One entry of :class:`AddUsersDto`'s ``album_users``.
 
     Attributes:
         user_id: User ID

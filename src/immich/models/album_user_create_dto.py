@@ -9,10 +9,10 @@ from immich.models.album_user_role import AlbumUserRole
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumUserCreateDto(Model):
-    """Album user create dto.
+    """One entry of :class:`CreateAlbumDto`'s ``album_users``.
 
     Attributes:
-        role: :class:`AlbumUserRole`.
+        role: Album user role (:class:`AlbumUserRole`).
         user_id: User ID
     """
 

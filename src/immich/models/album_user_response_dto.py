@@ -10,10 +10,10 @@ from immich.models.user_response_dto import UserResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumUserResponseDto(Model):
-    """Album user response dto.
+    """One entry of :class:`AlbumResponseDto`'s ``album_users``.
 
     Attributes:
-        role: :class:`AlbumUserRole`.
+        role: Album user role (:class:`AlbumUserRole`).
         user: :class:`UserResponseDto`.
     """
 

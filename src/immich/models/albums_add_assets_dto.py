@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumsAddAssetsDto(Model):
-    """Albums add assets dto.
+    """What ``albums.add_assets_to_albums`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_ids: Album IDs

@@ -10,11 +10,13 @@ from immich.models.bulk_id_error_reason import BulkIdErrorReason
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumsAddAssetsResponseDto(Model):
-    """Albums add assets response dto.
+    """Whether adding the assets to the albums worked, and why not.
+
+    The answer of ``albums.add_assets_to_albums``.
 
     Attributes:
         success: Operation success
-        error: :class:`BulkIdErrorReason`.
+        error: Error reason (:class:`BulkIdErrorReason`).
     """
 
     success: bool

@@ -9,10 +9,12 @@ from immich.models.asset_order import AssetOrder
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumsResponse(Model):
-    """Albums response.
+    """A user's albums preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``albums``).
 
     Attributes:
-        default_asset_order: :class:`AssetOrder`.
+        default_asset_order: Asset sort order (:class:`AssetOrder`).
     """
 
     default_asset_order: AssetOrder

@@ -10,10 +10,12 @@ from immich.models.asset_order import AssetOrder
 
 @attrs.define(kw_only=True, repr=False)
 class AlbumsUpdate(Model):
-    """Album preferences
+    """Album preferences.
+
+    Part of :class:`UserPreferencesUpdateDto` (``albums``).
 
     Attributes:
-        default_asset_order: :class:`AssetOrder`.
+        default_asset_order: Asset sort order (:class:`AssetOrder`).
     """
 
     default_asset_order: AssetOrder | Unset = UNSET

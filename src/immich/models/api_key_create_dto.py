@@ -10,7 +10,9 @@ from immich.models.permission import Permission
 
 @attrs.define(kw_only=True, repr=False)
 class ApiKeyCreateDto(Model):
-    """Api key create dto.
+    """What ``api_keys.create_api_key`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         permissions: List of permissions

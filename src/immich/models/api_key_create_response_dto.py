@@ -11,7 +11,9 @@ from immich.models.api_key_response_dto import ApiKeyResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class ApiKeyCreateResponseDto(Model):
-    """Api key create response dto.
+    """A new API key and its secret, which is shown only this once.
+
+    The answer of ``api_keys.create_api_key``.
 
     Attributes:
         api_key: :class:`ApiKeyResponseDto`.

@@ -11,7 +11,12 @@ from immich.models.permission import Permission
 
 @attrs.define(kw_only=True, repr=False)
 class ApiKeyResponseDto(Model):
-    """Api key response dto.
+    """An API key, as the server answers it.
+
+    The answer of ``api_keys.get_api_key``, ``api_keys.get_api_keys``,
+    ``api_keys.get_my_api_key`` and ``api_keys.update_api_key``.
+
+    Part of :class:`ApiKeyCreateResponseDto` (``api_key``).
 
     Attributes:
         created_at: Creation date

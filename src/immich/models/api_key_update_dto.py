@@ -10,7 +10,9 @@ from immich.models.permission import Permission
 
 @attrs.define(kw_only=True, repr=False)
 class ApiKeyUpdateDto(Model):
-    """Api key update dto.
+    """What ``api_keys.update_api_key`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         name: API key name

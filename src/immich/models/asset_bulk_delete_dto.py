@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkDeleteDto(Model):
-    """Asset bulk delete dto.
+    """What ``assets.delete_assets`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         ids: IDs to process

@@ -10,7 +10,9 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkUpdateDto(Model):
-    """Asset bulk update dto.
+    """What ``assets.update_assets`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         ids: Asset IDs to update
@@ -24,7 +26,7 @@ class AssetBulkUpdateDto(Model):
         rating: Rating in range [1-5] (starred), -1 (rejected), or null (unrated) (Added in v1,
             Stable in v2, Updated in v3)
         time_zone: Time zone (IANA timezone)
-        visibility: :class:`AssetVisibility`.
+        visibility: Asset visibility (:class:`AssetVisibility`).
     """
 
     ids: list[str]

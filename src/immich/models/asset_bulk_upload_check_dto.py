@@ -9,7 +9,9 @@ from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkUploadCheckDto(Model):
-    """Asset bulk upload check dto.
+    """What ``assets.check_bulk_upload`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         assets: Assets to check

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkUploadCheckItem(Model):
-    """Asset bulk upload check item.
+    """One file to check: an id of your choosing and its SHA-1.
+
+    Part of :class:`AssetBulkUploadCheckDto` (``assets``).
 
     Attributes:
         checksum: Base64 or hex encoded SHA1 hash

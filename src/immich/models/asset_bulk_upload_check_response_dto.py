@@ -9,7 +9,9 @@ from immich.models.asset_bulk_upload_check_result import AssetBulkUploadCheckRes
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkUploadCheckResponseDto(Model):
-    """Asset bulk upload check response dto.
+    """The server's verdict on each file of a bulk upload check.
+
+    The answer of ``assets.check_bulk_upload``.
 
     Attributes:
         results: Upload check results

@@ -11,14 +11,16 @@ from immich.models.asset_upload_action import AssetUploadAction
 
 @attrs.define(kw_only=True, repr=False)
 class AssetBulkUploadCheckResult(Model):
-    """Asset bulk upload check result.
+    """The verdict on one checked file: accept it, or reject it as a duplicate (and which).
+
+    Part of :class:`AssetBulkUploadCheckResponseDto` (``results``).
 
     Attributes:
-        action: :class:`AssetUploadAction`.
+        action: Upload action (:class:`AssetUploadAction`).
         id: Client-side identifier echoed from the request to match results to inputs
         asset_id: Existing asset ID if duplicate
         is_trashed: Whether existing asset is trashed
-        reason: :class:`AssetRejectReason`.
+        reason: Rejection reason if rejected (:class:`AssetRejectReason`).
     """
 
     action: AssetUploadAction

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class AssetCopyDto(Model):
-    """Asset copy dto.
+    """What ``assets.copy_asset`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         source_id: Source asset ID

@@ -12,10 +12,10 @@ from immich.models.rotate_parameters import RotateParameters
 
 @attrs.define(kw_only=True, repr=False)
 class AssetEditActionItemDto(Model):
-    """Asset edit action item dto.
+    """One entry of :class:`AssetEditsCreateDto`'s ``edits``.
 
     Attributes:
-        action: :class:`AssetEditAction`.
+        action: Type of edit action to perform (:class:`AssetEditAction`).
         parameters: List of edit actions to apply (crop, rotate, or mirror)
     """
 

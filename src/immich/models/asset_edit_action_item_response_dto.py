@@ -12,10 +12,10 @@ from immich.models.rotate_parameters import RotateParameters
 
 @attrs.define(kw_only=True, repr=False)
 class AssetEditActionItemResponseDto(Model):
-    """Asset edit action item response dto.
+    """One entry of :class:`AssetEditsResponseDto`'s ``edits``.
 
     Attributes:
-        action: :class:`AssetEditAction`.
+        action: Type of edit action to perform (:class:`AssetEditAction`).
         id: Asset edit ID
         parameters: List of edit actions to apply (crop, rotate, or mirror)
     """

@@ -9,7 +9,9 @@ from immich.models.asset_edit_action_item_dto import AssetEditActionItemDto
 
 @attrs.define(kw_only=True, repr=False)
 class AssetEditsCreateDto(Model):
-    """Asset edits create dto.
+    """What ``assets.edit_asset`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         edits: List of edit actions to apply (crop, rotate, or mirror)

@@ -9,7 +9,9 @@ from immich.models.asset_edit_action_item_response_dto import AssetEditActionIte
 
 @attrs.define(kw_only=True, repr=False)
 class AssetEditsResponseDto(Model):
-    """Asset edits response dto.
+    """Asset edits, as the server answers it.
+
+    The answer of ``assets.edit_asset`` and ``assets.get_asset_edits``.
 
     Attributes:
         asset_id: Asset ID these edits belong to

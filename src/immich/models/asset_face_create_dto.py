@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetFaceCreateDto(Model):
-    """Asset face create dto.
+    """What ``faces.create_face`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_id: Asset ID

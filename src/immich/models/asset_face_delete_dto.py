@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetFaceDeleteDto(Model):
-    """Asset face delete dto.
+    """What ``faces.delete_face`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         force: Force delete even if person has other faces

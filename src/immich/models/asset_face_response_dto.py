@@ -11,7 +11,9 @@ from immich.models.source_type import SourceType
 
 @attrs.define(kw_only=True, repr=False)
 class AssetFaceResponseDto(Model):
-    """Asset face with person
+    """Asset face with person.
+
+    The answer of ``faces.get_faces``.
 
     Attributes:
         bounding_box_x1: Bounding box X1 coordinate
@@ -22,7 +24,7 @@ class AssetFaceResponseDto(Model):
         image_height: Image height in pixels
         image_width: Image width in pixels
         person: :class:`PersonResponseDto`.
-        source_type: :class:`SourceType`.
+        source_type: Face detection source type (:class:`SourceType`).
     """
 
     bounding_box_x1: int

@@ -9,7 +9,9 @@ from immich.models.asset_face_update_item import AssetFaceUpdateItem
 
 @attrs.define(kw_only=True, repr=False)
 class AssetFaceUpdateDto(Model):
-    """Asset face update dto.
+    """What ``people.reassign_faces`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         data: Face update items

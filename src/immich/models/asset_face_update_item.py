@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetFaceUpdateItem(Model):
-    """Asset face update item.
+    """One entry of :class:`AssetFaceUpdateDto`'s ``data``.
 
     Attributes:
         asset_id: Asset ID

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetIdsDto(Model):
-    """Asset ids dto.
+    """What ``shared_links.add_shared_link_assets`` and ``shared_links.remove_shared_link_assets`` take.
+
+    You rarely build it yourself: its fields are the keyword arguments of those.
 
     Attributes:
         asset_ids: Asset IDs

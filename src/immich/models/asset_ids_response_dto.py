@@ -10,12 +10,15 @@ from immich.models.asset_id_error_reason import AssetIdErrorReason
 
 @attrs.define(kw_only=True, repr=False)
 class AssetIdsResponseDto(Model):
-    """Asset ids response dto.
+    """The outcome for one asset id: added, removed, or why not.
+
+    The answer of ``shared_links.add_shared_link_assets`` and
+    ``shared_links.remove_shared_link_assets``.
 
     Attributes:
         asset_id: Asset ID
         success: Whether operation succeeded
-        error: :class:`AssetIdErrorReason`.
+        error: Error reason if failed (:class:`AssetIdErrorReason`).
     """
 
     asset_id: str

@@ -9,11 +9,13 @@ from immich.models.asset_job_name import AssetJobName
 
 @attrs.define(kw_only=True, repr=False)
 class AssetJobsDto(Model):
-    """Asset jobs dto.
+    """What ``assets.run_asset_jobs`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_ids: Asset IDs
-        name: :class:`AssetJobName`.
+        name: Job name (:class:`AssetJobName`).
     """
 
     asset_ids: list[str]

@@ -13,7 +13,9 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMediaCreateDto(Model):
-    """Asset media create dto.
+    """What ``assets.upload_asset`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_data: Asset file data
@@ -25,7 +27,7 @@ class AssetMediaCreateDto(Model):
         live_photo_video_id: Live photo video ID
         metadata: Asset metadata items
         sidecar_data: Sidecar file data
-        visibility: :class:`AssetVisibility`.
+        visibility: Asset visibility (:class:`AssetVisibility`).
     """
 
     asset_data: FileInput = attrs.field(metadata={"file": True})

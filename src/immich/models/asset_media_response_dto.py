@@ -9,11 +9,13 @@ from immich.models.asset_media_status import AssetMediaStatus
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMediaResponseDto(Model):
-    """Asset media response dto.
+    """An upload's outcome: the asset's id and whether it is new or a duplicate.
+
+    The answer of ``assets.upload_asset``.
 
     Attributes:
         id: Asset media ID
-        status: :class:`AssetMediaStatus`.
+        status: Upload status (:class:`AssetMediaStatus`).
     """
 
     id: str

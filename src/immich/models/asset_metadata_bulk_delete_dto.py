@@ -9,7 +9,9 @@ from immich.models.asset_metadata_bulk_delete_item_dto import AssetMetadataBulkD
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataBulkDeleteDto(Model):
-    """Asset metadata bulk delete dto.
+    """What ``assets.delete_bulk_asset_metadata`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         items: Metadata items to delete

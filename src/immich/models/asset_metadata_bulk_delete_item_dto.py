@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataBulkDeleteItemDto(Model):
-    """Asset metadata bulk delete item dto.
+    """One entry of :class:`AssetMetadataBulkDeleteDto`'s ``items``.
 
     Attributes:
         asset_id: Asset ID

@@ -11,7 +11,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataBulkResponseDto(Model):
-    """Asset metadata bulk response dto.
+    """An asset metadata bulk, as the server answers it.
+
+    The answer of ``assets.update_bulk_asset_metadata``.
 
     Attributes:
         asset_id: Asset ID

@@ -9,7 +9,9 @@ from immich.models.asset_metadata_bulk_upsert_item_dto import AssetMetadataBulkU
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataBulkUpsertDto(Model):
-    """Asset metadata bulk upsert dto.
+    """What ``assets.update_bulk_asset_metadata`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         items: Metadata items to upsert

@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataBulkUpsertItemDto(Model):
-    """Asset metadata bulk upsert item dto.
+    """One entry of :class:`AssetMetadataBulkUpsertDto`'s ``items``.
 
     Attributes:
         asset_id: Asset ID

@@ -11,7 +11,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataResponseDto(Model):
-    """Asset metadata response dto.
+    """An asset metadata, as the server answers it.
+
+    The answer of ``assets.get_asset_metadata_by_key``, ``assets.get_asset_metadata`` and
+    ``assets.update_asset_metadata``.
 
     Attributes:
         key: Metadata key

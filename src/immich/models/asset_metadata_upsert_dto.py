@@ -9,7 +9,9 @@ from immich.models.asset_metadata_upsert_item_dto import AssetMetadataUpsertItem
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataUpsertDto(Model):
-    """Asset metadata upsert dto.
+    """What ``assets.update_asset_metadata`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         items: Metadata items to upsert

@@ -10,7 +10,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetMetadataUpsertItemDto(Model):
-    """Asset metadata upsert item dto.
+    """An asset metadata upsert item.
+
+    Part of :class:`AssetMediaCreateDto` (``metadata``) and :class:`AssetMetadataUpsertDto`
+    (``items``).
 
     Attributes:
         key: Metadata key

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetOcrResponseDto(Model):
-    """Asset ocr response dto.
+    """An asset OCR, as the server answers it.
+
+    The answer of ``assets.get_asset_ocr``.
 
     Attributes:
         asset_id: Asset id.

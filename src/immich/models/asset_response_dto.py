@@ -18,7 +18,13 @@ from immich.models.user_response_dto import UserResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class AssetResponseDto(Model):
-    """Asset response dto.
+    """An asset, as the server answers it.
+
+    The answer of ``assets.get_asset_info``, ``assets.update_asset``,
+    ``search.get_assets_by_city`` and 3 more.
+
+    Part of :class:`DuplicateResponseDto` (``assets``), :class:`MemoryResponseDto`
+    (``assets``), :class:`SearchAssetResponseDto` (``items``) and 3 more.
 
     Attributes:
         checksum: Base64 encoded SHA1 hash
@@ -47,14 +53,14 @@ class AssetResponseDto(Model):
         owner_id: Owner user ID
         thumbhash: Thumbhash for thumbnail generation (base64) also used as the c query param
             for thumbnail cache busting.
-        type: :class:`AssetTypeEnum`.
+        type: Asset type (:class:`AssetTypeEnum`).
         updated_at: The UTC timestamp when the asset record was last updated in the database.
             This is automatically maintained by the database and reflects when any field in the
             asset was last modified.
-        visibility: :class:`AssetVisibility`.
+        visibility: Asset visibility (:class:`AssetVisibility`).
         width: Asset width
         duplicate_id: Duplicate group ID
-        exif_info: :class:`ExifResponseDto`.
+        exif_info: EXIF response (:class:`ExifResponseDto`).
         is_edited: Is edited (Added in v2.5.0, Beta in v2.5.0)
         library_id: Library ID (Added in v1, Deprecated in v1)
         live_photo_video_id: Live photo video ID

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetStackResponseDto(Model):
-    """Asset stack response dto.
+    """The stack an asset is part of: its id, size and primary asset.
+
+    Part of :class:`AssetResponseDto` (``stack``).
 
     Attributes:
         asset_count: Number of assets in stack

@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class AssetStatsResponseDto(Model):
-    """Asset stats response dto.
+    """How many images and videos there are.
+
+    The answer of ``assets.get_asset_statistics`` and
+    ``users_admin.get_user_statistics_admin``.
 
     Attributes:
         images: Number of images

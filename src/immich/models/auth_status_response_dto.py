@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class AuthStatusResponseDto(Model):
-    """Auth status response dto.
+    """An auth status, as the server answers it.
+
+    The answer of ``auth.get_auth_status``.
 
     Attributes:
         is_elevated: Is elevated session

@@ -10,10 +10,12 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class AvatarUpdate(Model):
-    """Avatar update.
+    """A user's avatar preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``avatar``).
 
     Attributes:
-        color: :class:`UserAvatarColor`.
+        color: User avatar color (:class:`UserAvatarColor`).
     """
 
     color: UserAvatarColor | Unset = UNSET

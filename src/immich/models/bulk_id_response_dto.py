@@ -10,12 +10,15 @@ from immich.models.bulk_id_error_reason import BulkIdErrorReason
 
 @attrs.define(kw_only=True, repr=False)
 class BulkIdResponseDto(Model):
-    """Bulk id response dto.
+    """The outcome for one id of a bulk request: done, or why not.
+
+    The answer of ``albums.add_assets_to_album``, ``albums.remove_asset_from_album``,
+    ``duplicates.resolve_duplicates`` and 6 more.
 
     Attributes:
         id: ID
         success: Whether operation succeeded
-        error: :class:`BulkIdErrorReason`.
+        error: Error reason (:class:`BulkIdErrorReason`).
         error_message: Error message.
     """
 

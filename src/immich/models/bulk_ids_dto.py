@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class BulkIdsDto(Model):
-    """Bulk ids dto.
+    """What ``albums.add_assets_to_album``, ``albums.remove_asset_from_album``, ``duplicates.delete_duplicates`` and 7 more take.
+
+    You rarely build it yourself: its fields are the keyword arguments of those.
 
     Attributes:
         ids: IDs to process

@@ -10,7 +10,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class CalendarHeatmapResponseDto(Model):
-    """Calendar heatmap response dto.
+    """A calendar heatmap, as the server answers it.
+
+    The answer of ``users.get_my_calendar_heatmap`` and
+    ``users_admin.get_user_calendar_heatmap_admin``.
 
     Attributes:
         from_: Start date in UTC

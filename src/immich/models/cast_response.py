@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class CastResponse(Model):
-    """Cast response.
+    """A user's cast preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``cast``).
 
     Attributes:
         g_cast_enabled: Whether Google Cast is enabled

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class CastUpdate(Model):
-    """Cast update.
+    """A user's cast preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``cast``).
 
     Attributes:
         g_cast_enabled: Whether Google Cast is enabled

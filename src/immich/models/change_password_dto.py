@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ChangePasswordDto(Model):
-    """Change password dto.
+    """What ``auth.change_password`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         new_password: New password (min 8 characters)

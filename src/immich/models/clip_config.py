@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class CLIPConfig(Model):
-    """Clip config.
+    """A CLIP config.
+
+    Part of :class:`SystemConfigMachineLearningDto` (``clip``).
 
     Attributes:
         enabled: Whether the task is enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ContributorCountResponseDto(Model):
-    """Contributor count response dto.
+    """How many assets one user added to an album.
+
+    Part of :class:`AlbumResponseDto` (``contributor_counts``).
 
     Attributes:
         asset_count: Number of assets contributed

@@ -10,7 +10,9 @@ from immich.models.album_user_create_dto import AlbumUserCreateDto
 
 @attrs.define(kw_only=True, repr=False)
 class CreateAlbumDto(Model):
-    """Create album dto.
+    """What ``albums.create_album`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_name: Album name

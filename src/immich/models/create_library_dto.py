@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class CreateLibraryDto(Model):
-    """Create library dto.
+    """What ``libraries.create_library`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         owner_id: Owner user ID

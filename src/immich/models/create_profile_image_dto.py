@@ -9,7 +9,9 @@ from immich._core.types import FileInput
 
 @attrs.define(kw_only=True, repr=False)
 class CreateProfileImageDto(Model):
-    """Create profile image dto.
+    """What ``users.create_profile_image`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         file: Profile image file

@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class CreateProfileImageResponseDto(Model):
-    """Create profile image response dto.
+    """A user's new profile image.
+
+    The answer of ``users.create_profile_image``.
 
     Attributes:
         profile_changed_at: Profile image change date

@@ -10,6 +10,9 @@ from immich._core.model import Model
 class CropParameters(Model):
     """Crop parameters.
 
+    Part of :class:`AssetEditActionItemDto` (``parameters``) and
+    :class:`AssetEditActionItemResponseDto` (``parameters``).
+
     Attributes:
         height: Height of the crop
         width: Width of the crop

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DatabaseBackupConfig(Model):
-    """Database backup config.
+    """A database backup config.
+
+    Part of :class:`SystemConfigBackupsDto` (``database``).
 
     Attributes:
         cron_expression: Cron expression

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DatabaseBackupDeleteDto(Model):
-    """Database backup delete dto.
+    """What ``backups.delete_database_backup`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         backups: Backup filenames to delete

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DatabaseBackupDto(Model):
-    """Database backup dto.
+    """One entry of :class:`DatabaseBackupListResponseDto`'s ``backups``.
 
     Attributes:
         filename: Backup filename

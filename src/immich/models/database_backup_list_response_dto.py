@@ -9,7 +9,9 @@ from immich.models.database_backup_dto import DatabaseBackupDto
 
 @attrs.define(kw_only=True, repr=False)
 class DatabaseBackupListResponseDto(Model):
-    """Database backup list response dto.
+    """A database backup list, as the server answers it.
+
+    The answer of ``backups.list_database_backups``.
 
     Attributes:
         backups: List of backups

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, FileInput, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class DatabaseBackupUploadDto(Model):
-    """Database backup upload dto.
+    """What ``backups.upload_database_backup`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         file: Database backup file

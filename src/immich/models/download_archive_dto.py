@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadArchiveDto(Model):
-    """Download archive dto.
+    """What ``download.download_archive`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_ids: Asset IDs

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadArchiveInfo(Model):
-    """Download archive info.
+    """One archive of a download: its assets and size.
+
+    Part of :class:`DownloadResponseDto` (``archives``).
 
     Attributes:
         asset_ids: Asset IDs in this archive

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadInfoDto(Model):
-    """Download info dto.
+    """What ``download.get_download_info`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_id: Album ID to download

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadResponse(Model):
-    """Download response.
+    """A user's download preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``download``).
 
     Attributes:
         archive_size: Maximum archive size in bytes

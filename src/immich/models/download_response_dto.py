@@ -9,7 +9,9 @@ from immich.models.download_archive_info import DownloadArchiveInfo
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadResponseDto(Model):
-    """Download response dto.
+    """How a download is split into archives, and its total size.
+
+    The answer of ``download.get_download_info``.
 
     Attributes:
         archives: Archive information

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class DownloadUpdate(Model):
-    """Download update.
+    """A user's download preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``download``).
 
     Attributes:
         archive_size: Maximum archive size in bytes

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DuplicateDetectionConfig(Model):
-    """Duplicate detection config.
+    """A duplicate detection config.
+
+    Part of :class:`SystemConfigMachineLearningDto` (``duplicate_detection``).
 
     Attributes:
         enabled: Whether the task is enabled

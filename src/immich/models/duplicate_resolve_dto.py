@@ -9,7 +9,9 @@ from immich.models.duplicate_resolve_group_dto import DuplicateResolveGroupDto
 
 @attrs.define(kw_only=True, repr=False)
 class DuplicateResolveDto(Model):
-    """Duplicate resolve dto.
+    """What ``duplicates.resolve_duplicates`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         groups: List of duplicate groups to resolve

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class DuplicateResolveGroupDto(Model):
-    """Duplicate resolve group dto.
+    """One entry of :class:`DuplicateResolveDto`'s ``groups``.
 
     Attributes:
         duplicate_id: Duplicate id.

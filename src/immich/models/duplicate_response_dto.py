@@ -9,7 +9,9 @@ from immich.models.asset_response_dto import AssetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class DuplicateResponseDto(Model):
-    """Duplicate response dto.
+    """A group of duplicate assets, and which of them to keep.
+
+    The answer of ``duplicates.get_asset_duplicates``.
 
     Attributes:
         assets: Duplicate assets

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class EmailNotificationsResponse(Model):
-    """Email notifications response.
+    """A user's email notifications preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``email_notifications``).
 
     Attributes:
         album_invite: Whether to receive email notifications for album invites

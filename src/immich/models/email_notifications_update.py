@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class EmailNotificationsUpdate(Model):
-    """Email notifications update.
+    """A user's email notifications preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``email_notifications``).
 
     Attributes:
         album_invite: Whether to receive email notifications for album invites

@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ExifResponseDto(Model):
-    """EXIF response
+    """EXIF response.
+
+    Part of :class:`AssetResponseDto` (``exif_info``).
 
     Attributes:
         city: City name

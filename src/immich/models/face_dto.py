@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class FaceDto(Model):
-    """Face dto.
+    """What ``faces.reassign_faces_by_id`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         id: Face ID

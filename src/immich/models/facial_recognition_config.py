@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class FacialRecognitionConfig(Model):
-    """Facial recognition config.
+    """A facial recognition config.
+
+    Part of :class:`SystemConfigMachineLearningDto` (``facial_recognition``).
 
     Attributes:
         enabled: Whether the task is enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class FoldersResponse(Model):
-    """Folders response.
+    """A user's folders preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``folders``).
 
     Attributes:
         enabled: Whether folders are enabled

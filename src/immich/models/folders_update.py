@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class FoldersUpdate(Model):
-    """Folders update.
+    """A user's folders preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``folders``).
 
     Attributes:
         enabled: Whether folders are enabled

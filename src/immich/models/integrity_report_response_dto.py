@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class IntegrityReportResponseDto(Model):
-    """Integrity report response dto.
+    """An integrity report, as the server answers it.
+
+    The answer of ``maintenance_admin.get_integrity_report``.
 
     Attributes:
         items: Items.

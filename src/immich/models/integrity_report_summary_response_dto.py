@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class IntegrityReportSummaryResponseDto(Model):
-    """Integrity report summary response dto.
+    """An integrity report summary, as the server answers it.
+
+    The answer of ``maintenance_admin.get_integrity_report_summary``.
 
     Attributes:
         checksum_mismatch: Checksum mismatch. (wire name ``checksum_mismatch``)

@@ -9,10 +9,12 @@ from immich.models.manual_job_name import ManualJobName
 
 @attrs.define(kw_only=True, repr=False)
 class JobCreateDto(Model):
-    """Job create dto.
+    """What ``jobs.create_job`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        name: :class:`ManualJobName`.
+        name: Manual job name (:class:`ManualJobName`).
     """
 
     name: ManualJobName

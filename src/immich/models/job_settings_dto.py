@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class JobSettingsDto(Model):
-    """Job settings dto.
+    """Job settings.
+
+    Part of :class:`SystemConfigJobDto` (``background_task``, ``editor``, ``face_detection``
+    and 12 more).
 
     Attributes:
         concurrency: Concurrency

@@ -10,7 +10,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class LibraryResponseDto(Model):
-    """Library response dto.
+    """A library, as the server answers it.
+
+    The answer of ``libraries.create_library``, ``libraries.get_all_libraries``,
+    ``libraries.get_library`` and ``libraries.update_library``.
 
     Attributes:
         asset_count: Number of assets

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class LibraryStatsResponseDto(Model):
-    """Library stats response dto.
+    """Library stats, as the server answers it.
+
+    The answer of ``libraries.get_library_statistics``.
 
     Attributes:
         photos: Number of photos

@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class LicenseKeyDto(Model):
-    """License key dto.
+    """What ``server.set_server_license`` and ``users.set_user_license`` take.
+
+    You rarely build it yourself: its fields are the keyword arguments of those.
 
     Attributes:
         activation_key: Activation key

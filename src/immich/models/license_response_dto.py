@@ -8,7 +8,7 @@ from immich.models.user_license import UserLicense
 
 @attrs.define(kw_only=True, repr=False)
 class LicenseResponseDto(UserLicense):
-    """License response dto.
+    """A license, as the server answers it.
 
     The same fields as :class:`UserLicense`.
     """

@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class LoginResponseDto(Model):
-    """Login response dto.
+    """A new session: its access token and the user signed in.
+
+    The answer of ``auth.finish_o_auth`` and ``auth.login``.
 
     Attributes:
         access_token: Access token

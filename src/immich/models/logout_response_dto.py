@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class LogoutResponseDto(Model):
-    """Logout response dto.
+    """Whether a logout worked, and where to go next.
+
+    The answer of ``auth.logout``.
 
     Attributes:
         redirect_uri: Redirect URI

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MachineLearningAvailabilityChecksDto(Model):
-    """Machine learning availability checks dto.
+    """Machine learning availability checks.
+
+    Part of :class:`SystemConfigMachineLearningDto` (``availability_checks``).
 
     Attributes:
         enabled: Enabled

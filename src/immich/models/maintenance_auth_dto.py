@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MaintenanceAuthDto(Model):
-    """Maintenance auth dto.
+    """A maintenance auth, as the server answers it.
+
+    The answer of ``maintenance_admin.maintenance_login``.
 
     Attributes:
         username: Maintenance username

@@ -11,7 +11,9 @@ from immich.models.maintenance_detect_install_storage_folder_dto import (
 
 @attrs.define(kw_only=True, repr=False)
 class MaintenanceDetectInstallResponseDto(Model):
-    """Maintenance detect install response dto.
+    """A maintenance detect install, as the server answers it.
+
+    The answer of ``maintenance_admin.detect_prior_install``.
 
     Attributes:
         storage: :class:`MaintenanceDetectInstallStorageFolderDto`.

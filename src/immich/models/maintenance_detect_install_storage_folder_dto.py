@@ -9,11 +9,11 @@ from immich.models.storage_folder import StorageFolder
 
 @attrs.define(kw_only=True, repr=False)
 class MaintenanceDetectInstallStorageFolderDto(Model):
-    """Maintenance detect install storage folder dto.
+    """One entry of :class:`MaintenanceDetectInstallResponseDto`'s ``storage``.
 
     Attributes:
         files: Number of files in the folder
-        folder: :class:`StorageFolder`.
+        folder: Storage folder (:class:`StorageFolder`).
         readable: Whether the folder is readable
         writable: Whether the folder is writable
     """

@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class MaintenanceLoginDto(Model):
-    """Maintenance login dto.
+    """What ``maintenance_admin.maintenance_login`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         token: Maintenance token

@@ -10,10 +10,12 @@ from immich.models.maintenance_action import MaintenanceAction
 
 @attrs.define(kw_only=True, repr=False)
 class MaintenanceStatusResponseDto(Model):
-    """Maintenance status response dto.
+    """A maintenance status, as the server answers it.
+
+    The answer of ``maintenance_admin.get_maintenance_status``.
 
     Attributes:
-        action: :class:`MaintenanceAction`.
+        action: Maintenance action (:class:`MaintenanceAction`).
         active: Active.
         error: Error.
         progress: Progress.

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MapMarkerResponseDto(Model):
-    """Map marker response dto.
+    """A map marker, as the server answers it.
+
+    The answer of ``albums.get_album_map_markers`` and ``map.get_map_markers``.
 
     Attributes:
         city: City name

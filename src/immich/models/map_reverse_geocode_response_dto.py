@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MapReverseGeocodeResponseDto(Model):
-    """Map reverse geocode response dto.
+    """A map reverse geocode, as the server answers it.
+
+    The answer of ``map.reverse_geocode``.
 
     Attributes:
         city: City name

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MemoriesResponse(Model):
-    """Memories response.
+    """A user's memories preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``memories``).
 
     Attributes:
         duration: Memory duration in seconds

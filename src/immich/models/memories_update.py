@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class MemoriesUpdate(Model):
-    """Memories update.
+    """A user's memories preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``memories``).
 
     Attributes:
         duration: Memory duration in seconds

@@ -13,12 +13,14 @@ from immich.models.on_this_day_dto import OnThisDayDto
 
 @attrs.define(kw_only=True, repr=False)
 class MemoryCreateDto(Model):
-    """Memory create dto.
+    """What ``memories.create_memory`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         data: :class:`OnThisDayDto`.
         memory_at: Memory date
-        type: :class:`MemoryType`.
+        type: Memory type (:class:`MemoryType`).
         asset_ids: Asset IDs to associate with memory
         hide_at: Date when memory should be hidden (Added in v2.6.0, Stable in v2.6.0)
         is_saved: Is memory saved

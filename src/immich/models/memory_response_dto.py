@@ -14,7 +14,10 @@ from immich.models.on_this_day_dto import OnThisDayDto
 
 @attrs.define(kw_only=True, repr=False)
 class MemoryResponseDto(Model):
-    """Memory response dto.
+    """A memory, as the server answers it.
+
+    The answer of ``memories.create_memory``, ``memories.get_memory``,
+    ``memories.search_memories`` and ``memories.update_memory``.
 
     Attributes:
         assets: :class:`AssetResponseDto`.
@@ -24,7 +27,7 @@ class MemoryResponseDto(Model):
         is_saved: Is memory saved
         memory_at: Memory date
         owner_id: Owner user ID
-        type: :class:`MemoryType`.
+        type: Memory type (:class:`MemoryType`).
         updated_at: Last update date
         deleted_at: Deletion date
         hide_at: Date when memory should be hidden

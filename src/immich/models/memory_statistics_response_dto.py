@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MemoryStatisticsResponseDto(Model):
-    """Memory statistics response dto.
+    """Memory statistics, as the server answers it.
+
+    The answer of ``memories.memories_statistics``.
 
     Attributes:
         total: Total number of memories

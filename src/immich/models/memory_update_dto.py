@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class MemoryUpdateDto(Model):
-    """Memory update dto.
+    """What ``memories.update_memory`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         is_saved: Is memory saved

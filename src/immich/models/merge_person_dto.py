@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class MergePersonDto(Model):
-    """Merge person dto.
+    """What ``people.merge_person`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         ids: Person IDs to merge

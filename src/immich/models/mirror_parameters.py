@@ -11,8 +11,11 @@ from immich.models.mirror_axis import MirrorAxis
 class MirrorParameters(Model):
     """Mirror parameters.
 
+    Part of :class:`AssetEditActionItemDto` (``parameters``) and
+    :class:`AssetEditActionItemResponseDto` (``parameters``).
+
     Attributes:
-        axis: :class:`MirrorAxis`.
+        axis: Axis to mirror along (:class:`MirrorAxis`).
     """
 
     axis: MirrorAxis

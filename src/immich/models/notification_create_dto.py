@@ -14,16 +14,18 @@ from immich.models.notification_type import NotificationType
 
 @attrs.define(kw_only=True, repr=False)
 class NotificationCreateDto(Model):
-    """Notification create dto.
+    """What ``notifications_admin.create_notification`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         title: Notification title
         user_id: User ID to send notification to
         data: Additional notification data
         description: Notification description
-        level: :class:`NotificationLevel`.
+        level: Notification level (:class:`NotificationLevel`).
         read_at: Date when notification was read
-        type: :class:`NotificationType`.
+        type: Notification type (:class:`NotificationType`).
     """
 
     title: str

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class NotificationDeleteAllDto(Model):
-    """Notification delete all dto.
+    """What ``notifications.delete_notifications`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         ids: Notification IDs to delete

@@ -14,14 +14,17 @@ from immich.models.notification_type import NotificationType
 
 @attrs.define(kw_only=True, repr=False)
 class NotificationDto(Model):
-    """Notification dto.
+    """A notification, as the server answers it.
+
+    The answer of ``notifications.get_notification``, ``notifications.get_notifications``,
+    ``notifications.update_notification`` and ``notifications_admin.create_notification``.
 
     Attributes:
         created_at: Creation date
         id: Notification ID
-        level: :class:`NotificationLevel`.
+        level: Notification level (:class:`NotificationLevel`).
         title: Notification title
-        type: :class:`NotificationType`.
+        type: Notification type (:class:`NotificationType`).
         data: Additional notification data
         description: Notification description
         read_at: Date when notification was read

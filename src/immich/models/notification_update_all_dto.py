@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class NotificationUpdateAllDto(Model):
-    """Notification update all dto.
+    """What ``notifications.update_notifications`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         ids: Notification IDs to update

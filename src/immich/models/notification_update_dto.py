@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class NotificationUpdateDto(Model):
-    """Notification update dto.
+    """What ``notifications.update_notification`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         read_at: Date when notification was read

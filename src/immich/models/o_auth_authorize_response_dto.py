@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OAuthAuthorizeResponseDto(Model):
-    """O auth authorize response dto.
+    """An OAuth authorize, as the server answers it.
+
+    The answer of ``auth.start_o_auth``.
 
     Attributes:
         url: OAuth authorization URL

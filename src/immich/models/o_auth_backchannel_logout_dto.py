@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OAuthBackchannelLogoutDto(Model):
-    """O auth backchannel logout dto.
+    """What ``auth.logout_o_auth`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         logout_token: OAuth logout token (wire name ``logout_token``)

@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class OAuthCallbackDto(Model):
-    """O auth callback dto.
+    """What ``auth.finish_o_auth`` and ``auth.link_o_auth_account`` take.
+
+    You rarely build it yourself: its fields are the keyword arguments of those.
 
     Attributes:
         url: OAuth callback URL

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class OAuthConfigDto(Model):
-    """O auth config dto.
+    """What ``auth.start_o_auth`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         redirect_uri: OAuth redirect URI

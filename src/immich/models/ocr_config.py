@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OcrConfig(Model):
-    """Ocr config.
+    """An OCR config.
+
+    Part of :class:`SystemConfigMachineLearningDto` (``ocr``).
 
     Attributes:
         enabled: Whether the task is enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OnThisDayDto(Model):
-    """On this day dto.
+    """The data of an "on this day" memory: the year it recalls.
+
+    Part of :class:`MemoryCreateDto` (``data``) and :class:`MemoryResponseDto` (``data``).
 
     Attributes:
         year: Year for on this day memory

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OnboardingDto(Model):
-    """Onboarding dto.
+    """What ``users.set_user_onboarding`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         is_onboarded: Is user onboarded

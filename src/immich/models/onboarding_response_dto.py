@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class OnboardingResponseDto(Model):
-    """Onboarding response dto.
+    """Whether the user has finished onboarding.
+
+    The answer of ``users.get_user_onboarding`` and ``users.set_user_onboarding``.
 
     Attributes:
         is_onboarded: Is user onboarded

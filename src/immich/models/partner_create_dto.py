@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class PartnerCreateDto(Model):
-    """Partner create dto.
+    """What ``partners.create_partner`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         shared_with_id: User ID to share with

@@ -12,10 +12,13 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class PartnerResponseDto(Model):
-    """Partner response
+    """Partner response.
+
+    The answer of ``partners.create_partner_deprecated``, ``partners.create_partner``,
+    ``partners.get_partners`` and ``partners.update_partner``.
 
     Attributes:
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         email: User email
         id: User ID
         name: User name

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class PartnerUpdateDto(Model):
-    """Partner update dto.
+    """What ``partners.update_partner`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         in_timeline: Show partner assets in timeline

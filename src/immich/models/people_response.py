@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PeopleResponse(Model):
-    """People response.
+    """A user's people preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``people``).
 
     Attributes:
         enabled: Whether people are enabled

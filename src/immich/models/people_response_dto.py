@@ -10,7 +10,9 @@ from immich.models.person_response_dto import PersonResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class PeopleResponseDto(Model):
-    """People response
+    """People response.
+
+    The answer of ``people.get_all_people``.
 
     Attributes:
         hidden: Number of hidden people

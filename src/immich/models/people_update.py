@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PeopleUpdate(Model):
-    """People update.
+    """A user's people preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``people``).
 
     Attributes:
         enabled: Whether people are enabled

@@ -9,7 +9,9 @@ from immich.models.people_update_item import PeopleUpdateItem
 
 @attrs.define(kw_only=True, repr=False)
 class PeopleUpdateDto(Model):
-    """People update dto.
+    """What ``people.update_people`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         people: People to update

@@ -11,7 +11,7 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PeopleUpdateItem(Model):
-    """People update item.
+    """One entry of :class:`PeopleUpdateDto`'s ``people``.
 
     Attributes:
         id: Person ID

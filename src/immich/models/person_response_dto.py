@@ -11,7 +11,13 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PersonResponseDto(Model):
-    """Person response dto.
+    """A person, as the server answers it.
+
+    The answer of ``faces.reassign_faces_by_id``, ``people.create_person``,
+    ``people.get_person`` and 3 more.
+
+    Part of :class:`AssetFaceResponseDto` (``person``), :class:`AssetResponseDto`
+    (``people``) and :class:`PeopleResponseDto` (``people``).
 
     Attributes:
         birth_date: Person date of birth

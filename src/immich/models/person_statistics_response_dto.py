@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class PersonStatisticsResponseDto(Model):
-    """Person statistics response dto.
+    """Person statistics, as the server answers it.
+
+    The answer of ``people.get_person_statistics``.
 
     Attributes:
         assets: Number of assets

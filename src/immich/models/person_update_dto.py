@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PersonUpdateDto(Model):
-    """Person update dto.
+    """What ``people.update_person`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         birth_date: Person date of birth

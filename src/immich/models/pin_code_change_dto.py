@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PinCodeChangeDto(Model):
-    """Pin code change dto.
+    """What ``auth.change_pin_code`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         new_pin_code: New PIN code (4-6 digits)

@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PinCodeResetDto(Model):
-    """Pin code reset dto.
+    """What ``auth.reset_pin_code`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         password: User password (required if PIN code is not provided)

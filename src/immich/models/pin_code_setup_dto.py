@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class PinCodeSetupDto(Model):
-    """Pin code setup dto.
+    """What ``auth.setup_pin_code`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         pin_code: PIN code (4-6 digits)

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PlacesResponseDto(Model):
-    """Places response dto.
+    """A place, as a search by name finds it.
+
+    The answer of ``search.search_places``.
 
     Attributes:
         latitude: Latitude coordinate

@@ -12,7 +12,11 @@ from immich.models.workflow_type import WorkflowType
 
 @attrs.define(kw_only=True, repr=False)
 class PluginMethodResponseDto(Model):
-    """Plugin method response dto.
+    """A plugin method, as the server answers it.
+
+    The answer of ``plugins.search_plugin_methods``.
+
+    Part of :class:`PluginResponseDto` (``methods``).
 
     Attributes:
         description: Description

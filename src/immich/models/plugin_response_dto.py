@@ -10,7 +10,9 @@ from immich.models.plugin_method_response_dto import PluginMethodResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class PluginResponseDto(Model):
-    """Plugin response dto.
+    """A plugin, as the server answers it.
+
+    The answer of ``plugins.get_plugin`` and ``plugins.search_plugins``.
 
     Attributes:
         author: Plugin author

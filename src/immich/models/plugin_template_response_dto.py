@@ -10,7 +10,9 @@ from immich.models.workflow_trigger import WorkflowTrigger
 
 @attrs.define(kw_only=True, repr=False)
 class PluginTemplateResponseDto(Model):
-    """Plugin template response dto.
+    """A plugin template, as the server answers it.
+
+    The answer of ``plugins.search_plugin_templates``.
 
     Attributes:
         description: Template description

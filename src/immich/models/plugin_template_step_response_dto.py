@@ -11,7 +11,7 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PluginTemplateStepResponseDto(Model):
-    """Plugin template step response dto.
+    """One entry of :class:`PluginTemplateResponseDto`'s ``steps``.
 
     Attributes:
         config: Step configuration

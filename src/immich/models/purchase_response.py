@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class PurchaseResponse(Model):
-    """Purchase response.
+    """A user's purchase preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``purchase``).
 
     Attributes:
         hide_buy_button_until: Date until which to hide buy button

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class PurchaseUpdate(Model):
-    """Purchase update.
+    """A user's purchase preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``purchase``).
 
     Attributes:
         hide_buy_button_until: Date until which to hide buy button

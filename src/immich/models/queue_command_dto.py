@@ -10,10 +10,12 @@ from immich.models.queue_command import QueueCommand
 
 @attrs.define(kw_only=True, repr=False)
 class QueueCommandDto(Model):
-    """Queue command dto.
+    """What ``jobs.run_queue_command_legacy`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        command: :class:`QueueCommand`.
+        command: Queue command to execute (:class:`QueueCommand`).
         force: Force the command execution (if applicable)
     """
 

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class QueueDeleteDto(Model):
-    """Queue delete dto.
+    """What ``queues.empty_queue`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         failed: If true, will also remove failed jobs from the queue. (Added in v2.4.0, Alpha in

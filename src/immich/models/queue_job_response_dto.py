@@ -12,11 +12,13 @@ from immich.models.job_name import JobName
 
 @attrs.define(kw_only=True, repr=False)
 class QueueJobResponseDto(Model):
-    """Queue job response dto.
+    """A queue job, as the server answers it.
+
+    The answer of ``queues.get_queue_jobs``.
 
     Attributes:
         data: Job data payload
-        name: :class:`JobName`.
+        name: Job name (:class:`JobName`).
         timestamp: Job creation timestamp
         id: Job ID
     """

@@ -10,11 +10,13 @@ from immich.models.queue_statistics_dto import QueueStatisticsDto
 
 @attrs.define(kw_only=True, repr=False)
 class QueueResponseDto(Model):
-    """Queue response dto.
+    """A queue, as the server answers it.
+
+    The answer of ``queues.get_queue``, ``queues.get_queues`` and ``queues.update_queue``.
 
     Attributes:
         is_paused: Whether the queue is paused
-        name: :class:`QueueName`.
+        name: Queue name (:class:`QueueName`).
         statistics: :class:`QueueStatisticsDto`.
     """
 

@@ -10,7 +10,12 @@ from immich.models.queue_status_legacy_dto import QueueStatusLegacyDto
 
 @attrs.define(kw_only=True, repr=False)
 class QueueResponseLegacyDto(Model):
-    """Queue response legacy dto.
+    """A queue's status and job counts, as the older ``jobs`` methods answer it.
+
+    The answer of ``jobs.run_queue_command_legacy``.
+
+    Part of :class:`QueuesResponseLegacyDto` (``background_task``, ``backup_database``,
+    ``duplicate_detection`` and 16 more).
 
     Attributes:
         job_counts: :class:`QueueStatisticsDto`.

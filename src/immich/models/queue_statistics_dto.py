@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class QueueStatisticsDto(Model):
-    """Queue statistics dto.
+    """Queue statistics.
+
+    Part of :class:`QueueResponseDto` (``statistics``) and :class:`QueueResponseLegacyDto`
+    (``job_counts``).
 
     Attributes:
         active: Number of active jobs

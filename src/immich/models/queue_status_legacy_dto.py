@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class QueueStatusLegacyDto(Model):
-    """Queue status legacy dto.
+    """Whether a queue is active or paused, as the older ``jobs`` methods say it.
+
+    Part of :class:`QueueResponseLegacyDto` (``queue_status``).
 
     Attributes:
         is_active: Whether the queue is currently active (has running jobs)

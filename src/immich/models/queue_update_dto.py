@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class QueueUpdateDto(Model):
-    """Queue update dto.
+    """What ``queues.update_queue`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         is_paused: Whether to pause the queue

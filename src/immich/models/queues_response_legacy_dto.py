@@ -10,7 +10,9 @@ from immich.models.queue_response_legacy_dto import QueueResponseLegacyDto
 
 @attrs.define(kw_only=True, repr=False)
 class QueuesResponseLegacyDto(Model):
-    """Queues response legacy dto.
+    """Every queue's status and job counts, as the older ``jobs`` methods answer them.
+
+    The answer of ``jobs.get_queues_legacy``.
 
     Attributes:
         background_task: :class:`QueueResponseLegacyDto`.

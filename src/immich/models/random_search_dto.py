@@ -13,7 +13,9 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class RandomSearchDto(Model):
-    """Random search dto.
+    """What ``search.search_random`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_ids: Filter by album IDs
@@ -41,10 +43,10 @@ class RandomSearchDto(Model):
         taken_before: Filter by taken date (before)
         trashed_after: Filter by trash date (after)
         trashed_before: Filter by trash date (before)
-        type: :class:`AssetTypeEnum`.
+        type: Asset type (:class:`AssetTypeEnum`).
         updated_after: Filter by update date (after)
         updated_before: Filter by update date (before)
-        visibility: :class:`AssetVisibility`.
+        visibility: Asset visibility (:class:`AssetVisibility`).
         with_deleted: Include deleted assets
         with_exif: Include EXIF data in response
         with_people: Include people data in response

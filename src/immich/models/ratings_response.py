@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class RatingsResponse(Model):
-    """Ratings response.
+    """A user's ratings preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``ratings``).
 
     Attributes:
         enabled: Whether ratings are enabled

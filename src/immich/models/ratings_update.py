@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class RatingsUpdate(Model):
-    """Ratings update.
+    """A user's ratings preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``ratings``).
 
     Attributes:
         enabled: Whether ratings are enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class RecentlyAddedResponse(Model):
-    """Recently added response.
+    """A user's recently added preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``recently_added``).
 
     Attributes:
         sidebar_web: Whether the recently added page appears in the web sidebar

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class RecentlyAddedUpdate(Model):
-    """Recently added update.
+    """A user's recently added preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``recently_added``).
 
     Attributes:
         sidebar_web: Whether the recently added page appears in the web sidebar

@@ -10,7 +10,7 @@ from immich.models.server_version_response_dto import ServerVersionResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class ReleaseEventV1(Model):
-    """Release event v1.
+    """The server's check for a newer Immich release: when, and what it found.
 
     Attributes:
         checked_at: When the server last checked for a latest version. As an ISO timestamp

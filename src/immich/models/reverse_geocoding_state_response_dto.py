@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ReverseGeocodingStateResponseDto(Model):
-    """Reverse geocoding state response dto.
+    """A reverse geocoding state, as the server answers it.
+
+    The answer of ``system_metadata.get_reverse_geocoding_state``.
 
     Attributes:
         last_import_file_name: Last import file name

@@ -10,6 +10,9 @@ from immich._core.model import Model
 class RotateParameters(Model):
     """Rotate parameters.
 
+    Part of :class:`AssetEditActionItemDto` (``parameters``) and
+    :class:`AssetEditActionItemResponseDto` (``parameters``).
+
     Attributes:
         angle: Rotation angle in degrees
     """

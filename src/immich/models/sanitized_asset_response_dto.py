@@ -14,6 +14,8 @@ from immich.models.asset_type_enum import AssetTypeEnum
 class SanitizedAssetResponseDto(Model):
     """An asset as a shared link that hides metadata shows it (the spec does not describe this answer: see codegen/corrections.py).
 
+    Part of :class:`SharedLinkResponseDto` (``assets``).
+
     Attributes:
         duration: Video/gif duration in milliseconds (null for static images)
         has_metadata: Whether asset has metadata
@@ -25,7 +27,7 @@ class SanitizedAssetResponseDto(Model):
             and months.
         thumbhash: Thumbhash for thumbnail generation (base64) also used as the c query param
             for thumbnail cache busting.
-        type: :class:`AssetTypeEnum`.
+        type: Asset type (:class:`AssetTypeEnum`).
         width: Asset width
         live_photo_video_id: Live photo video ID
         original_mime_type: Original MIME type

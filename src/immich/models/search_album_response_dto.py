@@ -10,7 +10,9 @@ from immich.models.search_facet_response_dto import SearchFacetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class SearchAlbumResponseDto(Model):
-    """Search album response dto.
+    """The albums of a search's results.
+
+    Part of :class:`SearchResponseDto` (``albums``).
 
     Attributes:
         count: Number of albums in this page

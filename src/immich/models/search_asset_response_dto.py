@@ -10,7 +10,9 @@ from immich.models.search_facet_response_dto import SearchFacetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class SearchAssetResponseDto(Model):
-    """Search asset response dto.
+    """A page of a search's assets, and the next page's number.
+
+    Part of :class:`SearchResponseDto` (``assets``).
 
     Attributes:
         count: Number of assets in this page

@@ -9,7 +9,7 @@ from immich.models.asset_response_dto import AssetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class SearchExploreItem(Model):
-    """Search explore item.
+    """One entry of :class:`SearchExploreResponseDto`'s ``items``.
 
     Attributes:
         data: :class:`AssetResponseDto`.

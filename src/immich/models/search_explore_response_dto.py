@@ -9,7 +9,9 @@ from immich.models.search_explore_item import SearchExploreItem
 
 @attrs.define(kw_only=True, repr=False)
 class SearchExploreResponseDto(Model):
-    """Search explore response dto.
+    """A search explore, as the server answers it.
+
+    The answer of ``search.get_explore_data``.
 
     Attributes:
         field_name: Explore field name

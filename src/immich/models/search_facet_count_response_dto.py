@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SearchFacetCountResponseDto(Model):
-    """Search facet count response dto.
+    """One entry of :class:`SearchFacetResponseDto`'s ``counts``.
 
     Attributes:
         count: Number of assets with this facet value

@@ -9,7 +9,10 @@ from immich.models.search_facet_count_response_dto import SearchFacetCountRespon
 
 @attrs.define(kw_only=True, repr=False)
 class SearchFacetResponseDto(Model):
-    """Search facet response dto.
+    """A search facet.
+
+    Part of :class:`SearchAlbumResponseDto` (``facets``) and :class:`SearchAssetResponseDto`
+    (``facets``).
 
     Attributes:
         counts: :class:`SearchFacetCountResponseDto`.

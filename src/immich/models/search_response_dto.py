@@ -10,7 +10,9 @@ from immich.models.search_asset_response_dto import SearchAssetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class SearchResponseDto(Model):
-    """Search response dto.
+    """Search results: a page of assets and one of albums.
+
+    The answer of ``search.search_assets`` and ``search.search_smart``.
 
     Attributes:
         albums: :class:`SearchAlbumResponseDto`.

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SearchStatisticsResponseDto(Model):
-    """Search statistics response dto.
+    """Search statistics, as the server answers it.
+
+    The answer of ``search.search_asset_statistics``.
 
     Attributes:
         total: Total number of matching assets

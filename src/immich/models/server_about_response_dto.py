@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ServerAboutResponseDto(Model):
-    """Server about response dto.
+    """What the server says about itself: version, build, sources, tools.
+
+    The answer of ``server.get_about_info``.
 
     Attributes:
         licensed: Whether the server is licensed

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ServerApkLinksDto(Model):
-    """Server apk links dto.
+    """Server APK links, as the server answers it.
+
+    The answer of ``server.get_apk_links``.
 
     Attributes:
         arm64v8a: APK download link for ARM64 v8a architecture

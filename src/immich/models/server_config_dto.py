@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ServerConfigDto(Model):
-    """Server config dto.
+    """A server config, as the server answers it.
+
+    The answer of ``server.get_server_config``.
 
     Attributes:
         external_domain: External domain URL

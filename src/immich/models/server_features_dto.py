@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ServerFeaturesDto(Model):
-    """Server features dto.
+    """Server features, as the server answers it.
+
+    The answer of ``server.get_server_features``.
 
     Attributes:
         config_file: Whether config file is available

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ServerMediaTypesResponseDto(Model):
-    """Server media types response dto.
+    """The file types the server takes: images, videos and sidecars.
+
+    The answer of ``server.get_supported_media_types``.
 
     Attributes:
         image: Supported image MIME types

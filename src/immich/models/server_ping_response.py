@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ServerPingResponse(Model):
-    """Server ping response.
+    """The server's answer to a ping.
+
+    The answer of ``server.ping_server``.
 
     Attributes:
         res: Res.

@@ -9,7 +9,9 @@ from immich.models.usage_by_user_dto import UsageByUserDto
 
 @attrs.define(kw_only=True, repr=False)
 class ServerStatsResponseDto(Model):
-    """Server stats response dto.
+    """The server's photos, videos and bytes, in total and per user.
+
+    The answer of ``server.get_server_statistics``.
 
     Attributes:
         photos: Total number of photos

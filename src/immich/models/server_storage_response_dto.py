@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ServerStorageResponseDto(Model):
-    """Server storage response dto.
+    """The server's disk: its size, and how much is used.
+
+    The answer of ``server.get_storage``.
 
     Attributes:
         disk_available: Available disk space (human-readable format)

@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ServerVersionHistoryResponseDto(Model):
-    """Server version history response dto.
+    """A server version history, as the server answers it.
+
+    The answer of ``server.get_version_history``.
 
     Attributes:
         created_at: When this version was first seen

@@ -9,7 +9,11 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ServerVersionResponseDto(Model):
-    """Server version response dto.
+    """A server version, as the server answers it.
+
+    The answer of ``server.get_server_version``.
+
+    Part of :class:`ReleaseEventV1` (``release_version`` and ``server_version``).
 
     Attributes:
         major: Major version number

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SessionCreateDto(Model):
-    """Session create dto.
+    """What ``sessions.create_session`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         device_os: Device OS (wire name ``deviceOS``)

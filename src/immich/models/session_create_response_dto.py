@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SessionCreateResponseDto(Model):
-    """Session create response dto.
+    """A new session and its token.
+
+    The answer of ``sessions.create_session``.
 
     Attributes:
         app_version: App version

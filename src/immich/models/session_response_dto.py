@@ -9,7 +9,10 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SessionResponseDto(Model):
-    """Session response dto.
+    """A session, as the server answers it.
+
+    The answer of ``sessions.get_sessions``, ``sessions.update_session`` and
+    ``users_admin.get_user_sessions_admin``.
 
     Attributes:
         app_version: App version

@@ -11,7 +11,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SessionUnlockDto(Model):
-    """Session unlock dto.
+    """What ``auth.unlock_auth_session`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         password: User password (required if PIN code is not provided)

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SessionUpdateDto(Model):
-    """Session update dto.
+    """What ``sessions.update_session`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         is_pending_sync_reset: Reset pending sync state

@@ -10,10 +10,12 @@ from immich.models.maintenance_action import MaintenanceAction
 
 @attrs.define(kw_only=True, repr=False)
 class SetMaintenanceModeDto(Model):
-    """Set maintenance mode dto.
+    """What ``maintenance_admin.set_maintenance_mode`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        action: :class:`MaintenanceAction`.
+        action: Maintenance action (:class:`MaintenanceAction`).
         restore_backup_filename: Restore backup filename
     """
 

@@ -13,10 +13,12 @@ from immich.models.shared_link_type import SharedLinkType
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinkCreateDto(Model):
-    """Shared link create dto.
+    """What ``shared_links.create_shared_link`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        type: :class:`SharedLinkType`.
+        type: Shared link type (:class:`SharedLinkType`).
         album_id: Album ID (for album sharing)
         allow_download: Allow downloads
         allow_upload: Allow uploads

@@ -12,7 +12,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinkEditDto(Model):
-    """Shared link edit dto.
+    """What ``shared_links.update_shared_link`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         allow_download: Allow downloads

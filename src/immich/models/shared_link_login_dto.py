@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinkLoginDto(Model):
-    """Shared link login dto.
+    """What ``shared_links.shared_link_login`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         password: Shared link password

@@ -16,7 +16,10 @@ from immich.models.shared_link_type import SharedLinkType
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinkResponseDto(Model):
-    """Shared link response
+    """Shared link response.
+
+    The answer of ``shared_links.create_shared_link``,
+    ``shared_links.get_all_shared_links``, ``shared_links.get_my_shared_link`` and 3 more.
 
     Attributes:
         allow_download: Allow downloads
@@ -30,7 +33,7 @@ class SharedLinkResponseDto(Model):
         password: Has password
         show_metadata: Show metadata
         slug: Custom URL slug
-        type: :class:`SharedLinkType`.
+        type: Shared link type (:class:`SharedLinkType`).
         user_id: Owner user ID
         album: :class:`AlbumResponseDto`.
     """

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinksResponse(Model):
-    """Shared links response.
+    """A user's shared links preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``shared_links``).
 
     Attributes:
         enabled: Whether shared links are enabled

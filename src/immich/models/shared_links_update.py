@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class SharedLinksUpdate(Model):
-    """Shared links update.
+    """A user's shared links preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``shared_links``).
 
     Attributes:
         enabled: Whether shared links are enabled

@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SignUpDto(Model):
-    """Sign up dto.
+    """What ``auth.sign_up_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         email: User email

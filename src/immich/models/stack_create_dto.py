@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class StackCreateDto(Model):
-    """Stack create dto.
+    """What ``stacks.create_stack`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_ids: Asset IDs (first becomes primary, min 2)

@@ -9,7 +9,10 @@ from immich.models.asset_response_dto import AssetResponseDto
 
 @attrs.define(kw_only=True, repr=False)
 class StackResponseDto(Model):
-    """Stack response
+    """Stack response.
+
+    The answer of ``stacks.create_stack``, ``stacks.get_stack``, ``stacks.search_stacks``
+    and ``stacks.update_stack``.
 
     Attributes:
         assets: :class:`AssetResponseDto`.

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class StackUpdateDto(Model):
-    """Stack update dto.
+    """What ``stacks.update_stack`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         primary_asset_id: Primary asset ID

@@ -10,7 +10,9 @@ from immich.models.sync_entity_type import SyncEntityType
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAckDeleteDto(Model):
-    """Sync ack delete dto.
+    """What ``sync.delete_sync_ack`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         types: Sync entity types to delete acks for

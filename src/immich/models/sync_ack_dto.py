@@ -9,11 +9,13 @@ from immich.models.sync_entity_type import SyncEntityType
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAckDto(Model):
-    """Sync ack dto.
+    """A sync ack, as the server answers it.
+
+    The answer of ``sync.get_sync_ack``.
 
     Attributes:
         ack: Acknowledgment ID
-        type: :class:`SyncEntityType`.
+        type: Sync entity type (:class:`SyncEntityType`).
     """
 
     ack: str

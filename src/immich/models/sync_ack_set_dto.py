@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAckSetDto(Model):
-    """Sync ack set dto.
+    """What ``sync.send_sync_ack`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         acks: Acknowledgment IDs (max 1000)

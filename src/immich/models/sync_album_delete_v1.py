@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAlbumDeleteV1(Model):
-    """Sync album delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): album delete, version 1.
 
     Attributes:
         album_id: Album ID

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAlbumToAssetDeleteV1(Model):
-    """Sync album to asset delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): album to asset delete, version 1.
 
     Attributes:
         album_id: Album ID

@@ -9,11 +9,11 @@ from immich.models.album_user_role import AlbumUserRole
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAlbumUserV1(Model):
-    """Sync album user v1.
+    """A record of the sync stream (``sync.get_sync_stream``): album user, version 1.
 
     Attributes:
         album_id: Album ID
-        role: :class:`AlbumUserRole`.
+        role: Album user role (:class:`AlbumUserRole`).
         user_id: User ID
     """
 

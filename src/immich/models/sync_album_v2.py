@@ -11,7 +11,7 @@ from immich.models.asset_order import AssetOrder
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAlbumV2(Model):
-    """Sync album v2.
+    """A record of the sync stream (``sync.get_sync_stream``): album, version 2.
 
     Attributes:
         created_at: Created at
@@ -19,7 +19,7 @@ class SyncAlbumV2(Model):
         id: Album ID
         is_activity_enabled: Is activity enabled
         name: Album name
-        order: :class:`AssetOrder`.
+        order: Asset sort order (:class:`AssetOrder`).
         thumbnail_asset_id: Thumbnail asset ID
         updated_at: Updated at
     """

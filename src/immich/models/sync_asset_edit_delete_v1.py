@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetEditDeleteV1(Model):
-    """Sync asset edit delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset edit delete, version 1.
 
     Attributes:
         edit_id: Edit ID

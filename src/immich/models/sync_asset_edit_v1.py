@@ -11,10 +11,10 @@ from immich.models.asset_edit_action import AssetEditAction
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetEditV1(Model):
-    """Sync asset edit v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset edit, version 1.
 
     Attributes:
-        action: :class:`AssetEditAction`.
+        action: Type of edit action to perform (:class:`AssetEditAction`).
         asset_id: Asset ID
         id: Edit ID
         parameters: Edit parameters

@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetExifV1(Model):
-    """Sync asset exif v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset EXIF, version 1.
 
     Attributes:
         asset_id: Asset ID

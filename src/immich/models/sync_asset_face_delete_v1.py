@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetFaceDeleteV1(Model):
-    """Sync asset face delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset face delete, version 1.
 
     Attributes:
         asset_face_id: Asset face ID

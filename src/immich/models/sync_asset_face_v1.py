@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetFaceV1(Model):
-    """Sync asset face v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset face, version 1.
 
     Attributes:
         asset_id: Asset ID

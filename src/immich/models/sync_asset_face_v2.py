@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetFaceV2(Model):
-    """Sync asset face v2.
+    """A record of the sync stream (``sync.get_sync_stream``): asset face, version 2.
 
     Attributes:
         asset_id: Asset ID

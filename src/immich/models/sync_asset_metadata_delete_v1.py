@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetMetadataDeleteV1(Model):
-    """Sync asset metadata delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset metadata delete, version 1.
 
     Attributes:
         asset_id: Asset ID

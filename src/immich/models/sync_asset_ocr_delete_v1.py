@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetOcrDeleteV1(Model):
-    """Sync asset ocr delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset OCR delete, version 1.
 
     Attributes:
         asset_id: Original asset ID of the deleted OCR entry

@@ -12,7 +12,7 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAssetV1(Model):
-    """Sync asset v1.
+    """A record of the sync stream (``sync.get_sync_stream``): asset, version 1.
 
     Attributes:
         checksum: Checksum
@@ -32,8 +32,8 @@ class SyncAssetV1(Model):
         owner_id: Owner ID
         stack_id: Stack ID
         thumbhash: Thumbhash
-        type: :class:`AssetTypeEnum`.
-        visibility: :class:`AssetVisibility`.
+        type: Asset type (:class:`AssetTypeEnum`).
+        visibility: Asset visibility (:class:`AssetVisibility`).
         width: Asset width
     """
 

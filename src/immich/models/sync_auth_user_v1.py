@@ -13,7 +13,7 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class SyncAuthUserV1(Model):
-    """Sync auth user v1.
+    """A record of the sync stream (``sync.get_sync_stream``): auth user, version 1.
 
     Attributes:
         deleted_at: User deleted at
@@ -28,7 +28,7 @@ class SyncAuthUserV1(Model):
         quota_size_in_bytes: Quota size in bytes
         quota_usage_in_bytes: Quota usage in bytes
         storage_label: User storage label
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
     """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"pin_code"})

@@ -8,4 +8,4 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncCompleteV1(Model):
-    """Sync complete v1."""
+    """A record of the sync stream (``sync.get_sync_stream``): complete, version 1."""

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncMemoryAssetDeleteV1(Model):
-    """Sync memory asset delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): memory asset delete, version 1.
 
     Attributes:
         asset_id: Asset ID

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncMemoryAssetV1(Model):
-    """Sync memory asset v1.
+    """A record of the sync stream (``sync.get_sync_stream``): memory asset, version 1.
 
     Attributes:
         asset_id: Asset ID

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncMemoryDeleteV1(Model):
-    """Sync memory delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): memory delete, version 1.
 
     Attributes:
         memory_id: Memory ID

@@ -12,7 +12,7 @@ from immich.models.memory_type import MemoryType
 
 @attrs.define(kw_only=True, repr=False)
 class SyncMemoryV1(Model):
-    """Sync memory v1.
+    """A record of the sync stream (``sync.get_sync_stream``): memory, version 1.
 
     Attributes:
         created_at: Created at
@@ -25,7 +25,7 @@ class SyncMemoryV1(Model):
         owner_id: Owner ID
         seen_at: Seen at
         show_at: Show at
-        type: :class:`MemoryType`.
+        type: Memory type (:class:`MemoryType`).
         updated_at: Updated at
     """
 

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncPartnerDeleteV1(Model):
-    """Sync partner delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): partner delete, version 1.
 
     Attributes:
         shared_by_id: Shared by ID

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncPartnerV1(Model):
-    """Sync partner v1.
+    """A record of the sync stream (``sync.get_sync_stream``): partner, version 1.
 
     Attributes:
         in_timeline: In timeline

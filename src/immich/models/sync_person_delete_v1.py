@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncPersonDeleteV1(Model):
-    """Sync person delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): person delete, version 1.
 
     Attributes:
         person_id: Person ID

@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncPersonV1(Model):
-    """Sync person v1.
+    """A record of the sync stream (``sync.get_sync_stream``): person, version 1.
 
     Attributes:
         birth_date: Birth date

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncStackDeleteV1(Model):
-    """Sync stack delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): stack delete, version 1.
 
     Attributes:
         stack_id: Stack ID

@@ -10,7 +10,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncStackV1(Model):
-    """Sync stack v1.
+    """A record of the sync stream (``sync.get_sync_stream``): stack, version 1.
 
     Attributes:
         created_at: Created at

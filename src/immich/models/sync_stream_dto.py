@@ -10,7 +10,9 @@ from immich.models.sync_request_type import SyncRequestType
 
 @attrs.define(kw_only=True, repr=False)
 class SyncStreamDto(Model):
-    """Sync stream dto.
+    """What ``sync.get_sync_stream`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         types: Sync request types

@@ -8,7 +8,7 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SyncUserDeleteV1(Model):
-    """Sync user delete v1.
+    """A record of the sync stream (``sync.get_sync_stream``): user delete, version 1.
 
     Attributes:
         user_id: User ID

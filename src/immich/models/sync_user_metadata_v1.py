@@ -11,10 +11,10 @@ from immich.models.user_metadata_key import UserMetadataKey
 
 @attrs.define(kw_only=True, repr=False)
 class SyncUserMetadataV1(Model):
-    """Sync user metadata v1.
+    """A record of the sync stream (``sync.get_sync_stream``): user metadata, version 1.
 
     Attributes:
-        key: :class:`UserMetadataKey`.
+        key: User metadata key (:class:`UserMetadataKey`).
         user_id: User ID
         value: User metadata value
     """

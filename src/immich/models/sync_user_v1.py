@@ -12,7 +12,7 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class SyncUserV1(Model):
-    """Sync user v1.
+    """A record of the sync stream (``sync.get_sync_stream``): user, version 1.
 
     Attributes:
         deleted_at: User deleted at
@@ -21,7 +21,7 @@ class SyncUserV1(Model):
         id: User ID
         name: User name
         profile_changed_at: User profile changed at
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
     """
 
     deleted_at: datetime.datetime | None

@@ -9,7 +9,9 @@ from immich.models.database_backup_config import DatabaseBackupConfig
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigBackupsDto(Model):
-    """System config backups dto.
+    """The backups settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``backup``).
 
     Attributes:
         database: :class:`DatabaseBackupConfig`.

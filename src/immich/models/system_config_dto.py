@@ -31,7 +31,14 @@ from immich.models.system_config_user_dto import SystemConfigUserDto
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigDto(Model):
-    """System configuration
+    """System configuration.
+
+    What ``system_config.update_config`` takes.
+
+    The answer of ``system_config.get_config_defaults``, ``system_config.get_config`` and
+    ``system_config.update_config``.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         backup: :class:`SystemConfigBackupsDto`.
@@ -55,7 +62,7 @@ class SystemConfigDto(Model):
         theme: :class:`SystemConfigThemeDto`.
         trash: :class:`SystemConfigTrashDto`.
         user: :class:`SystemConfigUserDto`.
-        integrity_checks: :class:`SystemConfigIntegrityChecks`.
+        integrity_checks: Integrity checks config (:class:`SystemConfigIntegrityChecks`).
     """
 
     backup: SystemConfigBackupsDto

@@ -17,29 +17,31 @@ from immich.models.video_container import VideoContainer
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigFFmpegDto(Model):
-    """System config f fmpeg dto.
+    """The FFmpeg settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``ffmpeg``).
 
     Attributes:
-        accel: :class:`TranscodeHWAccel`.
+        accel: Transcode hardware acceleration (:class:`TranscodeHWAccel`).
         accel_decode: Accelerated decode
         accepted_audio_codecs: Accepted audio codecs
         accepted_containers: Accepted containers
         accepted_video_codecs: Accepted video codecs
         bframes: B-frames
-        cq_mode: :class:`CQMode`.
+        cq_mode: CQ mode (:class:`CQMode`).
         crf: CRF
         gop_size: GOP size
         max_bitrate: Max bitrate
         preferred_hw_device: Preferred hardware device
         preset: Preset
         refs: References
-        target_audio_codec: :class:`AudioCodec`.
+        target_audio_codec: Target audio codec (:class:`AudioCodec`).
         target_resolution: Target resolution
-        target_video_codec: :class:`VideoCodec`.
+        target_video_codec: Target video codec (:class:`VideoCodec`).
         temporal_aq: Temporal AQ (wire name ``temporalAQ``)
         threads: Threads
-        tonemap: :class:`ToneMapping`.
-        transcode: :class:`TranscodePolicy`.
+        tonemap: Tone mapping (:class:`ToneMapping`).
+        transcode: Transcode policy (:class:`TranscodePolicy`).
         two_pass: Two pass
         realtime: :class:`SystemConfigFFmpegRealtimeDto`.
     """

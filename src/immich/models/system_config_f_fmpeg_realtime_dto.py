@@ -10,7 +10,9 @@ from immich.models.video_codec import VideoCodec
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigFFmpegRealtimeDto(Model):
-    """System config f fmpeg realtime dto.
+    """The FFmpeg realtime settings of the server's configuration.
+
+    Part of :class:`SystemConfigFFmpegDto` (``realtime``).
 
     Attributes:
         enabled: Enable real-time HLS transcoding (alpha)

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigFacesDto(Model):
-    """System config faces dto.
+    """The faces settings of the server's configuration.
+
+    Part of :class:`SystemConfigMetadataDto` (``faces``).
 
     Attributes:
         import_: Import

@@ -10,11 +10,13 @@ from immich.models.image_format import ImageFormat
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigGeneratedFullsizeImageDto(Model):
-    """System config generated fullsize image dto.
+    """The generated fullsize image settings of the server's configuration.
+
+    Part of :class:`SystemConfigImageDto` (``fullsize``).
 
     Attributes:
         enabled: Enabled
-        format: :class:`ImageFormat`.
+        format: Image format (:class:`ImageFormat`).
         quality: Quality
         progressive: Progressive
     """

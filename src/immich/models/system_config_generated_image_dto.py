@@ -10,10 +10,12 @@ from immich.models.image_format import ImageFormat
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigGeneratedImageDto(Model):
-    """System config generated image dto.
+    """The generated image settings of the server's configuration.
+
+    Part of :class:`SystemConfigImageDto` (``preview`` and ``thumbnail``).
 
     Attributes:
-        format: :class:`ImageFormat`.
+        format: Image format (:class:`ImageFormat`).
         quality: Quality
         size: Size
         progressive: Progressive

@@ -13,10 +13,12 @@ from immich.models.system_config_generated_image_dto import SystemConfigGenerate
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigImageDto(Model):
-    """System config image dto.
+    """The image settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``image``).
 
     Attributes:
-        colorspace: :class:`Colorspace`.
+        colorspace: Colorspace (:class:`Colorspace`).
         extract_embedded: Extract embedded
         fullsize: :class:`SystemConfigGeneratedFullsizeImageDto`.
         preview: :class:`SystemConfigGeneratedImageDto`.

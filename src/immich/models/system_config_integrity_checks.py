@@ -10,12 +10,15 @@ from immich.models.system_config_integrity_job import SystemConfigIntegrityJob
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigIntegrityChecks(Model):
-    """Integrity checks config
+    """Integrity checks config.
+
+    Part of :class:`SystemConfigDto` (``integrity_checks``).
 
     Attributes:
-        checksum_files: :class:`SystemConfigIntegrityChecksumJob`.
-        missing_files: :class:`SystemConfigIntegrityJob`.
-        untracked_files: :class:`SystemConfigIntegrityJob`.
+        checksum_files: Integrity checksum job config
+            (:class:`SystemConfigIntegrityChecksumJob`).
+        missing_files: Integrity job config (:class:`SystemConfigIntegrityJob`).
+        untracked_files: Integrity job config (:class:`SystemConfigIntegrityJob`).
     """
 
     checksum_files: SystemConfigIntegrityChecksumJob

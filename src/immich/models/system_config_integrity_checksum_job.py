@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigIntegrityChecksumJob(Model):
-    """Integrity checksum job config
+    """Integrity checksum job config.
+
+    Part of :class:`SystemConfigIntegrityChecks` (``checksum_files``).
 
     Attributes:
         cron_expression: Cron expression for when the integrity check should run

@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigIntegrityJob(Model):
-    """Integrity job config
+    """Integrity job config.
+
+    Part of :class:`SystemConfigIntegrityChecks` (``missing_files`` and
+    ``untracked_files``).
 
     Attributes:
         cron_expression: Cron expression for when the integrity check should run

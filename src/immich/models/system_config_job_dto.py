@@ -10,7 +10,9 @@ from immich.models.job_settings_dto import JobSettingsDto
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigJobDto(Model):
-    """System config job dto.
+    """The job settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``job``).
 
     Attributes:
         background_task: :class:`JobSettingsDto`.

@@ -10,7 +10,9 @@ from immich.models.system_config_library_watch_dto import SystemConfigLibraryWat
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigLibraryDto(Model):
-    """System config library dto.
+    """The library settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``library``).
 
     Attributes:
         scan: :class:`SystemConfigLibraryScanDto`.

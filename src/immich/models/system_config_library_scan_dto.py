@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigLibraryScanDto(Model):
-    """System config library scan dto.
+    """The library scan settings of the server's configuration.
+
+    Part of :class:`SystemConfigLibraryDto` (``scan``).
 
     Attributes:
         cron_expression: Cron expression

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigLibraryWatchDto(Model):
-    """System config library watch dto.
+    """The library watch settings of the server's configuration.
+
+    Part of :class:`SystemConfigLibraryDto` (``watch``).
 
     Attributes:
         enabled: Enabled

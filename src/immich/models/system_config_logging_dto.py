@@ -9,11 +9,13 @@ from immich.models.log_level import LogLevel
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigLoggingDto(Model):
-    """System config logging dto.
+    """The logging settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``logging``).
 
     Attributes:
         enabled: Enabled
-        level: :class:`LogLevel`.
+        level: Log level (:class:`LogLevel`).
     """
 
     enabled: bool

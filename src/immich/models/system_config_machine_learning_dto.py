@@ -15,7 +15,9 @@ from immich.models.ocr_config import OcrConfig
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigMachineLearningDto(Model):
-    """System config machine learning dto.
+    """The machine learning settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``machine_learning``).
 
     Attributes:
         availability_checks: :class:`MachineLearningAvailabilityChecksDto`.

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigMapDto(Model):
-    """System config map dto.
+    """The map settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``map``).
 
     Attributes:
         dark_style: Dark map style URL

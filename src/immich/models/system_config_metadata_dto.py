@@ -9,7 +9,9 @@ from immich.models.system_config_faces_dto import SystemConfigFacesDto
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigMetadataDto(Model):
-    """System config metadata dto.
+    """The metadata settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``metadata``).
 
     Attributes:
         faces: :class:`SystemConfigFacesDto`.

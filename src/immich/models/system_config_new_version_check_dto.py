@@ -10,11 +10,13 @@ from immich.models.release_channel import ReleaseChannel
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigNewVersionCheckDto(Model):
-    """System config new version check dto.
+    """The new version check settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``new_version_check``).
 
     Attributes:
         enabled: Enabled
-        channel: :class:`ReleaseChannel`.
+        channel: Release channel (:class:`ReleaseChannel`).
     """
 
     enabled: bool

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigNightlyTasksDto(Model):
-    """System config nightly tasks dto.
+    """The nightly tasks settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``nightly_tasks``).
 
     Attributes:
         cluster_new_faces: Cluster new faces

@@ -9,7 +9,9 @@ from immich.models.system_config_smtp_dto import SystemConfigSmtpDto
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigNotificationsDto(Model):
-    """System config notifications dto.
+    """The notifications settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``notifications``).
 
     Attributes:
         smtp: :class:`SystemConfigSmtpDto`.

@@ -12,7 +12,9 @@ from immich.models.o_auth_token_endpoint_auth_method import OAuthTokenEndpointAu
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigOAuthDto(Model):
-    """System config o auth dto.
+    """The OAuth settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``oauth``).
 
     Attributes:
         auto_launch: Auto launch
@@ -32,7 +34,8 @@ class SystemConfigOAuthDto(Model):
         storage_label_claim: Storage label claim
         storage_quota_claim: Storage quota claim
         timeout: Timeout
-        token_endpoint_auth_method: :class:`OAuthTokenEndpointAuthMethod`.
+        token_endpoint_auth_method: OAuth token endpoint auth method
+            (:class:`OAuthTokenEndpointAuthMethod`).
         allow_insecure_requests: Allow insecure requests
         end_session_endpoint: End session endpoint
         prompt: OAuth prompt parameter (e.g. select_account, login, consent)

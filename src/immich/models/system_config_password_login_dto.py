@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigPasswordLoginDto(Model):
-    """System config password login dto.
+    """The password login settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``password_login``).
 
     Attributes:
         enabled: Enabled

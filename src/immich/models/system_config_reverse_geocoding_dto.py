@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigReverseGeocodingDto(Model):
-    """System config reverse geocoding dto.
+    """The reverse geocoding settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``reverse_geocoding``).
 
     Attributes:
         enabled: Enabled

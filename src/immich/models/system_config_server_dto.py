@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigServerDto(Model):
-    """System config server dto.
+    """The server settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``server``).
 
     Attributes:
         external_domain: External domain

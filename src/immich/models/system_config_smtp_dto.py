@@ -9,7 +9,11 @@ from immich.models.system_config_smtp_transport_dto import SystemConfigSmtpTrans
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigSmtpDto(Model):
-    """System config smtp dto.
+    """What ``notifications_admin.send_test_email_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
+
+    Part of :class:`SystemConfigNotificationsDto` (``smtp``).
 
     Attributes:
         enabled: Whether SMTP email notifications are enabled

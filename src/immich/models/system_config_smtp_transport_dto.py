@@ -10,7 +10,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigSmtpTransportDto(Model):
-    """System config smtp transport dto.
+    """The SMTP transport settings of the server's configuration.
+
+    Part of :class:`SystemConfigSmtpDto` (``transport``).
 
     Attributes:
         host: SMTP server hostname

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigStorageTemplateDto(Model):
-    """System config storage template dto.
+    """The storage template settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``storage_template``).
 
     Attributes:
         enabled: Enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigTemplateEmailsDto(Model):
-    """System config template emails dto.
+    """The template emails settings of the server's configuration.
+
+    Part of :class:`SystemConfigTemplatesDto` (``email``).
 
     Attributes:
         album_invite_template: Album invite template

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigTemplateStorageOptionDto(Model):
-    """System config template storage option dto.
+    """A system config template storage option, as the server answers it.
+
+    The answer of ``system_config.get_storage_template_options``.
 
     Attributes:
         day_options: Available day format options for storage template

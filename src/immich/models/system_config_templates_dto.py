@@ -9,7 +9,9 @@ from immich.models.system_config_template_emails_dto import SystemConfigTemplate
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigTemplatesDto(Model):
-    """System config templates dto.
+    """The templates settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``templates``).
 
     Attributes:
         email: :class:`SystemConfigTemplateEmailsDto`.

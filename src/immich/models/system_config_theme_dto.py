@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigThemeDto(Model):
-    """System config theme dto.
+    """The theme settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``theme``).
 
     Attributes:
         custom_css: Custom CSS for theming

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigTrashDto(Model):
-    """System config trash dto.
+    """The trash settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``trash``).
 
     Attributes:
         days: Days

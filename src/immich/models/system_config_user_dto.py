@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class SystemConfigUserDto(Model):
-    """System config user dto.
+    """The user settings of the server's configuration.
+
+    Part of :class:`SystemConfigDto` (``user``).
 
     Attributes:
         delete_delay: Delete delay

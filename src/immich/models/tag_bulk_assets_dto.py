@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TagBulkAssetsDto(Model):
-    """Tag bulk assets dto.
+    """What ``tags.bulk_tag_assets`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         asset_ids: Asset IDs

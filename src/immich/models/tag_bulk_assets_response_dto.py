@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TagBulkAssetsResponseDto(Model):
-    """Tag bulk assets response dto.
+    """How many assets were tagged.
+
+    The answer of ``tags.bulk_tag_assets``.
 
     Attributes:
         count: Number of assets tagged

@@ -11,7 +11,12 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class TagResponseDto(Model):
-    """Tag response dto.
+    """A tag, as the server answers it.
+
+    The answer of ``tags.create_tag``, ``tags.get_all_tags``, ``tags.get_tag_by_id`` and 2
+    more.
+
+    Part of :class:`AssetResponseDto` (``tags``).
 
     Attributes:
         created_at: Creation date

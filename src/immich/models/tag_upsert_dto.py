@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TagUpsertDto(Model):
-    """Tag upsert dto.
+    """What ``tags.upsert_tags`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         tags: Tag names to upsert

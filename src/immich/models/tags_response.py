@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TagsResponse(Model):
-    """Tags response.
+    """A user's tags preferences, as the server answers them.
+
+    Part of :class:`UserPreferencesResponseDto` (``tags``).
 
     Attributes:
         enabled: Whether tags are enabled

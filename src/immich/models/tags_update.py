@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class TagsUpdate(Model):
-    """Tags update.
+    """A user's tags preferences, to change.
+
+    Part of :class:`UserPreferencesUpdateDto` (``tags``).
 
     Attributes:
         enabled: Whether tags are enabled

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TemplateDto(Model):
-    """Template dto.
+    """What ``notifications_admin.get_notification_template_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         template: Template name

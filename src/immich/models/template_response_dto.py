@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TemplateResponseDto(Model):
-    """Template response dto.
+    """A template, as the server answers it.
+
+    The answer of ``notifications_admin.get_notification_template_admin``.
 
     Attributes:
         html: Template HTML content

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TestEmailResponseDto(Model):
-    """Test email response dto.
+    """A test email, as the server answers it.
+
+    The answer of ``notifications_admin.send_test_email_admin``.
 
     Attributes:
         message_id: Email message ID

@@ -10,7 +10,9 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class TimeBucketAssetResponseDto(Model):
-    """Time bucket asset response dto.
+    """The assets of one time bucket, column by column.
+
+    The answer of ``timeline.get_time_bucket``.
 
     Attributes:
         duration: Array of video/gif durations in milliseconds (null for static images)

@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TimeBucketsResponseDto(Model):
-    """Time buckets response dto.
+    """One time bucket of the timeline and its number of assets.
+
+    The answer of ``timeline.get_time_buckets``.
 
     Attributes:
         count: Number of assets in this time bucket

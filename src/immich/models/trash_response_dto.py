@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class TrashResponseDto(Model):
-    """Trash response dto.
+    """How many assets a trash operation affected.
+
+    The answer of ``trash.empty_trash``, ``trash.restore_assets`` and
+    ``trash.restore_trash``.
 
     Attributes:
         count: Number of items in trash

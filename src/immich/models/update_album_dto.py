@@ -10,14 +10,16 @@ from immich.models.asset_order import AssetOrder
 
 @attrs.define(kw_only=True, repr=False)
 class UpdateAlbumDto(Model):
-    """Update album dto.
+    """What ``albums.update_album_info`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         album_name: Album name
         album_thumbnail_asset_id: Album thumbnail asset ID
         description: Album description
         is_activity_enabled: Enable activity feed
-        order: :class:`AssetOrder`.
+        order: Asset sort order (:class:`AssetOrder`).
     """
 
     album_name: str | Unset = UNSET

@@ -9,10 +9,12 @@ from immich.models.album_user_role import AlbumUserRole
 
 @attrs.define(kw_only=True, repr=False)
 class UpdateAlbumUserDto(Model):
-    """Update album user dto.
+    """What ``albums.update_album_user`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        role: :class:`AlbumUserRole`.
+        role: Album user role (:class:`AlbumUserRole`).
     """
 
     role: AlbumUserRole

@@ -10,7 +10,9 @@ from immich.models.asset_visibility import AssetVisibility
 
 @attrs.define(kw_only=True, repr=False)
 class UpdateAssetDto(Model):
-    """Update asset dto.
+    """What ``assets.update_asset`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         date_time_original: Original date and time
@@ -21,7 +23,7 @@ class UpdateAssetDto(Model):
         longitude: Longitude coordinate
         rating: Rating in range [1-5] (starred), -1 (rejected), or null (unrated) (Added in v1,
             Stable in v2, Updated in v3)
-        visibility: :class:`AssetVisibility`.
+        visibility: Asset visibility (:class:`AssetVisibility`).
     """
 
     date_time_original: str | Unset = UNSET

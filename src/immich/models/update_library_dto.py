@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class UpdateLibraryDto(Model):
-    """Update library dto.
+    """What ``libraries.update_library`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         exclusion_patterns: Exclusion patterns (max 128)

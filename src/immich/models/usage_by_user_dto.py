@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class UsageByUserDto(Model):
-    """Usage by user dto.
+    """One user's photos, videos and bytes.
+
+    Part of :class:`ServerStatsResponseDto` (``usage_by_user``).
 
     Attributes:
         photos: Number of photos

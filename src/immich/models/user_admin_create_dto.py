@@ -12,13 +12,15 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class UserAdminCreateDto(Model):
-    """User admin create dto.
+    """What ``users_admin.create_user_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         email: User email
         name: User name
         password: User password
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         is_admin: Grant admin privileges
         notify: Send notification email
         pin_code: PIN code

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class UserAdminDeleteDto(Model):
-    """User admin delete dto.
+    """What ``users_admin.delete_user_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         force: Force delete even if user has assets

@@ -13,10 +13,13 @@ from immich.models.user_status import UserStatus
 
 @attrs.define(kw_only=True, repr=False)
 class UserAdminResponseDto(Model):
-    """User admin response dto.
+    """A user, in full: as the user and admins see it.
+
+    The answer of ``auth.change_password``, ``auth.link_o_auth_account``,
+    ``auth.sign_up_admin`` and 9 more.
 
     Attributes:
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         created_at: Creation date
         deleted_at: Deletion date
         email: User email
@@ -30,7 +33,7 @@ class UserAdminResponseDto(Model):
         quota_size_in_bytes: Storage quota in bytes
         quota_usage_in_bytes: Storage usage in bytes
         should_change_password: Require password change on next login
-        status: :class:`UserStatus`.
+        status: User status (:class:`UserStatus`).
         storage_label: Storage label
         updated_at: Last update date
     """

@@ -12,10 +12,12 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class UserAdminUpdateDto(Model):
-    """User admin update dto.
+    """What ``users_admin.update_user_admin`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         email: User email
         is_admin: Grant admin privileges
         name: User name

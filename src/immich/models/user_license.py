@@ -11,7 +11,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class UserLicense(Model):
-    """User license.
+    """A user license.
+
+    Part of :class:`UserAdminResponseDto` (``license``).
 
     Attributes:
         activated_at: Activation date

@@ -21,7 +21,11 @@ from immich.models.tags_response import TagsResponse
 
 @attrs.define(kw_only=True, repr=False)
 class UserPreferencesResponseDto(Model):
-    """User preferences response dto.
+    """User preferences, as the server answers it.
+
+    The answer of ``users.get_my_preferences``, ``users.update_my_preferences``,
+    ``users_admin.get_user_preferences_admin`` and
+    ``users_admin.update_user_preferences_admin``.
 
     Attributes:
         albums: :class:`AlbumsResponse`.

@@ -22,10 +22,12 @@ from immich.models.tags_update import TagsUpdate
 
 @attrs.define(kw_only=True, repr=False)
 class UserPreferencesUpdateDto(Model):
-    """User preferences update dto.
+    """What ``users.update_my_preferences`` and ``users_admin.update_user_preferences_admin`` take.
+
+    You rarely build it yourself: its fields are the keyword arguments of those.
 
     Attributes:
-        albums: :class:`AlbumsUpdate`.
+        albums: Album preferences (:class:`AlbumsUpdate`).
         avatar: :class:`AvatarUpdate`.
         cast: :class:`CastUpdate`.
         download: :class:`DownloadUpdate`.

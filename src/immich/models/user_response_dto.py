@@ -11,10 +11,15 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class UserResponseDto(Model):
-    """User response dto.
+    """A user, as other users see it.
+
+    The answer of ``users.get_user`` and ``users.search_users``.
+
+    Part of :class:`ActivityResponseDto` (``user``), :class:`AlbumUserResponseDto`
+    (``user``) and :class:`AssetResponseDto` (``owner``).
 
     Attributes:
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         email: User email
         id: User ID
         name: User name

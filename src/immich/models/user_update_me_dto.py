@@ -12,10 +12,12 @@ from immich.models.user_avatar_color import UserAvatarColor
 
 @attrs.define(kw_only=True, repr=False)
 class UserUpdateMeDto(Model):
-    """User update me dto.
+    """What ``users.update_my_user`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
-        avatar_color: :class:`UserAvatarColor`.
+        avatar_color: User avatar color (:class:`UserAvatarColor`).
         email: User email
         name: User name
         password: User password (deprecated, use change password endpoint)

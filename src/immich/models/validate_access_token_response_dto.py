@@ -8,7 +8,9 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class ValidateAccessTokenResponseDto(Model):
-    """Validate access token response dto.
+    """Whether an access token is valid.
+
+    The answer of ``auth.validate_access_token``.
 
     Attributes:
         auth_status: Authentication status

@@ -9,7 +9,9 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class ValidateLibraryImportPathResponseDto(Model):
-    """Validate library import path response dto.
+    """Whether one import path is usable, and why not.
+
+    Part of :class:`ValidateLibraryResponseDto` (``import_paths``).
 
     Attributes:
         import_path: Import path

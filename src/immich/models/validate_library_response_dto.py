@@ -12,7 +12,9 @@ from immich.models.validate_library_import_path_response_dto import (
 
 @attrs.define(kw_only=True, repr=False)
 class ValidateLibraryResponseDto(Model):
-    """Validate library response dto.
+    """Whether a library's import paths are usable.
+
+    The answer of ``libraries.validate``.
 
     Attributes:
         import_paths: Validation results for import paths

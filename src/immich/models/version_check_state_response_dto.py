@@ -8,7 +8,10 @@ from immich._core.model import Model
 
 @attrs.define(kw_only=True, repr=False)
 class VersionCheckStateResponseDto(Model):
-    """Version check state response dto.
+    """The newest release the server found, and when it looked.
+
+    The answer of ``server.get_version_check`` and
+    ``system_metadata.get_version_check_state``.
 
     Attributes:
         checked_at: Last check timestamp

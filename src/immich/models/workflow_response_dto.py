@@ -11,7 +11,10 @@ from immich.models.workflow_trigger import WorkflowTrigger
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowResponseDto(Model):
-    """Workflow response dto.
+    """A workflow, as the server answers it.
+
+    The answer of ``workflows.create_workflow``, ``workflows.get_workflow``,
+    ``workflows.search_workflows`` and ``workflows.update_workflow``.
 
     Attributes:
         created_at: Creation date

@@ -10,7 +10,9 @@ from immich.models.workflow_trigger import WorkflowTrigger
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowShareResponseDto(Model):
-    """Workflow share response dto.
+    """A workflow share, as the server answers it.
+
+    The answer of ``workflows.get_workflow_for_share``.
 
     Attributes:
         description: Workflow description

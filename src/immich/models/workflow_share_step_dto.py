@@ -11,7 +11,7 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowShareStepDto(Model):
-    """Workflow share step dto.
+    """One entry of :class:`WorkflowShareResponseDto`'s ``steps``.
 
     Attributes:
         config: Step configuration

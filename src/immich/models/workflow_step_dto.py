@@ -11,7 +11,10 @@ from immich._core.types import UNSET, Unset
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowStepDto(Model):
-    """Workflow step dto.
+    """A workflow step.
+
+    Part of :class:`WorkflowCreateDto` (``steps``), :class:`WorkflowResponseDto` (``steps``)
+    and :class:`WorkflowUpdateDto` (``steps``).
 
     Attributes:
         config: Step configuration

@@ -10,7 +10,9 @@ from immich.models.workflow_type import WorkflowType
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowTriggerResponseDto(Model):
-    """Workflow trigger response dto.
+    """A workflow trigger, as the server answers it.
+
+    The answer of ``workflows.get_workflow_triggers``.
 
     Attributes:
         trigger: Trigger type

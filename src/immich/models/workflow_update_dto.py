@@ -11,7 +11,9 @@ from immich.models.workflow_trigger import WorkflowTrigger
 
 @attrs.define(kw_only=True, repr=False)
 class WorkflowUpdateDto(Model):
-    """Workflow update dto.
+    """What ``workflows.update_workflow`` takes.
+
+    You rarely build it yourself: its fields are the keyword arguments of that method.
 
     Attributes:
         description: Workflow description

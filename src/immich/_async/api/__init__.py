@@ -151,7 +151,11 @@ class AsyncAPIGroups:
 
     @cached_property
     def download(self) -> AsyncDownloadApi:
-        """Endpoints for downloading assets or collections of assets."""
+        """Endpoints for downloading assets or collections of assets.
+
+        Calling it, ``await client.download(destination, ...)``, downloads in bulk: see
+        :class:`AsyncDownloadApi` for its options.
+        """
         from immich._async.api.download import AsyncDownloadApi
 
         return AsyncDownloadApi(cast("AsyncClient", self))

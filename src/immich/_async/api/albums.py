@@ -25,7 +25,17 @@ if TYPE_CHECKING:
 
 
 class AsyncAlbumsApi(AsyncAPIGroup):
-    """An album is a collection of assets that can be shared with other users or via shared links."""
+    """An album is a collection of assets that can be shared with other users or via shared links.
+
+    Examples:
+        ```python
+        album = await client.albums.create_album(album_name="Summer", description="Holidays 2024")
+        page = await client.search.search_assets(size=10)
+        await client.albums.add_assets_to_album(album.id, ids=[asset.id for asset in page.assets.items])
+        for album in await client.albums.get_all_albums():
+            print(album.album_name, album.asset_count)
+        ```
+    """
 
     __slots__ = ()
 
@@ -37,12 +47,21 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Add multiple assets to a specific album by its ID.
 
         Args:
-            id: Id.
+            id: The album's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/albums/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``albumAsset.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumAsset.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.ADD_ASSETS_TO_ALBUM,
@@ -70,6 +89,13 @@ class AsyncAlbumsApi(AsyncAPIGroup):
 
         ``PUT /api/albums/assets``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``albumAsset.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumAsset.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.ADD_ASSETS_TO_ALBUMS,
@@ -90,12 +116,23 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Share an album with multiple users. Each user can be given a specific role in the album.
 
         Args:
-            id: Id.
+            id: The album's id.
             album_users: Album users to add
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/albums/{id}/users``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``albumUser.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumUser.create`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.ADD_USERS_TO_ALBUM,
@@ -127,6 +164,15 @@ class AsyncAlbumsApi(AsyncAPIGroup):
 
         ``POST /api/albums``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``album.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.create`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_ALBUM,
@@ -148,11 +194,20 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Delete a specific album by its ID. Note the album is initially trashed and then immediately scheduled for deletion, but relies on a background job to complete the process.
 
         Args:
-            id: Id.
+            id: The album's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/albums/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``album.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_ALBUM, path={"id": id}, timeout=timeout)
 
@@ -169,13 +224,22 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Retrieve information about a specific album by its ID.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The album's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/albums/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``album.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALBUM_INFO,
@@ -198,12 +262,22 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Retrieve map marker information for a specific album by its ID.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The album's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/albums/{id}/map-markers``. History: Added in v3. Permission: ``album.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALBUM_MAP_MARKERS,
@@ -225,6 +299,12 @@ class AsyncAlbumsApi(AsyncAPIGroup):
 
         ``GET /api/albums/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``album.statistics``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALBUM_STATISTICS,
@@ -258,6 +338,15 @@ class AsyncAlbumsApi(AsyncAPIGroup):
 
         ``GET /api/albums``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``album.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.read`` permission.
+            UnsupportedByServerError: ``id``, ``is_owned``, ``is_shared`` and ``name`` given to a
+                server older than 3.0, which added them.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALL_ALBUMS,
@@ -280,12 +369,21 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Remove multiple assets from a specific album by its ID.
 
         Args:
-            id: Id.
+            id: The album's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/albums/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``albumAsset.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumAsset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REMOVE_ASSET_FROM_ALBUM,
@@ -309,6 +407,16 @@ class AsyncAlbumsApi(AsyncAPIGroup):
 
         ``DELETE /api/albums/{id}/user/{userId}``. History: Added in v1, Beta in v1, Stable in
         v2. Permission: ``albumUser.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album and user with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumUser.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REMOVE_USER_FROM_ALBUM, path={"id": id, "userId": user_id}, timeout=timeout
@@ -330,16 +438,25 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Update the information of a specific album by its ID. This endpoint can be used to update the album name, description, sort order, etc. However, it is not used to add or remove assets or users from the album.
 
         Args:
-            id: Id.
+            id: The album's id.
             album_name: Album name
             album_thumbnail_asset_id: Album thumbnail asset ID
             description: Album description
             is_activity_enabled: Enable activity feed
-            order: :class:`AssetOrder`.
+            order: Asset sort order (:class:`AssetOrder`).
             timeout: Overrides the client's timeout for this call.
 
         ``PATCH /api/albums/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``album.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``album.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ALBUM_INFO,
@@ -370,11 +487,23 @@ class AsyncAlbumsApi(AsyncAPIGroup):
         Args:
             id: Album ID
             user_id: Album user ID, or "me" to reference the current user.
-            role: :class:`AlbumUserRole`.
+            role: Album user role (:class:`AlbumUserRole`).
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/albums/{id}/user/{userId}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``albumUser.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No album and user with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``albumUser.update`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ALBUM_USER,

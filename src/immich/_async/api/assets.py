@@ -38,7 +38,21 @@ if TYPE_CHECKING:
 
 
 class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
-    """An asset is an image or video that has been uploaded to Immich."""
+    """An asset is an image or video that has been uploaded to Immich.
+
+    Examples:
+        ```python
+        from immich.models import AssetMediaSize
+
+        result = await client.assets.upload("photo.jpg")  # files and folders, skipping duplicates
+        print(len(result.uploaded), "new,", len(result.duplicates), "already there")
+        page = await client.search.search_assets(size=1)
+        asset = await client.assets.get_asset_info(page.assets.items[0].id)
+        print(asset.original_file_name, asset.type, asset.file_created_at)
+        thumbnail = await client.assets.view_asset(asset.id, size=AssetMediaSize.THUMBNAIL)  # bytes
+        saved = await client.assets.download_asset_to_file(asset.id, ".")  # the original, by its name
+        ```
+    """
 
     __slots__ = ()
 
@@ -58,6 +72,13 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``POST /api/assets/bulk-upload-check``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.upload``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.upload`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CHECK_BULK_UPLOAD,
@@ -94,6 +115,13 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``PUT /api/assets/copy``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.copy``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.copy`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.COPY_ASSET,
@@ -123,6 +151,15 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``DELETE /api/assets/{id}/metadata/{key}``. History: Added in v1, Beta in v1, Stable in
         v2. Permission: ``asset.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_ASSET_METADATA, path={"id": id, "key": key}, timeout=timeout
@@ -146,6 +183,13 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``DELETE /api/assets``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_ASSETS, body=models.AssetBulkDeleteDto(ids=ids, force=force), timeout=timeout
@@ -167,6 +211,13 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``DELETE /api/assets/metadata``. History: Added in v1, Beta in v2.5.0. Permission:
         ``asset.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_BULK_ASSET_METADATA,
@@ -188,14 +239,23 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Downloads the original file of the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             edited: Return edited asset if available
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/original``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DOWNLOAD_ASSET,
@@ -223,14 +283,24 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
+            id: The asset's id.
             edited: Return edited asset if available
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/original``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.DOWNLOAD_ASSET,
@@ -256,14 +326,25 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`download_asset` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
+            id: The asset's id.
+            destination: A file to write, or a folder to put the server's file name in.
             edited: Return edited asset if available
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/original``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.DOWNLOAD_ASSET,
@@ -285,12 +366,22 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Apply a series of edit actions (crop, rotate, mirror) to the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             edits: List of edit actions to apply (crop, rotate, or mirror)
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/assets/{id}/edits``. History: Added in v2.5.0, Beta in v2.5.0. Permission:
         ``asset.edit.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.edit.create`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.EDIT_ASSET,
@@ -314,14 +405,25 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Releases server resources for the streaming session.
 
         Args:
-            id: Id.
-            session_id: Session id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/assets/{id}/video/stream/{sessionId}``. History: Added in v3, Alpha in v3.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.END_SESSION,
@@ -338,11 +440,21 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Retrieve a series of edit actions (crop, rotate, mirror) associated with the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/edits``. History: Added in v2.5.0, Beta in v2.5.0. Permission:
         ``asset.edit.get``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.edit.get`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_EDITS,
@@ -364,13 +476,22 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Retrieve detailed information about a specific asset.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_INFO,
@@ -388,11 +509,20 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Retrieve all metadata key-value pairs associated with the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/metadata``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_METADATA,
@@ -415,6 +545,15 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``GET /api/assets/{id}/metadata/{key}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_METADATA_BY_KEY,
@@ -431,11 +570,20 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Retrieve all OCR (Optical Character Recognition) data associated with the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/ocr``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_OCR,
@@ -459,11 +607,18 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Args:
             is_favorite: Filter by favorite status
             is_trashed: Filter by trash status
-            visibility: :class:`AssetVisibility`.
+            visibility: Count only assets of this visibility.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.statistics``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_STATISTICS,
@@ -485,13 +640,23 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Returns an HLS main playlist with all available variants for the asset.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/main.m3u8``. History: Added in v3, Alpha in v3.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MAIN_PLAYLIST,
@@ -518,13 +683,24 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/main.m3u8``. History: Added in v3, Alpha in v3.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.GET_MAIN_PLAYLIST,
@@ -549,13 +725,25 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`get_main_playlist` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/main.m3u8``. History: Added in v3, Alpha in v3.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_MAIN_PLAYLIST,
@@ -581,16 +769,28 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Returns an HLS media playlist for one variant of the streaming session.
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_pos: X immich hls pos.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_pos: The playback position in seconds, so the server prepares that segment
+                first.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/playlist.m3u8``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MEDIA_PLAYLIST,
@@ -621,16 +821,29 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_pos: X immich hls pos.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_pos: The playback position in seconds, so the server prepares that segment
+                first.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/playlist.m3u8``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.GET_MEDIA_PLAYLIST,
@@ -659,16 +872,30 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`get_media_playlist` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_pos: X immich hls pos.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_pos: The playback position in seconds, so the server prepares that segment
+                first.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/playlist.m3u8``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_MEDIA_PLAYLIST,
@@ -696,17 +923,28 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Streams an HLS init segment (init.mp4) or media segment (seg_N.m4s).
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            filename: Filename.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_msn: X immich hls msn.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            filename: The segment's file name: ``init.mp4`` or ``seg_N.m4s``.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_msn: Which segment will be loaded after ``init.mp4``.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/{filename}``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SEGMENT,
@@ -743,17 +981,29 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            filename: Filename.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_msn: X immich hls msn.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            filename: The segment's file name: ``init.mp4`` or ``seg_N.m4s``.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_msn: Which segment will be loaded after ``init.mp4``.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/{filename}``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.GET_SEGMENT,
@@ -788,17 +1038,30 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`get_segment` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
-            session_id: Session id.
-            variant_index: Variant index.
-            filename: Filename.
-            key: Key.
-            slug: Slug.
-            x_immich_hls_msn: X immich hls msn.
+            id: The asset's id.
+            session_id: The video playback session's id.
+            variant_index: The variant's index in the main playlist.
+            filename: The segment's file name: ``init.mp4`` or ``seg_N.m4s``.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
+            x_immich_hls_msn: Which segment will be loaded after ``init.mp4``.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/stream/{sessionId}/{variantIndex}/{filename}``. History:
         Added in v3, Alpha in v3. Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset and video playback session with this id that this user may see
+                (mostly Immich's 400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_SEGMENT,
@@ -827,13 +1090,22 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Streams the video file for the specified asset. This endpoint also supports byte range requests.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/playback``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.PLAY_ASSET_VIDEO, path={"id": id}, query={"key": key, "slug": slug}, timeout=timeout
@@ -857,13 +1129,23 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/playback``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.PLAY_ASSET_VIDEO, path={"id": id}, query={"key": key, "slug": slug}, timeout=timeout
@@ -885,13 +1167,24 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`play_asset_video` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
-            key: Key.
-            slug: Slug.
+            id: The asset's id.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/video/playback``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.PLAY_ASSET_VIDEO,
@@ -909,11 +1202,21 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Removes all edit actions (crop, rotate, mirror) associated with the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/assets/{id}/edits``. History: Added in v2.5.0, Beta in v2.5.0. Permission:
         ``asset.edit.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.edit.delete`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.REMOVE_ASSET_EDITS, path={"id": id}, timeout=timeout)
 
@@ -930,11 +1233,18 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         Args:
             asset_ids: Asset IDs
-            name: :class:`AssetJobName`.
+            name: Job name (:class:`AssetJobName`).
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/assets/jobs``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``job.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``job.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.RUN_ASSET_JOBS,
@@ -961,7 +1271,7 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Update information of a specific asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             date_time_original: Original date and time
             description: Asset description
             is_favorite: Mark as favorite
@@ -969,11 +1279,20 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
             live_photo_video_id: Live photo video ID
             longitude: Longitude coordinate
             rating: Rating in range [1-5] (starred), -1 (rejected), or null (unrated)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/assets/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v3. Permission: ``asset.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ASSET,
@@ -1004,12 +1323,21 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Update or add metadata key-value pairs for the specified asset.
 
         Args:
-            id: Id.
+            id: The asset's id.
             items: Metadata items to upsert
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/assets/{id}/metadata``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ASSET_METADATA,
@@ -1050,11 +1378,18 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
             longitude: Longitude coordinate
             rating: Rating in range [1-5] (starred), -1 (rejected), or null (unrated)
             time_zone: Time zone (IANA timezone)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/assets``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in v3.
         Permission: ``asset.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ASSETS,
@@ -1090,6 +1425,13 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
 
         ``PUT /api/assets/metadata``. History: Added in v1, Beta in v2.5.0. Permission:
         ``asset.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_BULK_ASSET_METADATA,
@@ -1121,8 +1463,8 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Uploads a new asset to the server.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             x_immich_checksum: sha1 checksum that can be used for duplicate detection before the
                 file is uploaded
             asset_data: Asset file data
@@ -1134,11 +1476,20 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
             live_photo_video_id: Live photo video ID
             metadata: Asset metadata items
             sidecar_data: Sidecar file data
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/assets``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.upload``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.upload`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPLOAD_ASSET,
@@ -1175,15 +1526,24 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Retrieve the thumbnail image for the specified asset. Viewing the fullsize thumbnail might redirect to downloadAsset, which requires a different permission.
 
         Args:
-            id: Id.
+            id: The asset's id.
             edited: Return edited asset if available
-            key: Key.
-            size: :class:`AssetMediaSize`.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            size: Which rendition: ``thumbnail`` (the default), ``preview`` or ``fullsize``.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.VIEW_ASSET,
@@ -1212,15 +1572,25 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
+            id: The asset's id.
             edited: Return edited asset if available
-            key: Key.
-            size: :class:`AssetMediaSize`.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            size: Which rendition: ``thumbnail`` (the default), ``preview`` or ``fullsize``.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.VIEW_ASSET,
@@ -1247,15 +1617,26 @@ class AsyncAssetsApi(AsyncAssetsHelpers, AsyncAPIGroup):
         Writes the body of :meth:`view_asset` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
+            id: The asset's id.
+            destination: A file to write, or a folder to put the server's file name in.
             edited: Return edited asset if available
-            key: Key.
-            size: :class:`AssetMediaSize`.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            size: Which rendition: ``thumbnail`` (the default), ``preview`` or ``fullsize``.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/assets/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.view``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No asset with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.view`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.VIEW_ASSET,

@@ -22,7 +22,18 @@ if TYPE_CHECKING:
 
 
 class AsyncAuthApi(AsyncAPIGroup):
-    """Endpoints related to user authentication, including OAuth."""
+    """Endpoints related to user authentication, including OAuth.
+
+    Examples:
+        ```python
+        import os
+
+        status = await client.auth.get_auth_status()
+        print("has a password:", status.password, "has a PIN code:", status.pin_code)
+        login = await client.auth.login(email=os.environ["IMMICH_EMAIL"], password=os.environ["IMMICH_PASSWORD"])
+        print(login.user_email, login.is_admin)  # login.access_token opens a session
+        ```
+    """
 
     __slots__ = ()
 
@@ -46,6 +57,14 @@ class AsyncAuthApi(AsyncAPIGroup):
 
         ``POST /api/auth/change-password``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``auth.changePassword``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why), or
+                the current password is wrong.
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``auth.changePassword`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CHANGE_PASSWORD,
@@ -78,6 +97,13 @@ class AsyncAuthApi(AsyncAPIGroup):
 
         ``PUT /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``pinCode.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CHANGE_PIN_CODE,
@@ -106,6 +132,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/callback``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.FINISH_O_AUTH,
@@ -125,6 +156,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/auth/status``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_AUTH_STATUS, response_type=models.AuthStatusResponseDto, timeout=timeout
@@ -149,6 +185,12 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/link``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.LINK_O_AUTH_ACCOUNT,
@@ -168,6 +210,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/session/lock``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.LOCK_AUTH_SESSION, timeout=timeout)
 
@@ -184,6 +231,12 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/login``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: The email or password is wrong, or password login is off.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.LOGIN,
@@ -203,6 +256,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/logout``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.LOGOUT, response_type=models.LogoutResponseDto, timeout=timeout
@@ -220,6 +278,12 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/backchannel-logout``. History: Added in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            UnsupportedByServerError: The server is older than 3.0, which has this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.LOGOUT_O_AUTH,
@@ -238,6 +302,10 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/oauth/mobile-redirect``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.REDIRECT_O_AUTH_TO_MOBILE, timeout=timeout)
 
@@ -259,6 +327,13 @@ class AsyncAuthApi(AsyncAPIGroup):
 
         ``DELETE /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``pinCode.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.RESET_PIN_CODE,
@@ -279,6 +354,13 @@ class AsyncAuthApi(AsyncAPIGroup):
 
         ``POST /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``pinCode.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SETUP_PIN_CODE, body=models.PinCodeSetupDto(pin_code=pin_code), timeout=timeout
@@ -303,6 +385,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/admin-sign-up``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SIGN_UP_ADMIN,
@@ -330,6 +417,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/authorize``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.START_O_AUTH,
@@ -351,6 +443,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/unlink``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UNLINK_O_AUTH_ACCOUNT, response_type=models.UserAdminResponseDto, timeout=timeout
@@ -373,6 +470,12 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/session/unlock``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UNLOCK_AUTH_SESSION,
@@ -391,6 +494,11 @@ class AsyncAuthApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/validateToken``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.VALIDATE_ACCESS_TOKEN,

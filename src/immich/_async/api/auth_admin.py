@@ -11,7 +11,14 @@ from immich._core.types import UNSET, Unset
 
 
 class AsyncAuthAdminApi(AsyncAPIGroup):
-    """Administrative endpoints related to authentication."""
+    """Administrative endpoints related to authentication.
+
+    Examples:
+        ```python
+        # Unlink every user's OAuth account: each signs in with a password again.
+        await client.auth_admin.unlink_all_o_auth_accounts_admin()
+        ```
+    """
 
     __slots__ = ()
 
@@ -27,5 +34,12 @@ class AsyncAuthAdminApi(AsyncAPIGroup):
 
         ``POST /api/admin/auth/unlink-all``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminAuth.unlinkAll``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminAuth.unlinkAll`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.UNLINK_ALL_O_AUTH_ACCOUNTS_ADMIN, timeout=timeout)

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class AsyncBackupsApi(AsyncAPIGroup):
-    """Manage backups of the Immich database."""
+    """Manage backups of the Immich database.
+
+    Examples:
+        ```python
+        listing = await client.backups.list_database_backups()
+        for backup in listing.backups:
+            print(backup.filename, backup.filesize)
+            await client.backups.download_database_backup_to_file(backup.filename, ".")
+        ```
+    """
 
     __slots__ = ()
 
@@ -38,6 +47,15 @@ class AsyncBackupsApi(AsyncAPIGroup):
 
         ``DELETE /api/admin/database-backups``. History: Added in v2.5.0, Alpha in v2.5.0.
         Permission: ``backup.delete``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``backup.delete`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_DATABASE_BACKUP,
@@ -53,11 +71,20 @@ class AsyncBackupsApi(AsyncAPIGroup):
         Downloads the database backup file
 
         Args:
-            filename: Filename.
+            filename: The backup's file name, as ``backups.list_database_backups`` lists it.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/database-backups/{filename}``. History: Added in v2.5.0, Alpha in
         v2.5.0. Permission: ``backup.download``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``backup.download`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DOWNLOAD_DATABASE_BACKUP, path={"filename": filename}, timeout=timeout
@@ -76,11 +103,21 @@ class AsyncBackupsApi(AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            filename: Filename.
+            filename: The backup's file name, as ``backups.list_database_backups`` lists it.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/database-backups/{filename}``. History: Added in v2.5.0, Alpha in
         v2.5.0. Permission: ``backup.download``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``backup.download`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.DOWNLOAD_DATABASE_BACKUP, path={"filename": filename}, timeout=timeout
@@ -100,11 +137,22 @@ class AsyncBackupsApi(AsyncAPIGroup):
         Writes the body of :meth:`download_database_backup` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            filename: Filename.
+            filename: The backup's file name, as ``backups.list_database_backups`` lists it.
+            destination: A file to write, or a folder to put the server's file name in.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/database-backups/{filename}``. History: Added in v2.5.0, Alpha in
         v2.5.0. Permission: ``backup.download``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``backup.download`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.DOWNLOAD_DATABASE_BACKUP, destination, path={"filename": filename}, timeout=timeout
@@ -122,6 +170,14 @@ class AsyncBackupsApi(AsyncAPIGroup):
 
         ``GET /api/admin/database-backups``. History: Added in v2.5.0, Alpha in v2.5.0.
         Permission: ``maintenance``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.LIST_DATABASE_BACKUPS,
@@ -141,6 +197,11 @@ class AsyncBackupsApi(AsyncAPIGroup):
 
         ``POST /api/admin/database-backups/start-restore``. History: Added in v2.5.0, Alpha in
         v2.5.0.
+
+        Raises:
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.START_DATABASE_RESTORE_FLOW, timeout=timeout)
 
@@ -160,6 +221,15 @@ class AsyncBackupsApi(AsyncAPIGroup):
 
         ``POST /api/admin/database-backups/upload``. History: Added in v2.5.0, Alpha in v2.5.0.
         Permission: ``backup.upload``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``backup.upload`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPLOAD_DATABASE_BACKUP,

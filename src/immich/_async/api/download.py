@@ -22,7 +22,43 @@ if TYPE_CHECKING:
 
 
 class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
-    """Endpoints for downloading assets or collections of assets."""
+    """Endpoints for downloading assets or collections of assets.
+
+    Call it, ``await client.download(destination, ...)``, to download original files into
+    the folder ``destination``, resumably and verified. Its options:
+
+    - ``destination``: The folder to download into (created if missing).
+    - ``album``: Only this album's assets: its name or id.
+    - ``asset_ids``: Exactly these assets (not combined with the other selectors).
+    - ``taken_after``: Only assets taken at or after this time.
+    - ``taken_before``: Only assets taken before this time.
+    - ``person``: Only assets showing this person: a name or an id.
+    - ``favorite``: Favourites only (True), or all but favourites (False).
+    - ``query``: A smart (CLIP) search: the best ``limit`` matches (default 250).
+    - ``limit``: At most this many assets.
+    - ``layout``: Where files go below ``destination``: ``"{original}"`` (the default)
+      keeps the original names side by side; ``{album}``, ``{yyyy}``, ``{mm}`` and
+      ``{dd}`` (when taken) make folders, as in ``"{album}/{yyyy}/{mm}"``.
+    - ``concurrency``: Parallel downloads; default ``min(8, 2 x CPUs)``.
+    - ``progress``: Called with a :class:`~immich._transfer.progress.Progress` as work
+      advances.
+    - ``overwrite``: Replace an existing file of the same name but other content, rather
+      than writing the asset next to it as ``name (2).ext``.
+    - ``hash_cache``: Where the SHA-1 of files already in ``destination`` is remembered,
+      so that an unchanged one is not read again: True for the user's cache folder
+      (the default), a path for a database file of your own, False for none.
+
+    Examples:
+        ```python
+        # Calling the group downloads originals in bulk, resumably and verified:
+        result = await client.download("photos", album="Trip", layout="{yyyy}/{mm}")
+        print(len(result.downloaded), "downloaded,", len(result.skipped), "already there")
+        archives = await client.download.archive("zips", album="Trip")  # or as zip files
+        albums = await client.albums.get_all_albums()
+        info = await client.download.get_download_info(album_id=albums[0].id)
+        print(info.total_size, "bytes in", len(info.archives), "archive(s)")
+        ```
+    """
 
     __slots__ = ()
 
@@ -40,14 +76,21 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Download a ZIP archive containing the specified assets. The assets must have been previously requested via the "getDownloadInfo" endpoint.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DOWNLOAD_ARCHIVE,
@@ -75,14 +118,22 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.DOWNLOAD_ARCHIVE,
@@ -108,14 +159,23 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Writes the body of :meth:`download_archive` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            key: Key.
-            slug: Slug.
+            destination: A file to write, or a folder to put the server's file name in.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             asset_ids: Asset IDs
             edited: Download edited asset if available
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/download/archive``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.DOWNLOAD_ARCHIVE,
@@ -141,8 +201,8 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
         Retrieve information about how to request a download for the specified assets or album. The response includes groups of assets that can be downloaded together.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             album_id: Album ID to download
             archive_size: Archive size limit in bytes
             asset_ids: Asset IDs to download
@@ -151,6 +211,13 @@ class AsyncDownloadApi(AsyncDownloadHelpers, AsyncAPIGroup):
 
         ``POST /api/download/info``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.download``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.download`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_DOWNLOAD_INFO,

@@ -19,7 +19,24 @@ if TYPE_CHECKING:
 
 
 class AsyncDuplicatesApi(AsyncAPIGroup):
-    """Endpoints for managing and identifying duplicate assets."""
+    """Endpoints for managing and identifying duplicate assets.
+
+    Examples:
+        ```python
+        from immich.models import DuplicateResolveGroupDto
+
+        for group in await client.duplicates.get_asset_duplicates():
+            keep = group.suggested_keep_asset_ids
+            trash = [asset.id for asset in group.assets if asset.id not in keep]
+            await client.duplicates.resolve_duplicates(
+                groups=[
+                    DuplicateResolveGroupDto(
+                        duplicate_id=group.duplicate_id, keep_asset_ids=keep, trash_asset_ids=trash
+                    )
+                ]
+            )
+        ```
+    """
 
     __slots__ = ()
 
@@ -31,11 +48,21 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
         Dismiss a duplicate group by its ID, unlinking all assets in the group without deleting them.
 
         Args:
-            id: Id.
+            id: The duplicate group's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/duplicates/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No duplicate group with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_DUPLICATE, path={"id": id}, timeout=timeout)
 
@@ -52,6 +79,13 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
 
         ``DELETE /api/duplicates``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_DUPLICATES, body=models.BulkIdsDto(ids=ids), timeout=timeout
@@ -69,6 +103,12 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
 
         ``GET /api/duplicates``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``duplicate.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSET_DUPLICATES,
@@ -92,6 +132,14 @@ class AsyncDuplicatesApi(AsyncAPIGroup):
 
         ``POST /api/duplicates/resolve``. History: Added in v3.0.0, Alpha in v3.0.0. Permission:
         ``duplicate.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``duplicate.delete`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.RESOLVE_DUPLICATES,

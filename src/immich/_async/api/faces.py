@@ -18,7 +18,17 @@ if TYPE_CHECKING:
 
 
 class AsyncFacesApi(AsyncAPIGroup):
-    """A face is a detected human face within an asset, which can be associated with a person. Faces are normally detected via machine learning, but can also be created manually."""
+    """A face is a detected human face within an asset, which can be associated with a person. Faces are normally detected via machine learning, but can also be created manually.
+
+    Examples:
+        ```python
+        page = await client.search.search_assets(size=1)
+        asset = page.assets.items[0]
+        for face in await client.faces.get_faces(id=asset.id):
+            name = face.person.name if face.person else "(nobody yet)"
+            print(name, face.bounding_box_x1, face.bounding_box_y1)
+        ```
+    """
 
     __slots__ = ()
 
@@ -52,6 +62,13 @@ class AsyncFacesApi(AsyncAPIGroup):
 
         ``POST /api/faces``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``face.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``face.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_FACE,
@@ -76,12 +93,21 @@ class AsyncFacesApi(AsyncAPIGroup):
         Delete a face identified by the id. Optionally can be force deleted.
 
         Args:
-            id: Id.
+            id: The face's id.
             force: Force delete even if person has other faces
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/faces/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``face.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No face with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``face.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_FACE,
@@ -103,6 +129,13 @@ class AsyncFacesApi(AsyncAPIGroup):
 
         ``GET /api/faces``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``face.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``face.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_FACES,
@@ -119,12 +152,21 @@ class AsyncFacesApi(AsyncAPIGroup):
         Re-assign the face provided in the body to the person identified by the id in the path parameter.
 
         Args:
-            id: Id.
+            id: The face's id.
             body_id: Face ID
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/faces/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``face.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No face with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``face.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REASSIGN_FACES_BY_ID,

@@ -8,7 +8,19 @@ from immich._async.api.maintenance_admin import AsyncMaintenanceAdminApi
 
 
 class AsyncIntegrityAdminApi(AsyncAPIGroup):
-    """Endpoints for viewing and managing integrity reports."""
+    """Endpoints for viewing and managing integrity reports.
+
+    Examples:
+        ```python
+        from immich.models import IntegrityReport
+
+        summary = await client.integrity_admin.get_integrity_report_summary()
+        print(summary.missing_file, "missing,", summary.untracked_file, "untracked files")
+        report = await client.integrity_admin.get_integrity_report(type=IntegrityReport.MISSING_FILE)
+        for item in report.items:
+            print(item.path)
+        ```
+    """
 
     __slots__ = ()
 
@@ -18,6 +30,14 @@ class AsyncIntegrityAdminApi(AsyncAPIGroup):
 
     get_integrity_report_csv = AsyncMaintenanceAdminApi.get_integrity_report_csv
 
+    get_integrity_report_csv_stream = AsyncMaintenanceAdminApi.get_integrity_report_csv_stream
+
+    get_integrity_report_csv_to_file = AsyncMaintenanceAdminApi.get_integrity_report_csv_to_file
+
     get_integrity_report_file = AsyncMaintenanceAdminApi.get_integrity_report_file
+
+    get_integrity_report_file_stream = AsyncMaintenanceAdminApi.get_integrity_report_file_stream
+
+    get_integrity_report_file_to_file = AsyncMaintenanceAdminApi.get_integrity_report_file_to_file
 
     get_integrity_report_summary = AsyncMaintenanceAdminApi.get_integrity_report_summary

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class AsyncJobsApi(AsyncAPIGroup):
-    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed."""
+    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed.
+
+    Examples:
+        ```python
+        from immich.models import ManualJobName
+
+        # A one-off job; client.queues shows and steers the queues that run them.
+        await client.jobs.create_job(name=ManualJobName.TAG_CLEANUP)
+        ```
+    """
 
     __slots__ = ()
 
@@ -33,11 +42,21 @@ class AsyncJobsApi(AsyncAPIGroup):
         Run a specific job. Most jobs are queued automatically, but this endpoint allows for manual creation of a handful of jobs, including various cleanup tasks, as well as creating a new database backup.
 
         Args:
-            name: :class:`ManualJobName`.
+            name: Manual job name (:class:`ManualJobName`).
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/jobs``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``job.create``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the ``job.create``
+                permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_JOB, body=models.JobCreateDto(name=name), timeout=timeout
@@ -55,6 +74,13 @@ class AsyncJobsApi(AsyncAPIGroup):
 
         ``GET /api/jobs``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in v2.4.0.
         Permission: ``job.read``. Admin only. Deprecated: the server plans to remove it.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the ``job.read``
+                permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_QUEUES_LEGACY, response_type=models.QueuesResponseLegacyDto, timeout=timeout
@@ -73,14 +99,24 @@ class AsyncJobsApi(AsyncAPIGroup):
         Queue all assets for a specific job type. Defaults to only queueing assets that have not yet been processed, but the force command can be used to re-process all assets.
 
         Args:
-            name: :class:`QueueName`.
-            command: :class:`QueueCommand`.
+            name: The queue.
+            command: Queue command to execute (:class:`QueueCommand`).
             force: Force the command execution (if applicable)
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/jobs/{name}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v2.4.0. Permission: ``job.create``. Admin only. Deprecated: the server plans to remove
         it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the ``job.create``
+                permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.RUN_QUEUE_COMMAND_LEGACY,

@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 
 
 class AsyncMaintenanceAdminApi(AsyncAPIGroup):
-    """Maintenance mode allows you to put Immich in a read-only state to perform various operations."""
+    """Maintenance mode allows you to put Immich in a read-only state to perform various operations.
+
+    Examples:
+        ```python
+        status = await client.maintenance_admin.get_maintenance_status()
+        print("in maintenance:", status.active)
+        install = await client.maintenance_admin.detect_prior_install()
+        for folder in install.storage:
+            print(folder.folder, folder.files, "files")
+        ```
+    """
 
     __slots__ = ()
 
@@ -43,11 +53,23 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Delete a given report item and perform corresponding deletion (e.g. trash asset, delete file)
 
         Args:
-            id: Id.
+            id: The integrity report's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/admin/integrity/report/{id}``. History: Added in v3.0.0, Alpha in v3.0.0.
         Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No integrity report with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_INTEGRITY_REPORT, path={"id": id}, timeout=timeout
@@ -65,6 +87,14 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
 
         ``GET /api/admin/maintenance/detect-install``. History: Added in v2.5.0, Alpha in
         v2.5.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DETECT_PRIOR_INSTALL,
@@ -85,13 +115,22 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Get all flagged items by integrity report type
 
         Args:
-            type: :class:`IntegrityReport`.
+            type: Which report: untracked files, missing files or checksum mismatches.
             cursor: Cursor for pagination
             limit: Number of items per page
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report``. History: Added in v3.0.0, Alpha in v3.0.0.
         Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_INTEGRITY_REPORT,
@@ -108,11 +147,20 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Get all integrity report entries for a given type as a CSV
 
         Args:
-            type: :class:`IntegrityReport`.
+            type: Which report: untracked files, missing files or checksum mismatches.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{type}/csv``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_INTEGRITY_REPORT_CSV, path={"type": type}, timeout=timeout
@@ -131,11 +179,21 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            type: :class:`IntegrityReport`.
+            type: Which report: untracked files, missing files or checksum mismatches.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{type}/csv``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(
             ops.GET_INTEGRITY_REPORT_CSV, path={"type": type}, timeout=timeout
@@ -155,11 +213,22 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Writes the body of :meth:`get_integrity_report_csv` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            type: :class:`IntegrityReport`.
+            type: Which report: untracked files, missing files or checksum mismatches.
+            destination: A file to write, or a folder to put the server's file name in.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{type}/csv``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_INTEGRITY_REPORT_CSV, destination, path={"type": type}, timeout=timeout
@@ -173,11 +242,23 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Download the untracked/broken file if one exists
 
         Args:
-            id: Id.
+            id: The integrity report's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{id}/file``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No integrity report with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_INTEGRITY_REPORT_FILE, path={"id": id}, timeout=timeout
@@ -196,11 +277,24 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
+            id: The integrity report's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{id}/file``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No integrity report with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(ops.GET_INTEGRITY_REPORT_FILE, path={"id": id}, timeout=timeout)
 
@@ -218,11 +312,25 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Writes the body of :meth:`get_integrity_report_file` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
+            id: The integrity report's id.
+            destination: A file to write, or a folder to put the server's file name in.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/integrity/report/{id}/file``. History: Added in v3.0.0, Alpha in
         v3.0.0. Permission: ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No integrity report with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_INTEGRITY_REPORT_FILE, destination, path={"id": id}, timeout=timeout
@@ -240,6 +348,14 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
 
         ``GET /api/admin/integrity/summary``. History: Added in v3.0.0, Alpha in v3.0.0.
         Permission: ``maintenance``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_INTEGRITY_REPORT_SUMMARY,
@@ -258,6 +374,11 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/maintenance/status``. History: Added in v2.5.0, Alpha in v2.5.0.
+
+        Raises:
+            UnsupportedByServerError: The server is older than 2.5.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MAINTENANCE_STATUS,
@@ -277,6 +398,11 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/admin/maintenance/login``. History: Added in v2.3.0, Alpha in v2.3.0.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.MAINTENANCE_LOGIN,
@@ -297,12 +423,20 @@ class AsyncMaintenanceAdminApi(AsyncAPIGroup):
         Put Immich into or take it out of maintenance mode
 
         Args:
-            action: :class:`MaintenanceAction`.
+            action: Maintenance action (:class:`MaintenanceAction`).
             restore_backup_filename: Restore backup filename
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/admin/maintenance``. History: Added in v2.3.0, Alpha in v2.3.0. Permission:
         ``maintenance``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``maintenance`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SET_MAINTENANCE_MODE,

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
 
 class AsyncMapApi(AsyncAPIGroup):
-    """Map endpoints include supplemental functionality related to geolocation, such as reverse geocoding and retrieving map markers for assets with geolocation data."""
+    """Map endpoints include supplemental functionality related to geolocation, such as reverse geocoding and retrieving map markers for assets with geolocation data.
+
+    Examples:
+        ```python
+        for marker in await client.map.get_map_markers(is_favorite=True):
+            print(marker.city, marker.lat, marker.lon)
+        places = await client.map.reverse_geocode(lat=48.8566, lon=2.3522)
+        ```
+    """
 
     __slots__ = ()
 
@@ -49,6 +57,13 @@ class AsyncMapApi(AsyncAPIGroup):
 
         ``GET /api/map/markers``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``map.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``map.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MAP_MARKERS,
@@ -78,6 +93,13 @@ class AsyncMapApi(AsyncAPIGroup):
 
         ``GET /api/map/reverse-geocode``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``map.search``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``map.search`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REVERSE_GEOCODE,

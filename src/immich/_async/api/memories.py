@@ -23,7 +23,18 @@ if TYPE_CHECKING:
 
 
 class AsyncMemoriesApi(AsyncAPIGroup):
-    """A memory is a specialized collection of assets with dedicated viewing implementations in the web and mobile clients. A memory includes fields related to visibility and are automatically generated per user via a background job."""
+    """A memory is a specialized collection of assets with dedicated viewing implementations in the web and mobile clients. A memory includes fields related to visibility and are automatically generated per user via a background job.
+
+    Examples:
+        ```python
+        import datetime
+
+        for memory in await client.memories.search_memories(for_=datetime.date.today()):
+            print(memory.type, memory.memory_at, len(memory.assets), "assets")
+        statistics = await client.memories.memories_statistics()
+        print(statistics.total, "memories")
+        ```
+    """
 
     __slots__ = ()
 
@@ -35,12 +46,21 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Add a list of asset IDs to a specific memory.
 
         Args:
-            id: Id.
+            id: The memory's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/memories/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``memoryAsset.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No memory with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memoryAsset.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.ADD_MEMORY_ASSETS,
@@ -70,7 +90,7 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Args:
             data: :class:`OnThisDayDto`.
             memory_at: Memory date
-            type: :class:`MemoryType`.
+            type: Memory type (:class:`MemoryType`).
             asset_ids: Asset IDs to associate with memory
             hide_at: Date when memory should be hidden
             is_saved: Is memory saved
@@ -80,6 +100,13 @@ class AsyncMemoriesApi(AsyncAPIGroup):
 
         ``POST /api/memories``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``memory.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_MEMORY,
@@ -105,11 +132,20 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Delete a specific memory by its ID.
 
         Args:
-            id: Id.
+            id: The memory's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/memories/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``memory.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No memory with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_MEMORY, path={"id": id}, timeout=timeout)
 
@@ -121,11 +157,20 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Retrieve a specific memory by its ID.
 
         Args:
-            id: Id.
+            id: The memory's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/memories/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``memory.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No memory with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MEMORY, path={"id": id}, response_type=models.MemoryResponseDto, timeout=timeout
@@ -150,13 +195,20 @@ class AsyncMemoriesApi(AsyncAPIGroup):
             for_: Filter by date
             is_saved: Filter by saved status
             is_trashed: Include trashed memories
-            order: :class:`MemorySearchOrder`.
+            order: The order of the memories: oldest or newest first, or random.
             size: Number of memories to return
-            type: :class:`MemoryType`.
+            type: Only memories of this type.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/memories/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``memory.statistics``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.MEMORIES_STATISTICS,
@@ -180,12 +232,21 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Remove a list of asset IDs from a specific memory.
 
         Args:
-            id: Id.
+            id: The memory's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/memories/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``memoryAsset.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No memory with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memoryAsset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REMOVE_MEMORY_ASSETS,
@@ -214,13 +275,20 @@ class AsyncMemoriesApi(AsyncAPIGroup):
             for_: Filter by date
             is_saved: Filter by saved status
             is_trashed: Include trashed memories
-            order: :class:`MemorySearchOrder`.
+            order: The order of the memories: oldest or newest first, or random.
             size: Number of memories to return
-            type: :class:`MemoryType`.
+            type: Only memories of this type.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/memories``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``memory.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_MEMORIES,
@@ -250,7 +318,7 @@ class AsyncMemoriesApi(AsyncAPIGroup):
         Update an existing memory by its ID.
 
         Args:
-            id: Id.
+            id: The memory's id.
             is_saved: Is memory saved
             memory_at: Memory date
             seen_at: Date when memory was seen
@@ -258,6 +326,15 @@ class AsyncMemoriesApi(AsyncAPIGroup):
 
         ``PUT /api/memories/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated
         in v3. Permission: ``memory.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No memory with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``memory.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_MEMORY,

@@ -18,7 +18,18 @@ if TYPE_CHECKING:
 
 
 class AsyncPartnersApi(AsyncAPIGroup):
-    """A partner is a link with another user that allows sharing of assets between two users."""
+    """A partner is a link with another user that allows sharing of assets between two users.
+
+    Examples:
+        ```python
+        from immich.models import PartnerDirection
+
+        for partner in await client.partners.get_partners(direction=PartnerDirection.SHARED_WITH):
+            print(partner.name, "shares with me; in my timeline:", partner.in_timeline)
+        users = await client.users.search_users()
+        await client.partners.create_partner(shared_with_id=users[0].id)  # share my library with them
+        ```
+    """
 
     __slots__ = ()
 
@@ -35,6 +46,13 @@ class AsyncPartnersApi(AsyncAPIGroup):
 
         ``POST /api/partners``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``partner.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``partner.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_PARTNER,
@@ -51,11 +69,21 @@ class AsyncPartnersApi(AsyncAPIGroup):
         Create a new partner to share assets with.
 
         Args:
-            id: Id.
+            id: The partner (a user)'s id.
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/partners/{id}``. History: Added in v1, Deprecated in v1. Permission:
         ``partner.create``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No partner (a user) with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``partner.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_PARTNER_DEPRECATED,
@@ -72,11 +100,19 @@ class AsyncPartnersApi(AsyncAPIGroup):
         Retrieve a list of partners with whom assets are shared.
 
         Args:
-            direction: :class:`PartnerDirection`.
+            direction: ``shared-by``: the users you share your library with; ``shared-with``: those
+                who share theirs with you.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/partners``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``partner.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``partner.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_PARTNERS,
@@ -93,11 +129,21 @@ class AsyncPartnersApi(AsyncAPIGroup):
         Stop sharing assets with a partner.
 
         Args:
-            id: Id.
+            id: The partner (a user)'s id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/partners/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``partner.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No partner (a user) with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``partner.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.REMOVE_PARTNER, path={"id": id}, timeout=timeout)
 
@@ -109,12 +155,22 @@ class AsyncPartnersApi(AsyncAPIGroup):
         Specify whether a partner's assets should appear in the user's timeline.
 
         Args:
-            id: Id.
+            id: The partner (a user)'s id.
             in_timeline: Show partner assets in timeline
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/partners/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``partner.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No partner (a user) with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``partner.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_PARTNER,

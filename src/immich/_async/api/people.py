@@ -29,7 +29,16 @@ if TYPE_CHECKING:
 
 
 class AsyncPeopleApi(AsyncAPIGroup):
-    """A person is a collection of faces, which can be favorited and named. A person can also be merged into another person. People are automatically created via the face recognition job."""
+    """A person is a collection of faces, which can be favorited and named. A person can also be merged into another person. People are automatically created via the face recognition job.
+
+    Examples:
+        ```python
+        async for person in client.people.iter_all_people():  # every page, fetched as needed
+            print(person.name or "(unnamed)", person.id)
+        alice = await client.people.create_person(name="Alice")
+        await client.people.get_person_thumbnail_to_file(alice.id, "alice.jpg")
+        ```
+    """
 
     __slots__ = ()
 
@@ -57,6 +66,13 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         ``POST /api/people``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_PERSON,
@@ -84,6 +100,13 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         ``DELETE /api/people``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_PEOPLE, body=models.BulkIdsDto(ids=ids), timeout=timeout
@@ -97,11 +120,20 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Delete an individual person.
 
         Args:
-            id: Id.
+            id: The person's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/people/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_PERSON, path={"id": id}, timeout=timeout)
 
@@ -129,6 +161,13 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         ``GET /api/people``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALL_PEOPLE,
@@ -157,6 +196,13 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
 
         Each item is yielded once. Pages are offsets into the server's order: an item added or removed meanwhile shifts them, and another may be missed.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return _paging.by_has_next_page(
             self.get_all_people,
@@ -177,11 +223,20 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Retrieve a person by id.
 
         Args:
-            id: Id.
+            id: The person's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/people/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_PERSON, path={"id": id}, response_type=models.PersonResponseDto, timeout=timeout
@@ -195,11 +250,20 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Retrieve statistics about a specific person.
 
         Args:
-            id: Id.
+            id: The person's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/people/{id}/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.statistics``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_PERSON_STATISTICS,
@@ -216,11 +280,20 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Retrieve the thumbnail file for a person.
 
         Args:
-            id: Id.
+            id: The person's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/people/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_PERSON_THUMBNAIL, path={"id": id}, timeout=timeout
@@ -239,11 +312,21 @@ class AsyncPeopleApi(AsyncAPIGroup):
                 async for chunk in body.aiter_bytes(): ...
 
         Args:
-            id: Id.
+            id: The person's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/people/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(ops.GET_PERSON_THUMBNAIL, path={"id": id}, timeout=timeout)
 
@@ -261,11 +344,22 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Writes the body of :meth:`get_person_thumbnail` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
+            id: The person's id.
+            destination: A file to write, or a folder to put the server's file name in.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/people/{id}/thumbnail``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return await self._client.download_to_file(
             ops.GET_PERSON_THUMBNAIL, destination, path={"id": id}, timeout=timeout
@@ -279,12 +373,21 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Merge a list of people into the person specified in the path parameter.
 
         Args:
-            id: Id.
+            id: The person's id.
             ids: Person IDs to merge
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/people/{id}/merge``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.merge``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.merge`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.MERGE_PERSON,
@@ -306,12 +409,21 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Bulk reassign a list of faces to a different person.
 
         Args:
-            id: Id.
+            id: The person's id.
             data: Face update items
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/people/{id}/reassign``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``person.reassign``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.reassign`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REASSIGN_FACES,
@@ -337,6 +449,13 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         ``PUT /api/people``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_PEOPLE,
@@ -362,7 +481,7 @@ class AsyncPeopleApi(AsyncAPIGroup):
         Update an individual person.
 
         Args:
-            id: Id.
+            id: The person's id.
             birth_date: Person date of birth
             color: Person color (hex)
             feature_face_asset_id: Asset ID used for feature face thumbnail
@@ -373,6 +492,15 @@ class AsyncPeopleApi(AsyncAPIGroup):
 
         ``PUT /api/people/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v3. Permission: ``person.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No person with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_PERSON,

@@ -20,7 +20,18 @@ if TYPE_CHECKING:
 
 
 class AsyncQueuesApi(AsyncAPIGroup):
-    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed."""
+    """Queues and background jobs are used for processing tasks asynchronously. Queues can be paused and resumed as needed.
+
+    Examples:
+        ```python
+        from immich.models import QueueName
+
+        queue = await client.queues.get_queue(QueueName.THUMBNAIL_GENERATION)
+        print(queue.statistics.active, "running,", queue.statistics.waiting, "waiting")
+        await client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=True)
+        await client.queues.update_queue(QueueName.THUMBNAIL_GENERATION, is_paused=False)
+        ```
+    """
 
     __slots__ = ()
 
@@ -36,12 +47,22 @@ class AsyncQueuesApi(AsyncAPIGroup):
         Removes all jobs from the specified queue.
 
         Args:
-            name: :class:`QueueName`.
+            name: The queue.
             failed: If true, will also remove failed jobs from the queue.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/queues/{name}/jobs``. History: Added in v2.4.0, Alpha in v2.4.0.
         Permission: ``queueJob.delete``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``queueJob.delete`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.EMPTY_QUEUE,
@@ -58,11 +79,21 @@ class AsyncQueuesApi(AsyncAPIGroup):
         Retrieves a specific queue by its name.
 
         Args:
-            name: :class:`QueueName`.
+            name: The queue.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/queues/{name}``. History: Added in v2.4.0, Alpha in v2.4.0. Permission:
         ``queue.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the ``queue.read``
+                permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_QUEUE,
@@ -83,12 +114,22 @@ class AsyncQueuesApi(AsyncAPIGroup):
         Retrieves a list of queue jobs from the specified queue.
 
         Args:
-            name: :class:`QueueName`.
+            name: The queue.
             status: Filter jobs by status
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/queues/{name}/jobs``. History: Added in v2.4.0, Alpha in v2.4.0. Permission:
         ``queueJob.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``queueJob.read`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_QUEUE_JOBS,
@@ -110,6 +151,13 @@ class AsyncQueuesApi(AsyncAPIGroup):
 
         ``GET /api/queues``. History: Added in v2.4.0, Alpha in v2.4.0. Permission:
         ``queue.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the ``queue.read``
+                permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_QUEUES, response_type=list[models.QueueResponseDto], timeout=timeout
@@ -127,12 +175,22 @@ class AsyncQueuesApi(AsyncAPIGroup):
         Change the paused status of a specific queue.
 
         Args:
-            name: :class:`QueueName`.
+            name: The queue.
             is_paused: Whether to pause the queue
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/queues/{name}``. History: Added in v2.4.0, Alpha in v2.4.0. Permission:
         ``queue.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``queue.update`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_QUEUE,

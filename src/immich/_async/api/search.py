@@ -29,7 +29,20 @@ if TYPE_CHECKING:
 
 
 class AsyncSearchApi(AsyncAPIGroup):
-    """Endpoints related to searching assets via text, smart search, optical character recognition (OCR), and other filters like person, album, and other metadata. Search endpoints usually support pagination and sorting."""
+    """Endpoints related to searching assets via text, smart search, optical character recognition (OCR), and other filters like person, album, and other metadata. Search endpoints usually support pagination and sorting.
+
+    Examples:
+        ```python
+        import datetime
+
+        start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+        async for asset in client.search.iter_assets(taken_after=start):  # every page, fetched as needed
+            print(asset.original_file_name, asset.file_created_at)
+        page = await client.search.search_assets(is_favorite=True, size=50)  # one page
+        print(page.assets.total, "favourites; next page:", page.assets.next_page)
+        found = await client.search.search_smart(query="beach at sunset")  # needs machine learning
+        ```
+    """
 
     __slots__ = ()
 
@@ -45,6 +58,12 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``GET /api/search/cities``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSETS_BY_CITY, response_type=list[models.AssetResponseDto], timeout=timeout
@@ -62,6 +81,12 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``GET /api/search/explore``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_EXPLORE_DATA,
@@ -86,7 +111,8 @@ class AsyncSearchApi(AsyncAPIGroup):
         Retrieve search suggestions based on partial input. This endpoint is used for typeahead search features.
 
         Args:
-            type: :class:`SearchSuggestionType`.
+            type: What to suggest: countries, states, cities, camera makes, camera models or lens
+                models.
             country: Filter by country
             include_null: Include null values in suggestions
             lens_model: Filter by lens model
@@ -97,6 +123,13 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``GET /api/search/suggestions``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SEARCH_SUGGESTIONS,
@@ -175,14 +208,23 @@ class AsyncSearchApi(AsyncAPIGroup):
             taken_before: Filter by taken date (before)
             trashed_after: Filter by trash date (after)
             trashed_before: Filter by trash date (before)
-            type: :class:`AssetTypeEnum`.
+            type: Asset type (:class:`AssetTypeEnum`).
             updated_after: Filter by update date (after)
             updated_before: Filter by update date (before)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/search/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.statistics``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.statistics`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_ASSET_STATISTICS,
@@ -274,8 +316,8 @@ class AsyncSearchApi(AsyncAPIGroup):
         Search for assets based on various metadata criteria.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             album_ids: Filter by album IDs
             checksum: Filter by file checksum
             city: Filter by city name
@@ -310,10 +352,10 @@ class AsyncSearchApi(AsyncAPIGroup):
             thumbnail_path: Filter by thumbnail file path
             trashed_after: Filter by trash date (after)
             trashed_before: Filter by trash date (before)
-            type: :class:`AssetTypeEnum`.
+            type: Asset type (:class:`AssetTypeEnum`).
             updated_after: Filter by update date (after)
             updated_before: Filter by update date (before)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             with_deleted: Include deleted assets
             with_exif: Include EXIF data in response
             with_people: Include people data in response
@@ -322,6 +364,15 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``POST /api/search/metadata``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: ``key`` and ``slug`` given to a server older than 3.0, which
+                added them.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_ASSETS,
@@ -427,6 +478,15 @@ class AsyncSearchApi(AsyncAPIGroup):
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
 
         Each asset is yielded once. Pages are asked for by date (the server's order), not by offset, so assets added or deleted meanwhile do not shift them: an asset that is there and unchanged from start to end is yielded. One whose date changes meanwhile (the server sets it from the file's metadata shortly after an upload) may be missed or come out of order: for a complete list of fresh uploads, wait for the server's metadata jobs first. More assets of one millisecond than a page holds are read by offset.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: ``key`` and ``slug`` given to a server older than 3.0, which
+                added them.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return _paging.by_taken_date(
             self.search_assets,
@@ -544,16 +604,23 @@ class AsyncSearchApi(AsyncAPIGroup):
             taken_before: Filter by taken date (before)
             trashed_after: Filter by trash date (after)
             trashed_before: Filter by trash date (before)
-            type: :class:`AssetTypeEnum`.
+            type: Only assets of this type.
             updated_after: Filter by update date (after)
             updated_before: Filter by update date (before)
-            visibility: :class:`AssetVisibility`.
+            visibility: Only assets of this visibility.
             with_deleted: Include deleted assets
             with_exif: Include EXIF data in response
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/search/large-assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_LARGE_ASSETS,
@@ -612,6 +679,13 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``GET /api/search/person``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``person.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``person.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_PERSON,
@@ -633,6 +707,13 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``GET /api/search/places``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_PLACES,
@@ -707,10 +788,10 @@ class AsyncSearchApi(AsyncAPIGroup):
             taken_before: Filter by taken date (before)
             trashed_after: Filter by trash date (after)
             trashed_before: Filter by trash date (before)
-            type: :class:`AssetTypeEnum`.
+            type: Asset type (:class:`AssetTypeEnum`).
             updated_after: Filter by update date (after)
             updated_before: Filter by update date (before)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             with_deleted: Include deleted assets
             with_exif: Include EXIF data in response
             with_people: Include people data in response
@@ -719,6 +800,15 @@ class AsyncSearchApi(AsyncAPIGroup):
 
         ``POST /api/search/random``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_RANDOM,
@@ -832,16 +922,25 @@ class AsyncSearchApi(AsyncAPIGroup):
             taken_before: Filter by taken date (before)
             trashed_after: Filter by trash date (after)
             trashed_before: Filter by trash date (before)
-            type: :class:`AssetTypeEnum`.
+            type: Asset type (:class:`AssetTypeEnum`).
             updated_after: Filter by update date (after)
             updated_before: Filter by update date (before)
-            visibility: :class:`AssetVisibility`.
+            visibility: Asset visibility (:class:`AssetVisibility`).
             with_deleted: Include deleted assets
             with_exif: Include EXIF data in response
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/search/smart``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_SMART,
@@ -928,6 +1027,15 @@ class AsyncSearchApi(AsyncAPIGroup):
         Takes the same filters; ``page`` is managed for you. Pages are fetched lazily: stop iterating and no further page is requested.
 
         Each asset is yielded once. Pages are the server's offsets into its ranking: an asset added, removed or re-ranked meanwhile shifts them, and another may be missed.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return _paging.by_next_page(
             self.search_smart,

@@ -28,7 +28,18 @@ if TYPE_CHECKING:
 
 
 class AsyncServerApi(AsyncAPIGroup):
-    """Information about the current server deployment, including version and build information, available features, supported media types, and more."""
+    """Information about the current server deployment, including version and build information, available features, supported media types, and more.
+
+    Examples:
+        ```python
+        version = await client.server.get_server_version()
+        print(f"Immich {version.major}.{version.minor}.{version.patch}")
+        storage = await client.server.get_storage()
+        print(storage.disk_use, "of", storage.disk_size, "used")
+        features = await client.server.get_server_features()
+        print("smart search:", features.smart_search)
+        ```
+    """
 
     __slots__ = ()
 
@@ -44,6 +55,13 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``DELETE /api/server/license``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``serverLicense.delete``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_SERVER_LICENSE, timeout=timeout)
 
@@ -59,6 +77,12 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/about``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``server.about``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.about`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ABOUT_INFO, response_type=models.ServerAboutResponseDto, timeout=timeout
@@ -76,6 +100,12 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/apk-links``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.apkLinks``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.apkLinks`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_APK_LINKS, response_type=models.ServerApkLinksDto, timeout=timeout
@@ -92,6 +122,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/config``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SERVER_CONFIG, response_type=models.ServerConfigDto, timeout=timeout
@@ -108,6 +142,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/features``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SERVER_FEATURES, response_type=models.ServerFeaturesDto, timeout=timeout
@@ -125,6 +163,13 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/license``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``serverLicense.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SERVER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
@@ -142,6 +187,13 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.statistics``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``server.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SERVER_STATISTICS, response_type=models.ServerStatsResponseDto, timeout=timeout
@@ -158,6 +210,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/version``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SERVER_VERSION, response_type=models.ServerVersionResponseDto, timeout=timeout
@@ -175,6 +231,12 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/storage``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``server.storage``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.storage`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_STORAGE, response_type=models.ServerStorageResponseDto, timeout=timeout
@@ -191,6 +253,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/media-types``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SUPPORTED_MEDIA_TYPES,
@@ -210,6 +276,12 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``GET /api/server/version-check``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``server.versionCheck``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``server.versionCheck`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_VERSION_CHECK,
@@ -228,6 +300,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/version-history``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_VERSION_HISTORY,
@@ -246,6 +322,10 @@ class AsyncServerApi(AsyncAPIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/server/ping``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.PING_SERVER, response_type=models.ServerPingResponse, timeout=timeout
@@ -269,6 +349,14 @@ class AsyncServerApi(AsyncAPIGroup):
 
         ``PUT /api/server/license``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``serverLicense.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``serverLicense.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SET_SERVER_LICENSE,

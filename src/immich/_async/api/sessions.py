@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
 
 class AsyncSessionsApi(AsyncAPIGroup):
-    """A session represents an authenticated login session for a user. Sessions also appear in the web application as "Authorized devices"."""
+    """A session represents an authenticated login session for a user. Sessions also appear in the web application as "Authorized devices".
+
+    Examples:
+        ```python
+        for session in await client.sessions.get_sessions():
+            print(session.device_type, session.device_os, "this one" if session.current else "")
+        await client.sessions.delete_all_sessions()  # signs out every other device
+        ```
+    """
 
     __slots__ = ()
 
@@ -42,6 +50,13 @@ class AsyncSessionsApi(AsyncAPIGroup):
 
         ``POST /api/sessions``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``session.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_SESSION,
@@ -64,6 +79,12 @@ class AsyncSessionsApi(AsyncAPIGroup):
 
         ``DELETE /api/sessions``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``session.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_ALL_SESSIONS, timeout=timeout)
 
@@ -75,11 +96,20 @@ class AsyncSessionsApi(AsyncAPIGroup):
         Delete a specific session by id.
 
         Args:
-            id: Id.
+            id: The session's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/sessions/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``session.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No session with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_SESSION, path={"id": id}, timeout=timeout)
 
@@ -95,6 +125,12 @@ class AsyncSessionsApi(AsyncAPIGroup):
 
         ``GET /api/sessions``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``session.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SESSIONS, response_type=list[models.SessionResponseDto], timeout=timeout
@@ -108,11 +144,20 @@ class AsyncSessionsApi(AsyncAPIGroup):
         Lock a specific session by id.
 
         Args:
-            id: Id.
+            id: The session's id.
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/sessions/{id}/lock``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``session.lock``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No session with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.lock`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.LOCK_SESSION, path={"id": id}, timeout=timeout)
 
@@ -128,12 +173,21 @@ class AsyncSessionsApi(AsyncAPIGroup):
         Update a specific session identified by id.
 
         Args:
-            id: Id.
+            id: The session's id.
             is_pending_sync_reset: Reset pending sync state
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/sessions/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated
         in v3. Permission: ``session.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No session with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``session.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_SESSION,

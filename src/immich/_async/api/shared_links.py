@@ -20,7 +20,25 @@ if TYPE_CHECKING:
 
 
 class AsyncSharedLinksApi(AsyncAPIGroup):
-    """A shared link is a public url that provides access to a specific album, asset, or collection of assets. A shared link can be protected with a password, include a specific slug, allow or disallow downloads, and optionally include an expiration date."""
+    """A shared link is a public url that provides access to a specific album, asset, or collection of assets. A shared link can be protected with a password, include a specific slug, allow or disallow downloads, and optionally include an expiration date.
+
+    Examples:
+        ```python
+        import datetime
+
+        from immich.models import SharedLinkType
+
+        albums = await client.albums.get_all_albums()
+        link = await client.shared_links.create_shared_link(
+            type=SharedLinkType.ALBUM,
+            album_id=albums[0].id,
+            allow_download=True,
+            expires_at=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7),
+        )
+        print(client.base_url.join(f"/share/{link.key}"))
+        await client.shared_links.remove_shared_link(link.id)
+        ```
+    """
 
     __slots__ = ()
 
@@ -36,12 +54,21 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Add assets to a specific shared link by its ID. This endpoint is only relevant for shared link of type individual.
 
         Args:
-            id: Id.
+            id: The shared link's id.
             asset_ids: Asset IDs
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/shared-links/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``sharedLink.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No shared link with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.ADD_SHARED_LINK_ASSETS,
@@ -71,7 +98,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Create a new shared link.
 
         Args:
-            type: :class:`SharedLinkType`.
+            type: Shared link type (:class:`SharedLinkType`).
             album_id: Album ID (for album sharing)
             allow_download: Allow downloads
             allow_upload: Allow uploads
@@ -85,6 +112,13 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
 
         ``POST /api/shared-links``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``sharedLink.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_SHARED_LINK,
@@ -122,6 +156,13 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
 
         ``GET /api/shared-links``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``sharedLink.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALL_SHARED_LINKS,
@@ -142,11 +183,17 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Retrieve the current shared link associated with authentication method.
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/shared-links/me``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_MY_SHARED_LINK,
@@ -163,11 +210,20 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Retrieve a specific shared link by its ID.
 
         Args:
-            id: Id.
+            id: The shared link's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/shared-links/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``sharedLink.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No shared link with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SHARED_LINK_BY_ID,
@@ -184,11 +240,20 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Delete a specific shared link by its ID.
 
         Args:
-            id: Id.
+            id: The shared link's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/shared-links/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``sharedLink.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No shared link with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.REMOVE_SHARED_LINK, path={"id": id}, timeout=timeout)
 
@@ -204,12 +269,21 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Remove assets from a specific shared link by its ID. This endpoint is only relevant for shared link of type individual.
 
         Args:
-            id: Id.
+            id: The shared link's id.
             asset_ids: Asset IDs
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/shared-links/{id}/assets``. History: Added in v1, Beta in v1, Stable in
         v2. Permission: ``sharedLink.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No shared link with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.REMOVE_SHARED_LINK_ASSETS,
@@ -232,12 +306,19 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Login to a password protected shared link
 
         Args:
-            key: Key.
-            slug: Slug.
+            key: A shared link's key: act as a visitor of that link.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             password: Shared link password
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/shared-links/login``. History: Added in v2.6.0, Beta in v2.6.0.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            UnsupportedByServerError: The server is older than 2.6.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SHARED_LINK_LOGIN,
@@ -265,7 +346,7 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
         Update an existing shared link by its ID.
 
         Args:
-            id: Id.
+            id: The shared link's id.
             allow_download: Allow downloads
             allow_upload: Allow uploads
             description: Link description
@@ -277,6 +358,17 @@ class AsyncSharedLinksApi(AsyncAPIGroup):
 
         ``PATCH /api/shared-links/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``sharedLink.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No shared link with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sharedLink.update`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_SHARED_LINK,

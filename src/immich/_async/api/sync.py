@@ -19,7 +19,19 @@ if TYPE_CHECKING:
 
 
 class AsyncSyncApi(AsyncAPIGroup):
-    """A collection of endpoints for the new mobile synchronization implementation."""
+    """A collection of endpoints for the new mobile synchronization implementation.
+
+    Examples:
+        ```python
+        import os
+
+        # The sync endpoints take a user's session, not an API key.
+        await client.login(os.environ["IMMICH_EMAIL"], os.environ["IMMICH_PASSWORD"])
+        for ack in await client.sync.get_sync_ack():
+            print(ack.type, ack.ack)
+        await client.sync.delete_sync_ack()  # the next sync starts from scratch
+        ```
+    """
 
     __slots__ = ()
 
@@ -39,6 +51,15 @@ class AsyncSyncApi(AsyncAPIGroup):
 
         ``DELETE /api/sync/ack``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``syncCheckpoint.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``syncCheckpoint.delete`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_SYNC_ACK, body=models.SyncAckDeleteDto(types=types), timeout=timeout
@@ -56,6 +77,12 @@ class AsyncSyncApi(AsyncAPIGroup):
 
         ``GET /api/sync/ack``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``syncCheckpoint.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``syncCheckpoint.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SYNC_ACK, response_type=list[models.SyncAckDto], timeout=timeout
@@ -79,6 +106,15 @@ class AsyncSyncApi(AsyncAPIGroup):
 
         ``POST /api/sync/stream``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``sync.stream``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``sync.stream`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_SYNC_STREAM,
@@ -99,6 +135,13 @@ class AsyncSyncApi(AsyncAPIGroup):
 
         ``POST /api/sync/ack``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``syncCheckpoint.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``syncCheckpoint.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEND_SYNC_ACK, body=models.SyncAckSetDto(acks=acks), timeout=timeout

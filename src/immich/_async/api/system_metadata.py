@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 
 
 class AsyncSystemMetadataApi(AsyncAPIGroup):
-    """Endpoints to view, modify, and validate the system metadata, which includes information about things like admin onboarding status."""
+    """Endpoints to view, modify, and validate the system metadata, which includes information about things like admin onboarding status.
+
+    Examples:
+        ```python
+        onboarding = await client.system_metadata.get_admin_onboarding()
+        print("admin onboarded:", onboarding.is_onboarded)
+        state = await client.system_metadata.get_version_check_state()
+        print("newest release seen:", state.release_version, "at", state.checked_at)
+        ```
+    """
 
     __slots__ = ()
 
@@ -35,6 +44,13 @@ class AsyncSystemMetadataApi(AsyncAPIGroup):
 
         ``GET /api/system-metadata/admin-onboarding``. History: Added in v1, Beta in v1, Stable
         in v2. Permission: ``systemMetadata.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemMetadata.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ADMIN_ONBOARDING, response_type=models.AdminOnboardingUpdateDto, timeout=timeout
@@ -52,6 +68,13 @@ class AsyncSystemMetadataApi(AsyncAPIGroup):
 
         ``GET /api/system-metadata/reverse-geocoding-state``. History: Added in v1, Beta in v1,
         Stable in v2. Permission: ``systemMetadata.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemMetadata.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_REVERSE_GEOCODING_STATE,
@@ -71,6 +94,13 @@ class AsyncSystemMetadataApi(AsyncAPIGroup):
 
         ``GET /api/system-metadata/version-check-state``. History: Added in v1, Beta in v1,
         Stable in v2. Permission: ``systemMetadata.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemMetadata.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_VERSION_CHECK_STATE,
@@ -91,6 +121,14 @@ class AsyncSystemMetadataApi(AsyncAPIGroup):
 
         ``POST /api/system-metadata/admin-onboarding``. History: Added in v1, Beta in v1, Stable
         in v2. Permission: ``systemMetadata.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemMetadata.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_ADMIN_ONBOARDING,

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 
 class AsyncTagsApi(AsyncAPIGroup):
-    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags."""
+    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags.
+
+    Examples:
+        ```python
+        tags = await client.tags.upsert_tags(tags=["Places/Paris", "People/Family"])  # nested by "/"
+        page = await client.search.search_assets(size=10)
+        await client.tags.tag_assets(tags[0].id, ids=[asset.id for asset in page.assets.items])
+        for tag in await client.tags.get_all_tags():
+            print(tag.value)
+        ```
+    """
 
     __slots__ = ()
 
@@ -41,6 +51,13 @@ class AsyncTagsApi(AsyncAPIGroup):
 
         ``PUT /api/tags/assets``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.BULK_TAG_ASSETS,
@@ -69,6 +86,15 @@ class AsyncTagsApi(AsyncAPIGroup):
 
         ``POST /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.create`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_TAG,
@@ -85,11 +111,20 @@ class AsyncTagsApi(AsyncAPIGroup):
         Delete a specific tag by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(ops.DELETE_TAG, path={"id": id}, timeout=timeout)
 
@@ -105,6 +140,12 @@ class AsyncTagsApi(AsyncAPIGroup):
 
         ``GET /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ALL_TAGS, response_type=list[models.TagResponseDto], timeout=timeout
@@ -118,11 +159,20 @@ class AsyncTagsApi(AsyncAPIGroup):
         Retrieve a specific tag by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_TAG_BY_ID, path={"id": id}, response_type=models.TagResponseDto, timeout=timeout
@@ -136,12 +186,21 @@ class AsyncTagsApi(AsyncAPIGroup):
         Add a tag to all the specified assets.
 
         Args:
-            id: Id.
+            id: The tag's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/tags/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.TAG_ASSETS,
@@ -159,12 +218,21 @@ class AsyncTagsApi(AsyncAPIGroup):
         Remove a tag from all the specified assets.
 
         Args:
-            id: Id.
+            id: The tag's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/tags/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UNTAG_ASSETS,
@@ -186,12 +254,21 @@ class AsyncTagsApi(AsyncAPIGroup):
         Update an existing tag identified by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             color: Tag color (hex)
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v3. Permission: ``tag.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_TAG,
@@ -214,6 +291,13 @@ class AsyncTagsApi(AsyncAPIGroup):
 
         ``PUT /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPSERT_TAGS,

@@ -38,7 +38,22 @@ if TYPE_CHECKING:
 
 
 class AsyncUsersAdminApi(AsyncAPIGroup):
-    """Administrative endpoints for managing users, including creating, updating, deleting, and restoring users. Also includes endpoints for resetting passwords and PIN codes."""
+    """Administrative endpoints for managing users, including creating, updating, deleting, and restoring users. Also includes endpoints for resetting passwords and PIN codes.
+
+    Examples:
+        ```python
+        import secrets
+
+        user = await client.users_admin.create_user_admin(
+            email="alice@example.com", name="Alice", password=secrets.token_urlsafe(12),
+            should_change_password=True,
+        )
+        for account in await client.users_admin.search_users_admin():
+            print(account.email, account.quota_usage_in_bytes, "bytes used")
+        stats = await client.users_admin.get_user_statistics_admin(user.id)
+        print(stats.images, "images,", stats.videos, "videos")
+        ```
+    """
 
     __slots__ = ()
 
@@ -65,7 +80,7 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
             email: User email
             name: User name
             password: User password
-            avatar_color: :class:`UserAvatarColor`.
+            avatar_color: User avatar color (:class:`UserAvatarColor`).
             is_admin: Grant admin privileges
             notify: Send notification email
             pin_code: PIN code
@@ -76,6 +91,14 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
 
         ``POST /api/admin/users``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``adminUser.create``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.CREATE_USER_ADMIN,
@@ -107,12 +130,22 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Delete a user.
 
         Args:
-            id: Id.
+            id: The user's id.
             force: Force delete even if user has assets
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/admin/users/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminUser.delete``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.DELETE_USER_ADMIN,
@@ -130,11 +163,21 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Retrieve  a specific user by their ID.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/users/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminUser.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_USER_ADMIN,
@@ -157,14 +200,24 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Retrieve activity counts for a specified period, in a calendar heatmap format.
 
         Args:
-            id: Id.
+            id: The user's id.
             from_: Start date in UTC
             to: End date in UTC
-            type: :class:`CalendarHeatmapType`.
+            type: What to count per day: uploads (the default) or photos taken.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/users/{id}/calendar-heatmap``. History: Added in v3, Stable in v3.
         Permission: ``user.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_USER_CALENDAR_HEATMAP_ADMIN,
@@ -182,11 +235,21 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Retrieve the preferences of a specific user.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/users/{id}/preferences``. History: Added in v1, Beta in v1, Stable in
         v2. Permission: ``adminUser.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_USER_PREFERENCES_ADMIN,
@@ -203,11 +266,21 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Retrieve all sessions for a specific user.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/users/{id}/sessions``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminSession.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminSession.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_USER_SESSIONS_ADMIN,
@@ -230,14 +303,24 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Retrieve asset statistics for a specific user.
 
         Args:
-            id: Id.
+            id: The user's id.
             is_favorite: Filter by favorite status
             is_trashed: Filter by trash status
-            visibility: :class:`AssetVisibility`.
+            visibility: Count only assets of this visibility.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/admin/users/{id}/statistics``. History: Added in v1, Beta in v1, Stable in
         v2. Permission: ``adminUser.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_USER_STATISTICS_ADMIN,
@@ -255,11 +338,21 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Restore a previously deleted user.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/admin/users/{id}/restore``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminUser.delete``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.RESTORE_USER_ADMIN,
@@ -286,6 +379,14 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
 
         ``GET /api/admin/users``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``adminUser.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.SEARCH_USERS_ADMIN,
@@ -314,8 +415,8 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Update an existing user.
 
         Args:
-            id: Id.
-            avatar_color: :class:`UserAvatarColor`.
+            id: The user's id.
+            avatar_color: User avatar color (:class:`UserAvatarColor`).
             email: User email
             is_admin: Grant admin privileges
             name: User name
@@ -329,6 +430,16 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         ``PUT /api/admin/users/{id}``. History: Added in v1, Beta in v1, Stable in v2,
         Deprecated in v3. Permission: ``adminUser.update``. Admin only. Deprecated: the server
         plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_USER_ADMIN,
@@ -372,8 +483,8 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         Update the preferences of a specific user.
 
         Args:
-            id: Id.
-            albums: :class:`AlbumsUpdate`.
+            id: The user's id.
+            albums: Album preferences (:class:`AlbumsUpdate`).
             avatar: :class:`AvatarUpdate`.
             cast: :class:`CastUpdate`.
             download: :class:`DownloadUpdate`.
@@ -391,6 +502,18 @@ class AsyncUsersAdminApi(AsyncAPIGroup):
         ``PUT /api/admin/users/{id}/preferences``. History: Added in v1, Beta in v1, Stable in
         v2, Deprecated in v3. Permission: ``adminUser.update``. Admin only. Deprecated: the
         server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminUser.update`` permission.
+            UnsupportedByServerError: ``recently_added`` given to a server older than 3.0, which
+                added it.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.UPDATE_USER_PREFERENCES_ADMIN,

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 
 class AsyncViewsApi(AsyncAPIGroup):
-    """Endpoints for specialized views, such as the folder view."""
+    """Endpoints for specialized views, such as the folder view.
+
+    Examples:
+        ```python
+        for folder in await client.views.get_unique_original_paths():
+            print(folder)
+            assets = await client.views.get_assets_by_original_path(path=folder)
+        ```
+    """
 
     __slots__ = ()
 
@@ -29,11 +37,18 @@ class AsyncViewsApi(AsyncAPIGroup):
         Retrieve assets that are children of a specific folder.
 
         Args:
-            path: Path.
+            path: A folder, as ``views.get_unique_original_paths`` lists it.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/view/folder``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``folder.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``folder.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_ASSETS_BY_ORIGINAL_PATH,
@@ -54,6 +69,12 @@ class AsyncViewsApi(AsyncAPIGroup):
 
         ``GET /api/view/folder/unique-paths``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``folder.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``folder.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return await self._client.request(
             ops.GET_UNIQUE_ORIGINAL_PATHS, response_type=list[str], timeout=timeout

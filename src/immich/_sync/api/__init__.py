@@ -151,7 +151,11 @@ class APIGroups:
 
     @cached_property
     def download(self) -> DownloadApi:
-        """Endpoints for downloading assets or collections of assets."""
+        """Endpoints for downloading assets or collections of assets.
+
+        Calling it, ``client.download(destination, ...)``, downloads in bulk: see
+        :class:`DownloadApi` for its options.
+        """
         from immich._sync.api.download import DownloadApi
 
         return DownloadApi(cast("Client", self))

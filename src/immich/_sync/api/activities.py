@@ -20,7 +20,19 @@ if TYPE_CHECKING:
 
 
 class ActivitiesApi(APIGroup):
-    """An activity is a like or a comment made by a user on an asset or album."""
+    """An activity is a like or a comment made by a user on an asset or album.
+
+    Examples:
+        ```python
+        from immich.models import ReactionType
+
+        albums = client.albums.get_all_albums()
+        album = albums[0]
+        for activity in client.activities.get_activities(album_id=album.id):
+            print(activity.user.name, activity.type, activity.comment)
+        client.activities.create_activity(album_id=album.id, type=ReactionType.COMMENT, comment="Lovely!")
+        ```
+    """
 
     __slots__ = ()
 
@@ -39,13 +51,20 @@ class ActivitiesApi(APIGroup):
 
         Args:
             album_id: Album ID
-            type: :class:`ReactionType`.
+            type: Reaction type (:class:`ReactionType`).
             asset_id: Asset ID (if activity is for an asset)
             comment: Comment text (required if type is comment)
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/activities``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``activity.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``activity.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_ACTIVITY,
@@ -64,11 +83,20 @@ class ActivitiesApi(APIGroup):
         Removes a like or comment from a given album or asset in an album.
 
         Args:
-            id: Id.
+            id: The activity's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/activities/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``activity.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No activity with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``activity.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_ACTIVITY, path={"id": id}, timeout=timeout)
 
@@ -89,13 +117,20 @@ class ActivitiesApi(APIGroup):
         Args:
             album_id: Album ID
             asset_id: Asset ID (if activity is for an asset)
-            level: :class:`ReactionLevel`.
-            type: :class:`ReactionType`.
+            level: Only activities on the album itself, or only those on assets.
+            type: Only comments, or only likes.
             user_id: Filter by user ID
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/activities``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``activity.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``activity.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ACTIVITIES,
@@ -128,6 +163,13 @@ class ActivitiesApi(APIGroup):
 
         ``GET /api/activities/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``activity.statistics``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``activity.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ACTIVITY_STATISTICS,

@@ -19,7 +19,21 @@ if TYPE_CHECKING:
 
 
 class ApiKeysApi(APIGroup):
-    """An api key can be used to programmatically access the Immich API."""
+    """An api key can be used to programmatically access the Immich API.
+
+    Examples:
+        ```python
+        from immich.models import Permission
+
+        created = client.api_keys.create_api_key(
+            name="backup script", permissions=[Permission.ASSET_READ, Permission.ASSET_DOWNLOAD]
+        )
+        print(created.secret)  # shown only this once: keep it
+        for key in client.api_keys.get_api_keys():
+            print(key.name, key.permissions)
+        client.api_keys.delete_api_key(created.api_key.id)
+        ```
+    """
 
     __slots__ = ()
 
@@ -41,6 +55,13 @@ class ApiKeysApi(APIGroup):
 
         ``POST /api/api-keys``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``apiKey.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``apiKey.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_API_KEY,
@@ -57,11 +78,20 @@ class ApiKeysApi(APIGroup):
         Deletes an API key identified by its ID. The current user must own this API key.
 
         Args:
-            id: Id.
+            id: The API key's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/api-keys/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``apiKey.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No API key with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``apiKey.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_API_KEY, path={"id": id}, timeout=timeout)
 
@@ -73,11 +103,20 @@ class ApiKeysApi(APIGroup):
         Retrieve an API key by its ID. The current user must own this API key.
 
         Args:
-            id: Id.
+            id: The API key's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/api-keys/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``apiKey.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No API key with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``apiKey.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_API_KEY,
@@ -98,6 +137,12 @@ class ApiKeysApi(APIGroup):
 
         ``GET /api/api-keys``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``apiKey.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``apiKey.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_API_KEYS, response_type=list[models.ApiKeyResponseDto], timeout=timeout
@@ -114,6 +159,11 @@ class ApiKeysApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/api-keys/me``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_MY_API_KEY, response_type=models.ApiKeyResponseDto, timeout=timeout
@@ -132,13 +182,22 @@ class ApiKeysApi(APIGroup):
         Updates the name and permissions of an API key by its ID. The current user must own this API key.
 
         Args:
-            id: Id.
+            id: The API key's id.
             name: API key name
             permissions: List of permissions
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/api-keys/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated
         in v3. Permission: ``apiKey.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No API key with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``apiKey.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_API_KEY,

@@ -22,7 +22,18 @@ if TYPE_CHECKING:
 
 
 class AuthApi(APIGroup):
-    """Endpoints related to user authentication, including OAuth."""
+    """Endpoints related to user authentication, including OAuth.
+
+    Examples:
+        ```python
+        import os
+
+        status = client.auth.get_auth_status()
+        print("has a password:", status.password, "has a PIN code:", status.pin_code)
+        login = client.auth.login(email=os.environ["IMMICH_EMAIL"], password=os.environ["IMMICH_PASSWORD"])
+        print(login.user_email, login.is_admin)  # login.access_token opens a session
+        ```
+    """
 
     __slots__ = ()
 
@@ -46,6 +57,14 @@ class AuthApi(APIGroup):
 
         ``POST /api/auth/change-password``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``auth.changePassword``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why), or
+                the current password is wrong.
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``auth.changePassword`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CHANGE_PASSWORD,
@@ -78,6 +97,13 @@ class AuthApi(APIGroup):
 
         ``PUT /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``pinCode.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CHANGE_PIN_CODE,
@@ -106,6 +132,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/callback``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.FINISH_O_AUTH,
@@ -125,6 +156,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/auth/status``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_AUTH_STATUS, response_type=models.AuthStatusResponseDto, timeout=timeout
@@ -149,6 +185,12 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/link``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.LINK_O_AUTH_ACCOUNT,
@@ -166,6 +208,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/session/lock``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.LOCK_AUTH_SESSION, timeout=timeout)
 
@@ -182,6 +229,12 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/login``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: The email or password is wrong, or password login is off.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.LOGIN,
@@ -199,6 +252,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/logout``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.LOGOUT, response_type=models.LogoutResponseDto, timeout=timeout
@@ -216,6 +274,12 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/backchannel-logout``. History: Added in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            UnsupportedByServerError: The server is older than 3.0, which has this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.LOGOUT_O_AUTH,
@@ -234,6 +298,10 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/oauth/mobile-redirect``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.REDIRECT_O_AUTH_TO_MOBILE, timeout=timeout)
 
@@ -255,6 +323,13 @@ class AuthApi(APIGroup):
 
         ``DELETE /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``pinCode.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESET_PIN_CODE,
@@ -275,6 +350,13 @@ class AuthApi(APIGroup):
 
         ``POST /api/auth/pin-code``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``pinCode.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``pinCode.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SETUP_PIN_CODE, body=models.PinCodeSetupDto(pin_code=pin_code), timeout=timeout
@@ -299,6 +381,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/admin-sign-up``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SIGN_UP_ADMIN,
@@ -326,6 +413,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/authorize``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.START_O_AUTH,
@@ -347,6 +439,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/oauth/unlink``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UNLINK_O_AUTH_ACCOUNT, response_type=models.UserAdminResponseDto, timeout=timeout
@@ -369,6 +466,12 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/session/unlock``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UNLOCK_AUTH_SESSION,
@@ -387,6 +490,11 @@ class AuthApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/auth/validateToken``. History: Added in v1, Beta in v1, Stable in v2.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.VALIDATE_ACCESS_TOKEN,

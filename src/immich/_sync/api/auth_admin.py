@@ -11,7 +11,14 @@ from immich._sync._resource import APIGroup
 
 
 class AuthAdminApi(APIGroup):
-    """Administrative endpoints related to authentication."""
+    """Administrative endpoints related to authentication.
+
+    Examples:
+        ```python
+        # Unlink every user's OAuth account: each signs in with a password again.
+        client.auth_admin.unlink_all_o_auth_accounts_admin()
+        ```
+    """
 
     __slots__ = ()
 
@@ -27,5 +34,12 @@ class AuthAdminApi(APIGroup):
 
         ``POST /api/admin/auth/unlink-all``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``adminAuth.unlinkAll``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``adminAuth.unlinkAll`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.UNLINK_ALL_O_AUTH_ACCOUNTS_ADMIN, timeout=timeout)

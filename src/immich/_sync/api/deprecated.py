@@ -20,7 +20,19 @@ from immich._sync.api.workflows import WorkflowsApi
 
 
 class DeprecatedApi(APIGroup):
-    """Deprecated endpoints that are planned for removal in the next major release."""
+    """Deprecated endpoints that are planned for removal in the next major release.
+
+    Examples:
+        ```python
+        import warnings
+
+        tag = client.tags.create_tag(name="To review")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            client.deprecated.update_tag(tag.id, color="#ff8800")  # the same as client.tags.update_tag
+        print(caught[0].message)  # update_tag is deprecated by the Immich API and will be removed
+        ```
+    """
 
     __slots__ = ()
 

@@ -8,7 +8,19 @@ from immich._sync.api.maintenance_admin import MaintenanceAdminApi
 
 
 class IntegrityAdminApi(APIGroup):
-    """Endpoints for viewing and managing integrity reports."""
+    """Endpoints for viewing and managing integrity reports.
+
+    Examples:
+        ```python
+        from immich.models import IntegrityReport
+
+        summary = client.integrity_admin.get_integrity_report_summary()
+        print(summary.missing_file, "missing,", summary.untracked_file, "untracked files")
+        report = client.integrity_admin.get_integrity_report(type=IntegrityReport.MISSING_FILE)
+        for item in report.items:
+            print(item.path)
+        ```
+    """
 
     __slots__ = ()
 
@@ -18,6 +30,14 @@ class IntegrityAdminApi(APIGroup):
 
     get_integrity_report_csv = MaintenanceAdminApi.get_integrity_report_csv
 
+    get_integrity_report_csv_stream = MaintenanceAdminApi.get_integrity_report_csv_stream
+
+    get_integrity_report_csv_to_file = MaintenanceAdminApi.get_integrity_report_csv_to_file
+
     get_integrity_report_file = MaintenanceAdminApi.get_integrity_report_file
+
+    get_integrity_report_file_stream = MaintenanceAdminApi.get_integrity_report_file_stream
+
+    get_integrity_report_file_to_file = MaintenanceAdminApi.get_integrity_report_file_to_file
 
     get_integrity_report_summary = MaintenanceAdminApi.get_integrity_report_summary

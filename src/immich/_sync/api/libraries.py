@@ -19,7 +19,21 @@ if TYPE_CHECKING:
 
 
 class LibrariesApi(APIGroup):
-    """An external library is made up of input file paths or expressions that are scanned for asset files. Discovered files are automatically imported. Assets much be unique within a library, but can be duplicated across libraries. Each user has a default upload library, and can have one or more external libraries."""
+    """An external library is made up of input file paths or expressions that are scanned for asset files. Discovered files are automatically imported. Assets much be unique within a library, but can be duplicated across libraries. Each user has a default upload library, and can have one or more external libraries.
+
+    Examples:
+        ```python
+        me = client.users.get_my_user()
+        library = client.libraries.create_library(
+            owner_id=me.id, name="NAS photos", import_paths=["/mnt/photos"]
+        )
+        check = client.libraries.validate(library.id, import_paths=["/mnt/photos"])
+        print([(path.import_path, path.is_valid, path.message) for path in check.import_paths])
+        client.libraries.scan_library(library.id)  # the server imports in the background
+        stats = client.libraries.get_library_statistics(library.id)
+        print(stats.photos, "photos,", stats.videos, "videos")
+        ```
+    """
 
     __slots__ = ()
 
@@ -45,6 +59,14 @@ class LibrariesApi(APIGroup):
 
         ``POST /api/libraries``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``library.create``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_LIBRARY,
@@ -66,11 +88,21 @@ class LibrariesApi(APIGroup):
         Delete an external library by its ID.
 
         Args:
-            id: Id.
+            id: The library's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/libraries/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``library.delete``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_LIBRARY, path={"id": id}, timeout=timeout)
 
@@ -86,6 +118,13 @@ class LibrariesApi(APIGroup):
 
         ``GET /api/libraries``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``library.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ALL_LIBRARIES, response_type=list[models.LibraryResponseDto], timeout=timeout
@@ -99,11 +138,21 @@ class LibrariesApi(APIGroup):
         Retrieve an external library by its ID.
 
         Args:
-            id: Id.
+            id: The library's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/libraries/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``library.read``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_LIBRARY,
@@ -120,11 +169,21 @@ class LibrariesApi(APIGroup):
         Retrieve statistics for a specific external library, including number of videos, images, and storage usage.
 
         Args:
-            id: Id.
+            id: The library's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/libraries/{id}/statistics``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``library.statistics``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.statistics`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_LIBRARY_STATISTICS,
@@ -141,11 +200,21 @@ class LibrariesApi(APIGroup):
         Queue a scan for the external library to find and import new assets.
 
         Args:
-            id: Id.
+            id: The library's id.
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/libraries/{id}/scan``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``library.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.SCAN_LIBRARY, path={"id": id}, timeout=timeout)
 
@@ -163,7 +232,7 @@ class LibrariesApi(APIGroup):
         Update an existing external library.
 
         Args:
-            id: Id.
+            id: The library's id.
             exclusion_patterns: Exclusion patterns (max 128)
             import_paths: Import paths (max 128)
             name: Library name
@@ -172,6 +241,16 @@ class LibrariesApi(APIGroup):
         ``PUT /api/libraries/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated
         in v3. Permission: ``library.update``. Admin only. Deprecated: the server plans to
         remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``library.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_LIBRARY,
@@ -196,13 +275,22 @@ class LibrariesApi(APIGroup):
         Validate the settings of an external library.
 
         Args:
-            id: Id.
+            id: The library's id.
             exclusion_patterns: Exclusion patterns (max 128)
             import_paths: Import paths to validate (max 128)
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/libraries/{id}/validate``. History: Added in v1, Beta in v1, Stable in v2.
         Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No library with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.VALIDATE,

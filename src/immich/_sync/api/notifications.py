@@ -20,7 +20,19 @@ if TYPE_CHECKING:
 
 
 class NotificationsApi(APIGroup):
-    """A notification is a specialized message sent to users to inform them of important events. Currently, these notifications are only shown in the Immich web application."""
+    """A notification is a specialized message sent to users to inform them of important events. Currently, these notifications are only shown in the Immich web application.
+
+    Examples:
+        ```python
+        import datetime
+
+        for note in client.notifications.get_notifications(unread=True):
+            print(note.level, note.title, note.description)
+            client.notifications.update_notification(
+                note.id, read_at=datetime.datetime.now(datetime.timezone.utc)
+            )
+        ```
+    """
 
     __slots__ = ()
 
@@ -32,11 +44,20 @@ class NotificationsApi(APIGroup):
         Delete a specific notification.
 
         Args:
-            id: Id.
+            id: The notification's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/notifications/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``notification.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No notification with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_NOTIFICATION, path={"id": id}, timeout=timeout)
 
@@ -53,6 +74,13 @@ class NotificationsApi(APIGroup):
 
         ``DELETE /api/notifications``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``notification.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.DELETE_NOTIFICATIONS, body=models.NotificationDeleteAllDto(ids=ids), timeout=timeout
@@ -66,11 +94,20 @@ class NotificationsApi(APIGroup):
         Retrieve a specific notification identified by id.
 
         Args:
-            id: Id.
+            id: The notification's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/notifications/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``notification.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No notification with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_NOTIFICATION,
@@ -94,13 +131,20 @@ class NotificationsApi(APIGroup):
 
         Args:
             id: Filter by notification ID
-            level: :class:`NotificationLevel`.
-            type: :class:`NotificationType`.
+            level: Only notifications of this level.
+            type: Only notifications of this type.
             unread: Filter by unread status
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/notifications``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``notification.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_NOTIFICATIONS,
@@ -121,12 +165,21 @@ class NotificationsApi(APIGroup):
         Update a specific notification to set its read status.
 
         Args:
-            id: Id.
+            id: The notification's id.
             read_at: Date when notification was read
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/notifications/{id}``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``notification.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No notification with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_NOTIFICATION,
@@ -154,6 +207,13 @@ class NotificationsApi(APIGroup):
 
         ``PUT /api/notifications``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``notification.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``notification.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_NOTIFICATIONS,

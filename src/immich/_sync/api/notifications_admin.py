@@ -23,7 +23,19 @@ if TYPE_CHECKING:
 
 
 class NotificationsAdminApi(APIGroup):
-    """Notification administrative endpoints."""
+    """Notification administrative endpoints.
+
+    Examples:
+        ```python
+        from immich.models import NotificationLevel
+
+        me = client.users.get_my_user()
+        client.notifications_admin.create_notification(
+            user_id=me.id, title="Backup done", description="All photos saved.",
+            level=NotificationLevel.SUCCESS,
+        )
+        ```
+    """
 
     __slots__ = ()
 
@@ -48,13 +60,20 @@ class NotificationsAdminApi(APIGroup):
             user_id: User ID to send notification to
             data: Additional notification data
             description: Notification description
-            level: :class:`NotificationLevel`.
+            level: Notification level (:class:`NotificationLevel`).
             read_at: Date when notification was read
-            type: :class:`NotificationType`.
+            type: Notification type (:class:`NotificationType`).
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/admin/notifications``. History: Added in v1, Beta in v1, Stable in v2. Admin
         only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_NOTIFICATION,
@@ -79,12 +98,19 @@ class NotificationsAdminApi(APIGroup):
         Retrieve a preview of the provided email template.
 
         Args:
-            name: Name.
+            name: The email template's name.
             template: Template name
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/admin/notifications/templates/{name}``. History: Added in v1, Beta in v1,
         Stable in v2. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_NOTIFICATION_TEMPLATE_ADMIN,
@@ -116,6 +142,13 @@ class NotificationsAdminApi(APIGroup):
 
         ``POST /api/admin/notifications/test-email``. History: Added in v1, Beta in v1, Stable
         in v2. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEND_TEST_EMAIL_ADMIN,

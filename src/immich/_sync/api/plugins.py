@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 
 class PluginsApi(APIGroup):
-    """A plugin is an installed module that makes filters and actions available for the workflow feature."""
+    """A plugin is an installed module that makes filters and actions available for the workflow feature.
+
+    Examples:
+        ```python
+        for plugin in client.plugins.search_plugins():
+            print(plugin.name, plugin.version, [method.name for method in plugin.methods])
+        ```
+    """
 
     __slots__ = ()
 
@@ -33,10 +40,20 @@ class PluginsApi(APIGroup):
         Retrieve information about a specific plugin by its ID.
 
         Args:
-            id: Id.
+            id: The plugin's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/plugins/{id}``. History: Added in v3.0.0. Permission: ``plugin.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No plugin with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``plugin.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_PLUGIN, path={"id": id}, response_type=models.PluginResponseDto, timeout=timeout
@@ -61,18 +78,26 @@ class PluginsApi(APIGroup):
         Retrieve a list of plugin methods
 
         Args:
-            description: Description.
+            description: Only methods of this description (exact match).
             enabled: Whether the plugin method is enabled
             id: Plugin method ID
-            name: Name.
+            name: Only methods of this name (exact match).
             plugin_name: Plugin name
             plugin_version: Plugin version
-            title: Title.
+            title: Only methods of this title (exact match).
             trigger: Workflow trigger
             type: Workflow types
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/plugins/methods``. History: Added in v3.0.0. Permission: ``plugin.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``plugin.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_PLUGIN_METHODS,
@@ -102,6 +127,13 @@ class PluginsApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/plugins/templates``. History: Added in v3.0.0. Permission: ``plugin.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``plugin.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_PLUGIN_TEMPLATES,
@@ -125,15 +157,23 @@ class PluginsApi(APIGroup):
         Retrieve a list of plugins available to the authenticated user.
 
         Args:
-            description: Description.
+            description: Only plugins of this description (exact match).
             enabled: Whether the plugin is enabled
             id: Plugin ID
-            name: Name.
-            title: Title.
-            version: Version.
+            name: Only the plugin of this name (exact match).
+            title: Only plugins of this title (exact match).
+            version: Only plugins of this version (exact match).
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/plugins``. History: Added in v3.0.0. Permission: ``plugin.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``plugin.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_PLUGINS,

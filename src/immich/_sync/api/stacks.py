@@ -17,7 +17,16 @@ if TYPE_CHECKING:
 
 
 class StacksApi(APIGroup):
-    """A stack is a group of related assets. One asset is the "primary" asset, and the rest are "child" assets. On the main timeline, stack parents are included by default, while child assets are hidden."""
+    """A stack is a group of related assets. One asset is the "primary" asset, and the rest are "child" assets. On the main timeline, stack parents are included by default, while child assets are hidden.
+
+    Examples:
+        ```python
+        for stack in client.stacks.search_stacks():
+            print(stack.id, stack.primary_asset_id, len(stack.assets), "assets")
+        page = client.search.search_assets(size=2)
+        stack = client.stacks.create_stack(asset_ids=[asset.id for asset in page.assets.items])
+        ```
+    """
 
     __slots__ = ()
 
@@ -34,6 +43,13 @@ class StacksApi(APIGroup):
 
         ``POST /api/stacks``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``stack.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_STACK,
@@ -50,11 +66,20 @@ class StacksApi(APIGroup):
         Delete a specific stack by its ID.
 
         Args:
-            id: Id.
+            id: The stack's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/stacks/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``stack.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No stack with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_STACK, path={"id": id}, timeout=timeout)
 
@@ -71,6 +96,13 @@ class StacksApi(APIGroup):
 
         ``DELETE /api/stacks``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``stack.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.DELETE_STACKS, body=models.BulkIdsDto(ids=ids), timeout=timeout
@@ -84,11 +116,20 @@ class StacksApi(APIGroup):
         Retrieve a specific stack by its ID.
 
         Args:
-            id: Id.
+            id: The stack's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/stacks/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``stack.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No stack with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_STACK, path={"id": id}, response_type=models.StackResponseDto, timeout=timeout
@@ -102,12 +143,22 @@ class StacksApi(APIGroup):
         Remove a specific asset from a stack by providing the stack ID and asset ID.
 
         Args:
-            id: Id.
-            asset_id: Asset id.
+            id: The stack's id.
+            asset_id: The asset's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/stacks/{id}/assets/{assetId}``. History: Added in v1, Beta in v1, Stable
         in v2. Permission: ``stack.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No stack and asset with this id that this user may see (mostly Immich's
+                400, :class:`NotFoundOrNoAccessError`; a few methods answer a plain
+                ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.REMOVE_ASSET_FROM_STACK, path={"id": id, "assetId": asset_id}, timeout=timeout
@@ -129,6 +180,13 @@ class StacksApi(APIGroup):
 
         ``GET /api/stacks``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``stack.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_STACKS,
@@ -149,12 +207,21 @@ class StacksApi(APIGroup):
         Update an existing stack by its ID.
 
         Args:
-            id: Id.
+            id: The stack's id.
             primary_asset_id: Primary asset ID
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/stacks/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v3. Permission: ``stack.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No stack with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``stack.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_STACK,

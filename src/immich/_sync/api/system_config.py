@@ -42,7 +42,20 @@ if TYPE_CHECKING:
 
 
 class SystemConfigApi(APIGroup):
-    """Endpoints to view, modify, and validate the system configuration settings."""
+    """Endpoints to view, modify, and validate the system configuration settings.
+
+    Examples:
+        ```python
+        import attrs
+
+        config = client.system_config.get_config()
+        print("trash kept for", config.trash.days, "days")
+        # update_config takes every section: change one, pass the others as they were.
+        sections = attrs.asdict(config, recurse=False)
+        sections["trash"] = attrs.evolve(config.trash, days=60)
+        client.system_config.update_config(**sections)
+        ```
+    """
 
     __slots__ = ()
 
@@ -58,6 +71,13 @@ class SystemConfigApi(APIGroup):
 
         ``GET /api/system-config``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``systemConfig.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemConfig.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_CONFIG, response_type=models.SystemConfigDto, timeout=timeout
@@ -75,6 +95,13 @@ class SystemConfigApi(APIGroup):
 
         ``GET /api/system-config/defaults``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``systemConfig.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemConfig.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_CONFIG_DEFAULTS, response_type=models.SystemConfigDto, timeout=timeout
@@ -92,6 +119,13 @@ class SystemConfigApi(APIGroup):
 
         ``GET /api/system-config/storage-template-options``. History: Added in v1, Beta in v1,
         Stable in v2. Permission: ``systemConfig.read``. Admin only.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemConfig.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_STORAGE_TEMPLATE_OPTIONS,
@@ -152,11 +186,21 @@ class SystemConfigApi(APIGroup):
             theme: :class:`SystemConfigThemeDto`.
             trash: :class:`SystemConfigTrashDto`.
             user: :class:`SystemConfigUserDto`.
-            integrity_checks: :class:`SystemConfigIntegrityChecks`.
+            integrity_checks: Integrity checks config (:class:`SystemConfigIntegrityChecks`).
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/system-config``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``systemConfig.update``. Admin only.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The user is not an admin, or the API key lacks the
+                ``systemConfig.update`` permission.
+            UnsupportedByServerError: ``integrity_checks`` given to a server older than 3.0, which
+                added it.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_CONFIG,

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 
 class TagsApi(APIGroup):
-    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags."""
+    """A tag is a user-defined label that can be applied to assets for organizational purposes. Tags can also be hierarchical, allowing for parent-child relationships between tags.
+
+    Examples:
+        ```python
+        tags = client.tags.upsert_tags(tags=["Places/Paris", "People/Family"])  # nested by "/"
+        page = client.search.search_assets(size=10)
+        client.tags.tag_assets(tags[0].id, ids=[asset.id for asset in page.assets.items])
+        for tag in client.tags.get_all_tags():
+            print(tag.value)
+        ```
+    """
 
     __slots__ = ()
 
@@ -41,6 +51,13 @@ class TagsApi(APIGroup):
 
         ``PUT /api/tags/assets``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.BULK_TAG_ASSETS,
@@ -69,6 +86,15 @@ class TagsApi(APIGroup):
 
         ``POST /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.create`` permission.
+            UnsupportedByServerError: A value given is newer than the server's release (an enum
+                value, a field).
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_TAG,
@@ -83,11 +109,20 @@ class TagsApi(APIGroup):
         Delete a specific tag by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_TAG, path={"id": id}, timeout=timeout)
 
@@ -103,6 +138,12 @@ class TagsApi(APIGroup):
 
         ``GET /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_ALL_TAGS, response_type=list[models.TagResponseDto], timeout=timeout
@@ -116,11 +157,20 @@ class TagsApi(APIGroup):
         Retrieve a specific tag by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_TAG_BY_ID, path={"id": id}, response_type=models.TagResponseDto, timeout=timeout
@@ -134,12 +184,21 @@ class TagsApi(APIGroup):
         Add a tag to all the specified assets.
 
         Args:
-            id: Id.
+            id: The tag's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/tags/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.TAG_ASSETS,
@@ -157,12 +216,21 @@ class TagsApi(APIGroup):
         Remove a tag from all the specified assets.
 
         Args:
-            id: Id.
+            id: The tag's id.
             ids: IDs to process
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/tags/{id}/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``tag.asset``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.asset`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UNTAG_ASSETS,
@@ -184,12 +252,21 @@ class TagsApi(APIGroup):
         Update an existing tag identified by its ID.
 
         Args:
-            id: Id.
+            id: The tag's id.
             color: Tag color (hex)
             timeout: Overrides the client's timeout for this call.
 
         ``PUT /api/tags/{id}``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in
         v3. Permission: ``tag.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No tag with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_TAG,
@@ -212,6 +289,13 @@ class TagsApi(APIGroup):
 
         ``PUT /api/tags``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``tag.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``tag.create`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPSERT_TAGS,

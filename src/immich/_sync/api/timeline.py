@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
 
 class TimelineApi(APIGroup):
-    """Specialized endpoints related to the timeline implementation used in the web application. External applications or tools should not use or rely on these endpoints, as they are subject to change without notice."""
+    """Specialized endpoints related to the timeline implementation used in the web application. External applications or tools should not use or rely on these endpoints, as they are subject to change without notice.
+
+    Examples:
+        ```python
+        for bucket in client.timeline.get_time_buckets():  # one per month, newest first
+            print(bucket.time_bucket, bucket.count, "assets")
+            assets = client.timeline.get_time_bucket(time_bucket=bucket.time_bucket)
+        ```
+    """
 
     __slots__ = ()
 
@@ -58,13 +66,13 @@ class TimelineApi(APIGroup):
                 only)
             is_trashed: Filter by trash status (true for trashed assets only, false for non-trashed
                 only)
-            key: Key.
+            key: A shared link's key: act as a visitor of that link.
             order: Sort order for assets within time buckets (ASC for oldest first, DESC for newest
                 first)
             order_by: Date to group and order assets by (takenAt for date taken, createdAt for date
                 added to Immich)
             person_id: Filter assets containing a specific person (face recognition)
-            slug: Slug.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             tag_id: Filter assets with a specific tag
             user_id: Filter assets by specific user ID
             visibility: Filter by asset visibility status (ARCHIVE, TIMELINE, HIDDEN, LOCKED)
@@ -76,6 +84,14 @@ class TimelineApi(APIGroup):
 
         ``GET /api/timeline/bucket``. History: Added in v1, Internal in v1. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: ``order_by`` given to a server older than 3.0, which added it.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_TIME_BUCKET,
@@ -132,13 +148,13 @@ class TimelineApi(APIGroup):
                 only)
             is_trashed: Filter by trash status (true for trashed assets only, false for non-trashed
                 only)
-            key: Key.
+            key: A shared link's key: act as a visitor of that link.
             order: Sort order for assets within time buckets (ASC for oldest first, DESC for newest
                 first)
             order_by: Date to group and order assets by (takenAt for date taken, createdAt for date
                 added to Immich)
             person_id: Filter assets containing a specific person (face recognition)
-            slug: Slug.
+            slug: A shared link's slug (its custom URL): act as a visitor of that link.
             tag_id: Filter assets with a specific tag
             user_id: Filter assets by specific user ID
             visibility: Filter by asset visibility status (ARCHIVE, TIMELINE, HIDDEN, LOCKED)
@@ -150,6 +166,14 @@ class TimelineApi(APIGroup):
 
         ``GET /api/timeline/buckets``. History: Added in v1, Internal in v1. Permission:
         ``asset.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.read`` permission.
+            UnsupportedByServerError: ``order_by`` given to a server older than 3.0, which added it.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_TIME_BUCKETS,

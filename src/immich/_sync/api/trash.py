@@ -17,7 +17,18 @@ if TYPE_CHECKING:
 
 
 class TrashApi(APIGroup):
-    """Endpoints for managing the trash can, which includes assets that have been discarded. Items in the trash are automatically deleted after a configured amount of time."""
+    """Endpoints for managing the trash can, which includes assets that have been discarded. Items in the trash are automatically deleted after a configured amount of time.
+
+    Examples:
+        ```python
+        page = client.search.search_assets(size=1)
+        asset = page.assets.items[0]
+        client.assets.delete_assets(ids=[asset.id])  # into the trash
+        restored = client.trash.restore_assets(ids=[asset.id])
+        print(restored.count, "restored")
+        client.trash.empty_trash()  # deletes what is in it for good
+        ```
+    """
 
     __slots__ = ()
 
@@ -33,6 +44,12 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/empty``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.EMPTY_TRASH, response_type=models.TrashResponseDto, timeout=timeout
@@ -51,6 +68,13 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/restore/assets``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``asset.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESTORE_ASSETS,
@@ -71,6 +95,12 @@ class TrashApi(APIGroup):
 
         ``POST /api/trash/restore``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``asset.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``asset.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.RESTORE_TRASH, response_type=models.TrashResponseDto, timeout=timeout

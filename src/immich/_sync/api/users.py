@@ -43,7 +43,18 @@ if TYPE_CHECKING:
 
 
 class UsersApi(APIGroup):
-    """Endpoints for viewing and updating the current users, including product key information, profile picture data, onboarding progress, and more."""
+    """Endpoints for viewing and updating the current users, including product key information, profile picture data, onboarding progress, and more.
+
+    Examples:
+        ```python
+        me = client.users.get_my_user()
+        print(me.name, me.email, "admin" if me.is_admin else "")
+        preferences = client.users.get_my_preferences()
+        print("memories shown:", preferences.memories.enabled)
+        for user in client.users.search_users():
+            print(user.name, user.email)
+        ```
+    """
 
     __slots__ = ()
 
@@ -60,6 +71,13 @@ class UsersApi(APIGroup):
 
         ``POST /api/users/profile-image``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userProfileImage.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userProfileImage.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_PROFILE_IMAGE,
@@ -80,6 +98,12 @@ class UsersApi(APIGroup):
 
         ``DELETE /api/users/profile-image``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userProfileImage.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userProfileImage.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_PROFILE_IMAGE, timeout=timeout)
 
@@ -93,6 +117,12 @@ class UsersApi(APIGroup):
 
         ``DELETE /api/users/me/license``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userLicense.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userLicense.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_USER_LICENSE, timeout=timeout)
 
@@ -108,6 +138,12 @@ class UsersApi(APIGroup):
 
         ``DELETE /api/users/me/onboarding``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userOnboarding.delete``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userOnboarding.delete`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_USER_ONBOARDING, timeout=timeout)
 
@@ -126,11 +162,19 @@ class UsersApi(APIGroup):
         Args:
             from_: Start date in UTC
             to: End date in UTC
-            type: :class:`CalendarHeatmapType`.
+            type: What to count per day: uploads (the default) or photos taken.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/users/me/calendar-heatmap``. History: Added in v3, Stable in v3. Permission:
         ``user.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_MY_CALENDAR_HEATMAP,
@@ -151,6 +195,12 @@ class UsersApi(APIGroup):
 
         ``GET /api/users/me/preferences``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userPreference.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userPreference.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_MY_PREFERENCES, response_type=models.UserPreferencesResponseDto, timeout=timeout
@@ -168,6 +218,12 @@ class UsersApi(APIGroup):
 
         ``GET /api/users/me``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``user.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_MY_USER, response_type=models.UserAdminResponseDto, timeout=timeout
@@ -181,11 +237,20 @@ class UsersApi(APIGroup):
         Retrieve the profile image file for a user.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/users/{id}/profile-image``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userProfileImage.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userProfileImage.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.GET_PROFILE_IMAGE, path={"id": id}, timeout=timeout)
 
@@ -202,11 +267,21 @@ class UsersApi(APIGroup):
                 for chunk in body.iter_bytes(): ...
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/users/{id}/profile-image``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userProfileImage.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userProfileImage.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came while it is read.
         """
         return self._client.stream(ops.GET_PROFILE_IMAGE, path={"id": id}, timeout=timeout)
 
@@ -224,11 +299,22 @@ class UsersApi(APIGroup):
         Writes the body of :meth:`get_profile_image` to ``destination`` (a file, or a folder to put the server's file name in). The file appears only once complete.
 
         Args:
-            id: Id.
+            id: The user's id.
+            destination: A file to write, or a folder to put the server's file name in.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/users/{id}/profile-image``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userProfileImage.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userProfileImage.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
+            IncompleteDownloadError: The body ended before all of it came (no file is left).
         """
         return self._client.download_to_file(
             ops.GET_PROFILE_IMAGE, destination, path={"id": id}, timeout=timeout
@@ -242,11 +328,20 @@ class UsersApi(APIGroup):
         Retrieve a specific user by their ID.
 
         Args:
-            id: Id.
+            id: The user's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/users/{id}``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``user.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No user with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_USER, path={"id": id}, response_type=models.UserResponseDto, timeout=timeout
@@ -264,6 +359,12 @@ class UsersApi(APIGroup):
 
         ``GET /api/users/me/license``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userLicense.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userLicense.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_USER_LICENSE, response_type=models.LicenseResponseDto, timeout=timeout
@@ -281,6 +382,12 @@ class UsersApi(APIGroup):
 
         ``GET /api/users/me/onboarding``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userOnboarding.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userOnboarding.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_USER_ONBOARDING, response_type=models.OnboardingResponseDto, timeout=timeout
@@ -298,6 +405,12 @@ class UsersApi(APIGroup):
 
         ``GET /api/users``. History: Added in v1, Beta in v1, Stable in v2. Permission:
         ``user.read``.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.read`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_USERS, response_type=list[models.UserResponseDto], timeout=timeout
@@ -321,6 +434,13 @@ class UsersApi(APIGroup):
 
         ``PUT /api/users/me/license``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userLicense.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userLicense.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SET_USER_LICENSE,
@@ -342,6 +462,13 @@ class UsersApi(APIGroup):
 
         ``PUT /api/users/me/onboarding``. History: Added in v1, Beta in v1, Stable in v2.
         Permission: ``userOnboarding.update``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userOnboarding.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SET_USER_ONBOARDING,
@@ -373,7 +500,7 @@ class UsersApi(APIGroup):
         Update the preferences of the current user.
 
         Args:
-            albums: :class:`AlbumsUpdate`.
+            albums: Album preferences (:class:`AlbumsUpdate`).
             avatar: :class:`AvatarUpdate`.
             cast: :class:`CastUpdate`.
             download: :class:`DownloadUpdate`.
@@ -391,6 +518,15 @@ class UsersApi(APIGroup):
         ``PUT /api/users/me/preferences``. History: Added in v1, Beta in v1, Stable in v2,
         Deprecated in v3. Permission: ``userPreference.update``. Deprecated: the server plans to
         remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``userPreference.update`` permission.
+            UnsupportedByServerError: ``recently_added`` given to a server older than 3.0, which
+                added it.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_MY_PREFERENCES,
@@ -427,7 +563,7 @@ class UsersApi(APIGroup):
         Update the current user making the API request.
 
         Args:
-            avatar_color: :class:`UserAvatarColor`.
+            avatar_color: User avatar color (:class:`UserAvatarColor`).
             email: User email
             name: User name
             password: User password (deprecated, use change password endpoint)
@@ -435,6 +571,13 @@ class UsersApi(APIGroup):
 
         ``PUT /api/users/me``. History: Added in v1, Beta in v1, Stable in v2, Deprecated in v3.
         Permission: ``user.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``user.update`` permission.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_MY_USER,

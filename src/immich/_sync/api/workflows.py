@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 
 class WorkflowsApi(APIGroup):
-    """A workflow is a set of actions that run whenever a triggering event occurs. Workflows also can include filters to further limit execution."""
+    """A workflow is a set of actions that run whenever a triggering event occurs. Workflows also can include filters to further limit execution.
+
+    Examples:
+        ```python
+        for trigger in client.workflows.get_workflow_triggers():
+            print(trigger.trigger, trigger.types)
+        for workflow in client.workflows.search_workflows(enabled=True):
+            print(workflow.name, workflow.trigger, len(workflow.steps), "steps")
+        ```
+    """
 
     __slots__ = ()
 
@@ -48,6 +57,14 @@ class WorkflowsApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``POST /api/workflows``. History: Added in v3.0.0. Permission: ``workflow.create``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.create`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.CREATE_WORKFLOW,
@@ -66,11 +83,21 @@ class WorkflowsApi(APIGroup):
         Delete a workflow by its ID.
 
         Args:
-            id: Id.
+            id: The workflow's id.
             timeout: Overrides the client's timeout for this call.
 
         ``DELETE /api/workflows/{id}``. History: Added in v3.0.0. Permission:
         ``workflow.delete``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No workflow with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.delete`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(ops.DELETE_WORKFLOW, path={"id": id}, timeout=timeout)
 
@@ -82,10 +109,20 @@ class WorkflowsApi(APIGroup):
         Retrieve information about a specific workflow by its ID.
 
         Args:
-            id: Id.
+            id: The workflow's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/workflows/{id}``. History: Added in v3.0.0. Permission: ``workflow.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No workflow with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_WORKFLOW,
@@ -102,11 +139,21 @@ class WorkflowsApi(APIGroup):
         Retrieve a workflow details without ids, default values, etc.
 
         Args:
-            id: Id.
+            id: The workflow's id.
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/workflows/{id}/share``. History: Added in v3.0.0. Permission:
         ``workflow.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No workflow with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_WORKFLOW_FOR_SHARE,
@@ -126,6 +173,12 @@ class WorkflowsApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/workflows/triggers``. History: Added in v3.0.0.
+
+        Raises:
+            AuthenticationError: No credentials, or ones the server does not accept.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.GET_WORKFLOW_TRIGGERS,
@@ -156,6 +209,14 @@ class WorkflowsApi(APIGroup):
             timeout: Overrides the client's timeout for this call.
 
         ``GET /api/workflows``. History: Added in v3.0.0. Permission: ``workflow.read``.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.read`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.SEARCH_WORKFLOWS,
@@ -186,7 +247,7 @@ class WorkflowsApi(APIGroup):
         Update the information of a specific workflow by its ID. This endpoint can be used to update the workflow name, description, trigger type, filters and actions order, etc.
 
         Args:
-            id: Id.
+            id: The workflow's id.
             description: Workflow description
             enabled: Workflow enabled
             name: Workflow name
@@ -196,6 +257,16 @@ class WorkflowsApi(APIGroup):
 
         ``PUT /api/workflows/{id}``. History: Added in v3.0.0, Deprecated in v3. Permission:
         ``workflow.update``. Deprecated: the server plans to remove it.
+
+        Raises:
+            BadRequestError: The server refused the arguments (``errors`` says which and why).
+            NotFoundError: No workflow with this id that this user may see (mostly Immich's 400,
+                :class:`NotFoundOrNoAccessError`; a few methods answer a plain ``BadRequestError``).
+            AuthenticationError: No credentials, or ones the server does not accept.
+            PermissionDeniedError: The API key lacks the ``workflow.update`` permission.
+            UnsupportedByServerError: The server is older than 3.0.0, which added this method.
+            APIConnectionError: The server could not be reached or the connection broke;
+                :class:`APITimeoutError` when it took too long.
         """
         return self._client.request(
             ops.UPDATE_WORKFLOW,

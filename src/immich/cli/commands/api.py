@@ -155,19 +155,41 @@ def _models_named_in(function: Callable[..., Any]) -> dict[str, Any]:
 
 
 _ARG_LINE = re.compile(r"^\s{4}(\w+): (.*)$")
+_CODE = re.compile(r"``(.+?)``")
+_ROLE = re.compile(r":(?:class|meth|func|attr|exc|mod|data):`~?([\w.]+)`")
+
+
+def plain(text: str) -> str:
+    """A docstring's markup as terminal text: ````code```` and :class:`Name` lose their
+    markup (``immich.models.AlbumResponseDto`` becomes ``AlbumResponseDto``)."""
+    text = _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text)
+    return _CODE.sub(r"\1", text)
 
 
 def _argument_docs(doc: str) -> dict[str, str]:
-    """``name: description`` lines of the docstring's Args section."""
+    """``name: description`` entries of the docstring's Args section (wrapped lines
+    joined), as plain text."""
     _, _, rest = doc.partition("\nArgs:\n")
     found: dict[str, str] = {}
+    name = None
     for line in rest.splitlines():
         if not line.strip():
             break
         match = _ARG_LINE.match(line)
         if match:
-            found[match.group(1)] = match.group(2)
-    return found
+            name = match.group(1)
+            found[name] = match.group(2)
+        elif name is not None:
+            found[name] += " " + line.strip()
+    return {name: plain(text) for name, text in found.items()}
+
+
+def _sections_after_args(doc: str) -> list[str]:
+    """The paragraphs after the Args section (the endpoint, its history and permission),
+    as plain text; the Raises section is for Python callers and is left out."""
+    _, _, rest = doc.partition("\nArgs:\n")
+    paragraphs = rest.split("\n\n")[1:]
+    return [plain(" ".join(p.split())) for p in paragraphs if not p.startswith("Raises:")]
 
 
 def find_group(text: str) -> str:
@@ -465,11 +487,10 @@ def _method_help(session: Session, method: Method) -> None:
         )
         return
     doc = method.doc
-    description, _, rest = doc.partition("\nArgs:\n")
-    trailer = rest.split("\n\n", 1)[1] if "\n\n" in rest else ""
+    description = doc.partition("\nArgs:\n")[0]
     out = session.out
     out.text(f"Usage: {_usage(method)}\n")
-    out.text(description.strip() + "\n")
+    out.text(plain(description.strip()) + "\n")
     out.table(
         ["Parameter", "Type", "Required", "About"],
         (
@@ -482,5 +503,5 @@ def _method_help(session: Session, method: Method) -> None:
             for p in method.parameters.values()
         ),
     )
-    if trailer.strip():
-        out.text(" ".join(trailer.split()))
+    for paragraph in _sections_after_args(doc):
+        out.text(paragraph)
