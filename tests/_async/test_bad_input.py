@@ -362,7 +362,7 @@ async def test_a_huge_integer_depends_on_the_json_encoder(
         (lambda c: c.assets.view_asset("a", edited=None), []),
         (
             lambda c: c.map.get_map_markers(file_created_after=AWARE),
-            [("fileCreatedAfter", "2024-01-02T03:04:05Z")],
+            [("fileCreatedAfter", "2024-01-02T03:04:05.000Z")],
         ),
     ],
     ids=["unknown-enum", "known-enum", "list-for-str", "none-is-left-out", "aware-datetime"],
@@ -391,7 +391,7 @@ async def test_multipart_values_are_sent_as_given(wire: tuple[AsyncClient, FakeS
     parts = multipart_parts(sent)
     assert parts["visibility"].data == b"secret"
     assert parts["duration"].data == b"-5"
-    assert parts["fileCreatedAt"].data == b"2024-01-02T03:04:05Z"
+    assert parts["fileCreatedAt"].data == b"2024-01-02T03:04:05.000Z"
 
 
 async def test_an_unknown_enum_value_is_the_servers_to_refuse(

@@ -178,18 +178,18 @@ async def test_iter_assets_pages_by_date_to_the_end(make_client: Connect) -> Non
     ]
     assert [a.id for a in assets] == [asset_id(n) for n in range(6)]
     assert all(isinstance(a, AssetResponseDto) for a in assets)
-    # Each page after the first asks for what was taken up to the end of the last asset's
-    # millisecond (so it comes again: others may share its moment), from its start.
+    # Each page after the first asks for what was taken up to the last asset's millisecond
+    # (so it comes again: others may share its moment), from its start.
     assert [(b["page"], b.get("takenBefore")) for b in library.bodies] == [
         (1, None),
-        (1, "2024-01-01T00:00:09.000999Z"),
-        (1, "2024-01-01T00:00:08.000999Z"),
-        (1, "2024-01-01T00:00:07.000999Z"),
-        (1, "2024-01-01T00:00:06.000999Z"),
+        (1, "2024-01-01T00:00:09.000Z"),
+        (1, "2024-01-01T00:00:08.000Z"),
+        (1, "2024-01-01T00:00:07.000Z"),
+        (1, "2024-01-01T00:00:06.000Z"),
     ]
     # Every page carries the caller's filters.
     for body in library.bodies:
-        assert body["takenAfter"] == "2024-01-01T00:00:00Z"
+        assert body["takenAfter"] == "2024-01-01T00:00:00.000Z"
         assert body["visibility"] == "timeline"
         assert body["size"] == PAGE_SIZE
 
@@ -255,8 +255,8 @@ async def test_iter_assets_keeps_within_the_callers_bound(make_client: Connect) 
     ids = [a.id async for a in client.search.iter_assets(taken_before=until, size=PAGE_SIZE)]
     assert ids == [asset_id(n) for n in range(2, 6)]
     bounds = [b["takenBefore"] for b in library.bodies]
-    assert bounds[0] == "2024-01-01T00:00:08Z"
-    assert all(bound <= "2024-01-01T00:00:08Z" for bound in bounds)
+    assert bounds[0] == "2024-01-01T00:00:08.000Z"
+    assert all(bound <= "2024-01-01T00:00:08.000Z" for bound in bounds)
 
 
 async def test_iter_assets_oldest_first_pages_by_taken_after(make_client: Connect) -> None:
@@ -266,9 +266,9 @@ async def test_iter_assets_oldest_first_pages_by_taken_after(make_client: Connec
     assert ids == [asset_id(n) for n in range(5)]
     assert [b.get("takenAfter") for b in library.bodies] == [
         None,
-        "2024-01-01T00:00:02Z",
-        "2024-01-01T00:00:03Z",
-        "2024-01-01T00:00:04Z",
+        "2024-01-01T00:00:02.000Z",
+        "2024-01-01T00:00:03.000Z",
+        "2024-01-01T00:00:04.000Z",
     ]
     assert all("takenBefore" not in b for b in library.bodies)
 

@@ -81,7 +81,7 @@ def test_an_upload_to_2x_carries_the_device_fields_it_requires(
     assert fields["deviceAssetId"] == "IMG0001.jpg-10"
     assert fields["deviceId"] == "immich-sdk"
     assert fields["duration"] == "00:00:05.500"  # 2.x takes durations as text
-    assert fields["fileCreatedAt"] == "2024-05-01T12:00:00Z"
+    assert fields["fileCreatedAt"] == "2024-05-01T12:00:00.000Z"
 
 
 def test_an_upload_to_3x_is_as_the_newest_spec_has_it(make_client: Connect) -> None:

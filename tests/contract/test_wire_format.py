@@ -33,12 +33,12 @@ from tests.helpers import asset_json, person_json
 UTC = datetime.timezone.utc
 
 # Whole seconds with "Z": the form the SDK itself writes, so text round trips exactly.
-WIRE_ASSET = asset_json(
-    createdAt="2024-05-01T10:11:12Z",
-    fileCreatedAt="2024-04-30T09:00:00Z",
-    fileModifiedAt="2024-04-30T09:00:00Z",
-    localDateTime="2024-04-30T11:00:00Z",
-    updatedAt="2024-05-01T10:11:12Z",
+WIRE_ASSET = asset_json(  # timestamps as the server writes them: UTC, to the millisecond
+    createdAt="2024-05-01T10:11:12.000Z",
+    fileCreatedAt="2024-04-30T09:00:00.000Z",
+    fileModifiedAt="2024-04-30T09:00:00.000Z",
+    localDateTime="2024-04-30T11:00:00.000Z",
+    updatedAt="2024-05-01T10:11:12.000Z",
     duplicateId=None,
     people=[person_json(1)],
     tags=[],
@@ -98,15 +98,16 @@ def test_explicit_none_is_null_on_the_wire() -> None:
     assert converter.unstructure(dto) == {"expiresAt": None, "password": None}
 
 
-def test_datetimes_go_out_iso_with_their_offset() -> None:
+def test_datetimes_go_out_as_the_server_writes_them() -> None:
+    """In UTC, to the millisecond, with a Z: the same instant, in the server's form."""
     dto = SharedLinkEditDto(
         expires_at=datetime.datetime(
             2025, 6, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))
         )
     )
-    assert converter.unstructure(dto) == {"expiresAt": "2025-06-01T12:00:00-05:00"}
-    dto = SharedLinkEditDto(expires_at=datetime.datetime(2025, 6, 1, 12, 0, tzinfo=UTC))
-    assert converter.unstructure(dto) == {"expiresAt": "2025-06-01T12:00:00Z"}
+    assert converter.unstructure(dto) == {"expiresAt": "2025-06-01T17:00:00.000Z"}
+    dto = SharedLinkEditDto(expires_at=datetime.datetime(2025, 6, 1, 12, 0, 0, 250999, tzinfo=UTC))
+    assert converter.unstructure(dto) == {"expiresAt": "2025-06-01T12:00:00.250Z"}
 
 
 def test_naive_datetimes_are_refused_on_the_way_out() -> None:

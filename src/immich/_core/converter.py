@@ -46,12 +46,16 @@ def parse_datetime(value: str) -> datetime.datetime:
 
 
 def format_datetime(value: datetime.datetime) -> str:
+    """As the server writes and reads timestamps (JavaScript's ``toISOString``): in UTC,
+    to the millisecond, ``2024-05-01T10:20:30.000Z``. (The server reads any offset and
+    keeps milliseconds, so nothing it would keep is lost.)"""
     if value.tzinfo is None:
         raise ValueError(
             f"naive datetime {value.isoformat()} has no timezone; pass an aware datetime, "
             "e.g. datetime.now(timezone.utc) or dt.astimezone()"
         )
-    return value.isoformat().replace("+00:00", "Z")
+    utc = value.astimezone(datetime.timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def _structure_datetime(value: Any, _: type) -> datetime.datetime:
