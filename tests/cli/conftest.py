@@ -46,9 +46,43 @@ class Run:
         return f"Run(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
 
     def json(self) -> Any:
+        """The command's one JSON document (its schema and version checked)."""
         import json
 
-        return json.loads(self.stdout)
+        document = json.loads(self.stdout)
+        _check_document(document)
+        return document
+
+    def api_result(self) -> Any:
+        """What an ``immich api`` call answered, as the server sent it."""
+        document = self.json()
+        assert document["schema"] == "immich.api", document
+        return document["result"]
+
+    def json_lines(self) -> list[Any]:
+        """The documents of a JSON Lines output, one per line."""
+        import json
+
+        documents = [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+        for document in documents:
+            _check_document(document)
+        return documents
+
+    def json_error(self) -> Any:
+        """The failure document on stderr (with --json)."""
+        import json
+
+        document = json.loads(self.stderr)
+        _check_document(document)
+        assert document["schema"] == "immich.error"
+        return document["error"]
+
+
+def _check_document(document: Any) -> None:
+    """The CLI's JSON convention (docs/cli.md): an object naming its schema and version."""
+    assert isinstance(document, dict), document
+    assert document["schema"].startswith("immich."), document
+    assert document["schemaVersion"] == 1, document
 
 
 Invoke = Callable[..., Run]

@@ -24,18 +24,18 @@ def test_every_operation_is_reachable() -> None:
 def test_get_server_version(invoke: Invoke, connect: list[str]) -> None:
     result = invoke("api", "server", "get_server_version", *connect)
     assert result.exit_code == 0, result
-    assert result.json() == {"major": 3, "minor": 0, "patch": 3, "prerelease": None}
+    assert result.api_result() == {"major": 3, "minor": 0, "patch": 3, "prerelease": None}
 
 
 def test_names_in_any_spelling(invoke: Invoke, connect: list[str]) -> None:
     for group, method in [("server", "getServerVersion"), ("Server", "get-server-version")]:
         result = invoke("api", group, method, *connect)
-        assert result.json()["major"] == 3
+        assert result.api_result()["major"] == 3
 
 
 def test_global_options_before_api(invoke: Invoke, url: str, fake: FakeImmich) -> None:
     result = invoke("--url", url, "--api-key", fake.api_key, "api", "users", "get_my_user")
-    assert result.json()["email"] == "admin@example.com"
+    assert result.api_result()["email"] == "admin@example.com"
 
 
 def test_create_album_with_body_fields(
@@ -55,7 +55,7 @@ def test_create_album_with_body_fields(
         *connect,
     )
     assert result.exit_code == 0, result
-    album = result.json()
+    album = result.api_result()
     assert (album["albumName"], album["description"], album["assetCount"]) == (
         "Trip",
         "Summer",
@@ -75,7 +75,7 @@ def test_a_list_option_repeated(invoke: Invoke, connect: list[str], fake: FakeIm
         "--json",
         *connect,
     )
-    assert result.json()["assetCount"] == 3
+    assert result.api_result()["assetCount"] == 3
 
 
 def test_model_params_as_json(
@@ -87,7 +87,7 @@ def test_model_params_as_json(
         "api", "albums", "create_album", "--album-name", "Shared", "--album-users", users, *connect
     )
     assert result.exit_code == 0, result
-    roles = {u["user"]["id"]: u["role"] for u in result.json()["albumUsers"]}
+    roles = {u["user"]["id"]: u["role"] for u in result.api_result()["albumUsers"]}
     assert roles[user_id] == "editor"
 
 
@@ -95,8 +95,8 @@ def test_path_param_positional_or_option(
     invoke: Invoke, connect: list[str], fake: FakeImmich
 ) -> None:
     asset = fake.add_asset(b"\xff\xd8\xff\xd9 x", filename="x.jpg")
-    by_position = invoke("api", "assets", "get_asset_info", asset, *connect).json()
-    by_option = invoke("api", "assets", "get_asset_info", "--id", asset, *connect).json()
+    by_position = invoke("api", "assets", "get_asset_info", asset, *connect).api_result()
+    by_option = invoke("api", "assets", "get_asset_info", "--id", asset, *connect).api_result()
     assert by_position["id"] == by_option["id"] == asset
 
 
@@ -137,7 +137,7 @@ def test_search_with_a_datetime_and_an_int(
         *connect,
     )
     assert result.exit_code == 0, result
-    names = [a["originalFileName"] for a in result.json()["assets"]["items"]]
+    names = [a["originalFileName"] for a in result.api_result()["assets"]["items"]]
     assert names == ["new.jpg"]
 
 
@@ -156,7 +156,14 @@ def test_a_binary_method_needs_output(
     )
     assert result.exit_code == 0, result
     assert target.read_bytes() == content
-    assert result.json() == {"path": str(target), "bytes": len(content)}
+    assert result.json() == {
+        "schema": "immich.api-file",
+        "schemaVersion": 1,
+        "group": "assets",
+        "method": "download_asset",
+        "path": str(target),
+        "bytes": len(content),
+    }
 
 
 def test_a_binary_method_to_stdout(invoke: Invoke, connect: list[str], fake: FakeImmich) -> None:
@@ -170,7 +177,8 @@ def test_no_content_result(invoke: Invoke, connect: list[str], fake: FakeImmich)
     asset = fake.add_asset(b"\xff\xd8 gone", filename="gone.jpg")
     result = invoke("api", "assets", "delete_assets", "--ids", asset, "--json", *connect)
     assert result.exit_code == 0, result
-    assert result.json() is None
+    answer = result.json()
+    assert (answer["status"], answer["result"]) == (204, None)
 
 
 @pytest.mark.parametrize(
@@ -199,12 +207,15 @@ def test_usage_errors(invoke: Invoke, connect: list[str], args: list[str], messa
 def test_lists_and_help_need_no_server(invoke: Invoke) -> None:
     groups = invoke("api", "--list", "--json")
     assert groups.exit_code == 0, groups
-    assert {k: v for k, v in groups.json()[1].items() if k != "summary"} == {
+    assert {k: v for k, v in groups.json()["groups"][1].items() if k != "summary"} == {
         "group": "albums",
         "methods": 13,
     }
     methods = invoke("api", "albums", "--list", "--json").json()
-    assert {"method": "create_album", "summary": "Create an album", "file": False} in methods
+    assert methods["group"] == "albums"
+    assert {"method": "create_album", "summary": "Create an album", "file": False} in methods[
+        "methods"
+    ]
     assert "create_album" in invoke("api", "albums").stdout
 
     helped = invoke("api", "albums", "create_album", "--help")

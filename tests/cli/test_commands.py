@@ -85,7 +85,7 @@ def test_library_create_list_and_scan(
     invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
 ) -> None:
     library_id = _create_library(invoke, connect, photos)
-    listed = invoke("library", "list", "--json", *connect).json()
+    listed = invoke("library", "list", "--json", *connect).json()["libraries"]
     assert [(lib["id"], lib["name"], lib["importPaths"]) for lib in listed] == [
         (library_id, "Photos", [str(photos)])
     ]
@@ -103,7 +103,7 @@ def test_library_create_list_and_scan(
     # The asset count is the library's statistics' (a listed library says 0).
     row = next(line for line in table.stdout.splitlines() if line.startswith(library_id))
     assert row.split("\t")[4] == "3"
-    listed = invoke("library", "list", "--json", *connect).json()
+    listed = invoke("library", "list", "--json", *connect).json()["libraries"]
     assert listed[0]["statistics"]["total"] == 3
 
 
@@ -119,7 +119,9 @@ def test_library_scan_without_wait_only_queues(
 ) -> None:
     library_id = _create_library(invoke, connect, photos)
     result = invoke("library", "scan", library_id, "--json", *connect)
-    assert result.json() == {"library": library_id, "queued": True}
+    answer = result.json()
+    assert answer["schema"] == "immich.library-scan"
+    assert (answer["library"]["id"], answer["finished"]) == (library_id, False)
 
 
 def test_library_scan_wait_stops_at_a_paused_queue(
@@ -158,7 +160,7 @@ def test_library_create_warns_about_paths_the_server_cannot_see(
         "library", "create", "--name", "X", "--import-path", str(missing), "--json", *connect
     )
     assert result.exit_code == 0, result
-    assert str(missing) in result.json()["invalid_import_paths"]
+    assert str(missing) in result.json()["invalidImportPaths"]
     assert "warning" in result.stderr
 
 
@@ -205,7 +207,7 @@ def test_jobs_list(invoke: Invoke, connect: list[str]) -> None:
 
 
 def test_queues_list_json(invoke: Invoke, connect: list[str]) -> None:
-    queues = invoke("queues", "list", "--json", *connect).json()
+    queues = invoke("queues", "list", "--json", *connect).json()["queues"]
     names = {queue["name"] for queue in queues}
     assert {"library", "thumbnailGeneration", "backupDatabase"} <= names
     assert all("statistics" in queue and "isPaused" in queue for queue in queues)
@@ -214,7 +216,7 @@ def test_queues_list_json(invoke: Invoke, connect: list[str]) -> None:
 def test_jobs_start_a_queue_and_wait(invoke: Invoke, connect: list[str]) -> None:
     result = invoke("jobs", "start", "thumbnail-generation", "--wait", "--json", *connect)
     assert result.exit_code == 0, result
-    data = result.json()
+    data = result.json()["queue"]
     assert data["name"] == "thumbnailGeneration"
     assert data["statistics"]["completed"] >= 1
     # The deprecated endpoint is used knowingly: no warning for the user.
@@ -252,11 +254,11 @@ def test_jobs_start_an_unknown_name(invoke: Invoke, connect: list[str]) -> None:
 
 
 def test_jobs_pause_and_resume(invoke: Invoke, connect: list[str]) -> None:
-    paused = invoke("jobs", "pause", "smartSearch", "--json", *connect).json()
+    paused = invoke("jobs", "pause", "smartSearch", "--json", *connect).json()["queue"]
     assert paused["isPaused"] is True
-    shown = invoke("queues", "show", "smart_search", "--json", *connect).json()
+    shown = invoke("queues", "show", "smart_search", "--json", *connect).json()["queue"]
     assert shown["isPaused"] is True
-    resumed = invoke("queues", "resume", "SMART_SEARCH", "--json", *connect).json()
+    resumed = invoke("queues", "resume", "SMART_SEARCH", "--json", *connect).json()["queue"]
     assert resumed["isPaused"] is False
 
 
@@ -264,13 +266,13 @@ def test_queue_jobs_and_empty(invoke: Invoke, connect: list[str], photos: Path) 
     library_id = _create_library(invoke, connect, photos)
     invoke("queues", "pause", "library", *connect)
     invoke("library", "scan", library_id, *connect)
-    jobs = invoke("queues", "jobs", "library", "--json", *connect).json()
+    jobs = invoke("queues", "jobs", "library", "--json", *connect).json()["jobs"]
     assert [job["name"] for job in jobs] == ["LibrarySyncFiles"]
     waiting = invoke("queues", "jobs", "library", "--status", "waiting", *connect)
     assert "LibrarySyncFiles" in waiting.stdout
     bad = invoke("queues", "jobs", "library", "--status", "sleeping", *connect)
     assert bad.exit_code == 2
-    emptied = invoke("queues", "empty", "library", "--json", *connect).json()
+    emptied = invoke("queues", "empty", "library", "--json", *connect).json()["queue"]
     assert emptied["statistics"]["waiting"] == 0
 
 
@@ -310,7 +312,7 @@ def test_library_alone_lists_and_takes_the_global_options(
 ) -> None:
     result = invoke("library", "--json", *connect)
     assert result.exit_code == 0, result
-    assert result.json() == []
+    assert result.json()["libraries"] == []
 
 
 @pytest.mark.parametrize("args", [["--help"], ["upload", "--help"], ["download", "--help"]])

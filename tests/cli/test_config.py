@@ -39,8 +39,8 @@ def test_later_commands_use_the_saved_login(invoke: Invoke, url: str, fake: Fake
     data = result.json()
     assert data["user"]["email"] == "admin@example.com"
     assert data["server"] == url
-    assert "saved login" in data["url_source"]
-    assert "saved login" in data["api_key_source"]
+    assert "saved login" in data["urlSource"]
+    assert "saved login" in data["apiKeySource"]
 
 
 def test_login_takes_the_key_from_the_option(invoke: Invoke, url: str, fake: FakeImmich) -> None:
@@ -143,7 +143,7 @@ def test_the_flag_beats_the_environment_and_the_file(
     monkeypatch.setenv("IMMICH_API_KEY", other.api_key)
     result = invoke("whoami", "--json", "--url", url, "--api-key", fake.api_key)
     assert result.json()["user"]["email"] == "admin@example.com"
-    assert result.json()["url_source"] == "--url"
+    assert result.json()["urlSource"] == "--url"
 
 
 def test_the_environment_beats_the_file(
@@ -159,7 +159,7 @@ def test_the_environment_beats_the_file(
     monkeypatch.setenv("IMMICH_API_KEY", fake.api_key)
     data = invoke("whoami", "--json").json()
     assert data["user"]["email"] == "admin@example.com"
-    assert (data["url_source"], data["api_key_source"]) == ("IMMICH_URL", "IMMICH_API_KEY")
+    assert (data["urlSource"], data["apiKeySource"]) == ("IMMICH_URL", "IMMICH_API_KEY")
 
 
 def test_the_official_cli_variable_is_understood(
@@ -168,7 +168,7 @@ def test_the_official_cli_variable_is_understood(
     monkeypatch.setenv("IMMICH_INSTANCE_URL", url)
     monkeypatch.setenv("IMMICH_API_KEY", fake.api_key)
     data = invoke("whoami", "--json").json()
-    assert data["url_source"] == "IMMICH_INSTANCE_URL"
+    assert data["urlSource"] == "IMMICH_INSTANCE_URL"
 
 
 def test_global_options_work_before_the_command(invoke: Invoke, url: str, fake: FakeImmich) -> None:
@@ -183,8 +183,8 @@ def test_a_flag_key_with_the_saved_url(
     invoke("login", url, input=fake.api_key + "\n")
     data = invoke("whoami", "--json", "--api-key", user_key).json()
     assert data["user"]["email"] == "user@example.com"
-    assert "saved login" in data["url_source"]
-    assert data["api_key_source"] == "--api-key"
+    assert "saved login" in data["urlSource"]
+    assert data["apiKeySource"] == "--api-key"
 
 
 def test_the_saved_key_is_never_sent_to_another_server(

@@ -28,3 +28,17 @@ def test_every_command_is_documented() -> None:
         assert f"### `immich {command}`" in text
     for command in ("list", "create", "scan"):
         assert f"### `immich library {command}`" in text
+
+
+def test_every_json_schema_is_documented() -> None:
+    """The JSON convention's table names every kind of document the commands print."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "".join(p.read_text("utf-8") for p in (root / "src/immich/cli").rglob("*.py"))
+    schemas = set(re.findall(r'\.json(?:_line)?\(\s*"([a-z-]+)"', code)) | {"error"}
+    assert len(schemas) > 10
+    documented = (root / "docs" / "cli.md").read_text("utf-8")
+    missing = sorted(s for s in schemas if f"`immich.{s}`" not in documented)
+    assert not missing, missing

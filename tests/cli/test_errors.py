@@ -156,3 +156,24 @@ def test_a_timeout_is_explained(
     result = invoke("whoami", "--url", "http://localhost:9", "--api-key", fake.api_key)
     assert result.exit_code == 1
     assert "did not answer in time" in result.stderr
+
+
+def test_with_json_a_failure_is_a_json_document_on_stderr(
+    invoke: Invoke, url: str, user_key: str
+) -> None:
+    result = invoke("library", "list", "--json", "--url", url, "--api-key", user_key)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    error = result.json_error()
+    assert error["type"] == "PermissionDeniedError"
+    assert error["status"] == 403
+    assert error["exitCode"] == 1
+    assert "'library.read'" in error["message"]
+
+
+def test_with_json_a_usage_error_is_a_json_document_too(invoke: Invoke) -> None:
+    result = invoke("whoami", "--json", env={"IMMICH_URL": "", "IMMICH_API_KEY": ""})
+    assert result.exit_code == 2
+    error = result.json_error()
+    assert error["exitCode"] == 2
+    assert "IMMICH_URL" in error["message"]

@@ -54,7 +54,7 @@ def test_upload_into_an_album(
     result = invoke("upload", str(photos), "--album", "Holiday", "--json", *connect)
     albums = result.json()["albums"]
     assert list(albums) == ["Holiday"]
-    listed = invoke("api", "albums", "get_all_albums", *connect).json()
+    listed = invoke("api", "albums", "get_all_albums", *connect).api_result()
     assert [(a["albumName"], a["assetCount"]) for a in listed] == [("Holiday", 3)]
 
 
@@ -367,3 +367,13 @@ def test_no_progress_bar_when_piped_or_asked(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr("sys.stdout", Terminal())
     assert progress_enabled(False) is True
     assert progress_enabled(True) is False
+
+
+def test_upload_json_is_one_document_per_pass(
+    invoke: Invoke, connect: list[str], photos: Path
+) -> None:
+    (document,) = invoke("upload", str(photos), "--json", *connect).json_lines()
+    assert document["schema"] == "immich.upload"
+    assert {"uploaded", "duplicates", "bytesUploaded", "albumFailures", "dryRun", "ok"} <= set(
+        document
+    )

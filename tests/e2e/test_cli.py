@@ -34,12 +34,33 @@ class Run:
     stderr: str
 
     def json(self) -> Any:
+        """The command's one JSON document (the CLI's convention checked)."""
         assert self.code == 0, self
-        return json.loads(self.stdout)
+        return _document(json.loads(self.stdout))
 
     def lines(self) -> list[Any]:
         assert self.code == 0, self
-        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+        return [_document(json.loads(line)) for line in self.stdout.splitlines() if line.strip()]
+
+    def result(self) -> Any:
+        """What an ``immich api`` call answered, as the server sent it."""
+        document = self.json()
+        assert document["schema"] == "immich.api", document
+        return document["result"]
+
+    def error(self) -> Any:
+        """The failure document a command prints on stderr with --json."""
+        assert self.code != 0, self
+        document = _document(json.loads(self.stderr))
+        assert document["schema"] == "immich.error", document
+        return document["error"]
+
+
+def _document(document: Any) -> Any:
+    assert isinstance(document, dict), document
+    assert document["schema"].startswith("immich."), document
+    assert document["schemaVersion"] == 1, document
+    return document
 
 
 class Cli:
@@ -103,14 +124,14 @@ def test_version_server_info_and_whoami(cli: Cli, server: Server, account: Accou
     admin_info = cli("--json", "server", "info", admin=True).json()
     assert admin_info["statistics"]["photos"] >= 0
 
-    raw = cli("--json", "api", "server", "get_server_version").json()
+    raw = cli("--json", "api", "server", "get_server_version").result()
     assert (raw["major"], raw["minor"], raw["patch"]) == server.version
 
     me = cli("--json", "whoami").json()
     assert me["user"]["email"] == account.email
     assert me["user"]["id"] == account.id
-    assert me["url_source"] == "IMMICH_URL"
-    assert me["api_key_source"] == "IMMICH_API_KEY"
+    assert me["urlSource"] == "IMMICH_URL"
+    assert me["apiKeySource"] == "IMMICH_API_KEY"
 
 
 def test_upload_twice_then_download(cli: Cli, as_user: Client, tmp_path: Path) -> None:
@@ -135,7 +156,7 @@ def test_upload_twice_then_download(cli: Cli, as_user: Client, tmp_path: Path) -
     # The second run finds everything on the server and uploads nothing.
     second = cli("--json", "upload", str(folder), "--album", "E2E CLI album").lines()[0]
     assert second["uploaded"] == {}
-    assert second["bytes_uploaded"] == 0
+    assert second["bytesUploaded"] == 0
     assert {Path(p).relative_to(folder).as_posix(): i for p, i in second["duplicates"].items()} == (
         uploaded
     )
@@ -189,14 +210,14 @@ def test_api_generic_calls(cli: Cli, as_user: Client, tmp_path: Path) -> None:
         "E2E api",
         "--asset-ids",
         f"{x},{y}",
-    ).json()
+    ).result()
     assert made["albumName"] == "E2E api"
     assert made["assetCount"] == 2
     try:
-        listed = cli("--json", "api", "albums", "get_all_albums").json()
+        listed = cli("--json", "api", "albums", "get_all_albums").result()
         assert made["id"] in {a["id"] for a in listed}
         # The operationId and dashes work too; a path parameter as an option.
-        info = cli("--json", "api", "albums", "getAlbumInfo", "--id", made["id"]).json()
+        info = cli("--json", "api", "albums", "getAlbumInfo", "--id", made["id"]).result()
         assert info["assetCount"] == 2
         # A file-returning method streams to --output.
         thumb = tmp_path / "thumb.webp"
@@ -207,10 +228,10 @@ def test_api_generic_calls(cli: Cli, as_user: Client, tmp_path: Path) -> None:
         # Body fields are options: a flag and a number.
         updated = cli(
             "--json", "api", "assets", "update_asset", x, "--is-favorite", "--rating", "4"
-        ).json()
+        ).result()
         assert updated["isFavorite"] is True
         assert as_user.assets.get_asset_info(x).is_favorite is True
-        search = cli("--json", "api", "search", "search_assets", "--is-favorite").json()
+        search = cli("--json", "api", "search", "search_assets", "--is-favorite").result()
         assert [a["id"] for a in search["assets"]["items"]] == [x]
     finally:
         deleted = cli("--json", "api", "albums", "delete_album", made["id"])
@@ -236,10 +257,10 @@ def test_library_commands(cli: Cli, account: Account, as_user: Client, tmp_path:
     ).json()
     library = created["library"]
     try:
-        assert created["invalid_import_paths"] == {}
+        assert created["invalidImportPaths"] == {}
         assert library["ownerId"] == account.id
         assert library["importPaths"] == [str(folder)]
-        listed = cli("--json", "library", "list", admin=True).json()
+        listed = cli("--json", "library", "list", admin=True).json()["libraries"]
         assert library["id"] in {lib["id"] for lib in listed}
 
         scanned = cli(
@@ -258,30 +279,36 @@ def test_library_commands(cli: Cli, account: Account, as_user: Client, tmp_path:
         assert refused.code == 1
         assert refused.stdout == ""
         assert "'library.read'" in refused.stderr
+        error = refused.error()  # with --json, the failure is a document on stderr
+        assert (error["type"], error["status"], error["exitCode"]) == (
+            "PermissionDeniedError",
+            403,
+            1,
+        )
     finally:
         removed = cli("--json", "api", "libraries", "delete_library", library["id"], admin=True)
     assert removed.code == 0, removed
 
 
 def test_jobs_and_queues(cli: Cli, server: Server) -> None:
-    listed = cli("--json", "jobs", "list", admin=True).json()
+    listed = cli("--json", "jobs", "list", admin=True).json()["queues"]
     names = {q["name"] for q in listed}
     assert {"thumbnailGeneration", "library", "smartSearch"} <= names
     try:
-        paused = cli("--json", "jobs", "pause", "smart-search", admin=True).json()
+        paused = cli("--json", "jobs", "pause", "smart-search", admin=True).json()["queue"]
         assert (paused["name"], paused["isPaused"]) == ("smartSearch", True)
-        shown = cli("--json", "queues", "show", "SMART_SEARCH", admin=True).json()
+        shown = cli("--json", "queues", "show", "SMART_SEARCH", admin=True).json()["queue"]
         assert shown["isPaused"] is True
         resumed = cli(
             "--json", "jobs", "resume", "smartSearch", "--wait", "--timeout", "60", admin=True
-        ).json()
+        ).json()["queue"]
         assert resumed["isPaused"] is False
     finally:
         with server.admin() as admin:
             admin.queues.update_queue("smartSearch", is_paused=False)
     started = cli(
         "--json", "jobs", "start", "person-cleanup", "--wait", "--timeout", "60", admin=True
-    ).json()
+    ).json()["queue"]
     assert started["name"] == "backgroundTask"
     assert started["statistics"]["active"] == 0
 

@@ -1,5 +1,12 @@
 """Where output goes: results on stdout, everything else (notes, warnings, progress) on
-stderr, so that ``--json`` output can be piped into ``jq`` untouched."""
+stderr, so that ``--json`` output can be piped into ``jq`` untouched.
+
+With ``--json`` every command prints JSON documents of one convention (docs/cli.md):
+each an object that names its ``schema`` (``immich.<command>``) and ``schemaVersion``
+(raised only when a change would break a script), members in camelCase as the API's,
+timestamps as the server writes them; one document, or one per line (JSON Lines) where
+the command says so. A failure is a document too (``immich.error``), on stderr.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,23 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+#: The version of every CLI JSON schema (see the module's docstring).
+SCHEMA_VERSION = 1
+
+
+def document(schema: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON document of the CLI: its schema first, then ``payload``'s members."""
+    return {"schema": f"immich.{schema}", "schemaVersion": SCHEMA_VERSION, **to_jsonable(payload)}
+
+
+def camel_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A result's ``to_dict()`` with its own keys in the API's style (``bytesUploaded``);
+    the values, whose keys are paths or ids, stay as they are."""
+    from immich._core.naming import camel_case
+
+    return {camel_case(key): value for key, value in mapping.items()}
+
+
 def to_jsonable(value: Any) -> Any:
     """Plain JSON types for models (camelCase, as on the wire), paths, dates and enums."""
     import attrs
@@ -30,7 +54,11 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, datetime.datetime):
+        from immich._core.converter import format_datetime
+
+        return format_datetime(value)  # as the server writes them
+    if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, PurePath):
         return str(value)
@@ -81,9 +109,24 @@ class Output:
         """Whether stdout is a terminal a human watches (progress bars, colours)."""
         return bool(getattr(sys.stdout, "isatty", lambda: False)())
 
-    def json(self, data: Any) -> None:
-        sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    def json(self, schema: str, payload: Mapping[str, Any]) -> None:
+        """The command's one JSON document, on stdout."""
+        text = json.dumps(document(schema, payload), indent=2, ensure_ascii=False)
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
+
+    def json_line(self, schema: str, payload: Mapping[str, Any]) -> None:
+        """One JSON document of a JSON Lines output (a command that prints several)."""
+        sys.stdout.write(json.dumps(document(schema, payload), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def json_error(self, message: str, *, exit_code: int, kind: str, status: int | None) -> None:
+        """A failure as a JSON document, on stderr (stdout keeps only results)."""
+        error: dict[str, Any] = {"message": message, "type": kind, "exitCode": exit_code}
+        if status is not None:
+            error["status"] = status
+        sys.stderr.write(json.dumps(document("error", {"error": error}), ensure_ascii=False) + "\n")
+        sys.stderr.flush()
 
     def text(self, message: str) -> None:
         """A result line for humans; in JSON mode results go through :meth:`json` only."""

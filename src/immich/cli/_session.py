@@ -144,25 +144,35 @@ def run(options: GlobalOptions, body: Callable[[Session], None]) -> None:
 
     session = Session(options)
     out = session.out
+
+    def fail(message: str, exit_code: int, cause: BaseException) -> typer.Exit:
+        if options.json:
+            out.json_error(
+                message,
+                exit_code=exit_code,
+                kind=type(cause).__name__,
+                status=getattr(cause, "status_code", None),
+            )
+        else:
+            out.error(message)
+        return typer.Exit(exit_code)
+
     with _debug_logging(options.debug), _readable_warnings(out):
         try:
             body(session)
-        except KeyboardInterrupt:
-            out.error("interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except KeyboardInterrupt as exc:
+            raise fail("interrupted", EXIT_INTERRUPTED, exc) from None
         except CLIError as exc:
-            out.error(exc.message)
-            raise typer.Exit(exc.exit_code) from None
+            raise fail(exc.message, exc.exit_code, exc.__cause__ or exc) from None
         except Exception as exc:
             described = describe(exc, session.settings_if_known)
             if described is None:
                 if not isinstance(exc, OSError):
                     raise
                 described = CLIError(_os_error(exc))
-            out.error(described.message)
             if options.debug:
                 _logger.debug("details", exc_info=exc)
-            raise typer.Exit(described.exit_code) from None
+            raise fail(described.message, described.exit_code, exc) from None
         finally:
             session.close()
 

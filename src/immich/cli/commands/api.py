@@ -389,14 +389,21 @@ def _run(session: Session, parsed: Parsed) -> None:
         return
     if parsed.output:
         raise UsageError(f"{method.name} returns JSON, not a file; leave out --output")
-    result = getattr(group, method.name)(*positional, **keywords)
-    if result is None:
-        if session.json:
-            out.json(None)
-        else:
-            out.note("Done (no content).")
+    answer = session.client.with_response(getattr(group, method.name), *positional, **keywords)
+    if answer.parsed is None and not session.json:
+        out.note("Done (no content).")
         return
-    out.json(result)
+    # The answer as the server sent it (its timestamps, its members): the call checked
+    # that it decodes; JSON output hands it on untouched.
+    out.json(
+        "api",
+        {
+            "group": method.group,
+            "method": method.name,
+            "status": answer.status_code,
+            "result": answer.http.json() if answer.http.content else None,
+        },
+    )
 
 
 def _download(
@@ -417,7 +424,10 @@ def _download(
     path = getattr(group, f"{method.name}_to_file")(*positional, output, **keywords)
     size = path.stat().st_size
     if session.json:
-        session.out.json({"path": str(path), "bytes": size})
+        session.out.json(
+            "api-file",
+            {"group": method.group, "method": method.name, "path": str(path), "bytes": size},
+        )
     else:
         session.out.text(f"Wrote {size} bytes to {path}")
 
@@ -430,7 +440,10 @@ def _list_groups(session: Session) -> None:
         doc = inspect.getdoc(getattr(AsyncAPIGroups, group)) or ""
         rows.append((group, len(methods_of(group)), doc.split("\n", 1)[0]))
     if session.json:
-        session.out.json([{"group": g, "methods": n, "summary": s} for g, n, s in rows])
+        session.out.json(
+            "api-groups",
+            {"groups": [{"group": g, "methods": n, "summary": s} for g, n, s in rows]},
+        )
         return
     session.out.table(["Group", "Methods", "About"], rows, right=["Methods"])
     session.out.note("immich api GROUP --list shows a group's methods.")
@@ -440,7 +453,14 @@ def _list_methods(session: Session, group: str) -> None:
     methods = methods_of(group)
     if session.json:
         session.out.json(
-            [{"method": m.name, "summary": m.summary, "file": m.binary} for m in methods.values()]
+            "api-methods",
+            {
+                "group": group,
+                "methods": [
+                    {"method": m.name, "summary": m.summary, "file": m.binary}
+                    for m in methods.values()
+                ],
+            },
         )
         return
     session.out.table(
@@ -466,6 +486,7 @@ def _usage(method: Method) -> str:
 def _method_help(session: Session, method: Method) -> None:
     if session.json:
         session.out.json(
+            "api-method",
             {
                 "group": method.group,
                 "method": method.name,
@@ -483,7 +504,7 @@ def _method_help(session: Session, method: Method) -> None:
                     }
                     for p in method.parameters.values()
                 ],
-            }
+            },
         )
         return
     doc = method.doc

@@ -51,11 +51,12 @@ def login(
     path = _config_file.save(url, api_key)
     if session.json:
         session.out.json(
+            "login",
             {
                 "url": display_url(url),
                 "user": {"id": user.id, "name": user.name, "email": user.email},
-                "config_file": str(path),
-            }
+                "configFile": str(path),
+            },
         )
         return
     session.out.text(f"Logged in to {display_url(url)} as {user.name} <{user.email}>.")
@@ -85,7 +86,7 @@ def logout(session: Session) -> None:
     removed = _config_file.delete()
     if session.json:
         path = removed or _config_file.config_path()
-        session.out.json({"removed": removed is not None, "config_file": str(path)})
+        session.out.json("logout", {"removed": removed is not None, "configFile": str(path)})
     elif removed:
         session.out.text(f"Logged out: removed {removed}.")
     else:
@@ -100,12 +101,13 @@ def whoami(session: Session) -> None:
     server = display_url(settings.url)
     if session.json:
         session.out.json(
+            "whoami",
             {
                 "server": server,
-                "url_source": settings.url_source,
-                "api_key_source": settings.key_source,
+                "urlSource": settings.url_source,
+                "apiKeySource": settings.key_source,
                 "user": user,
-            }
+            },
         )
         return
     session.out.fields(

@@ -10,7 +10,7 @@ import typer
 
 from immich.cli._command import command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
-from immich.cli._output import human_bytes
+from immich.cli._output import camel_keys, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
@@ -189,7 +189,8 @@ def _archive(
     written: list[Path] = _call(session, "download_archive", destination, options, no_progress)
     if session.json:
         session.out.json(
-            {"archives": [{"path": str(p), "bytes": p.stat().st_size} for p in written]}
+            "download-archives",
+            {"archives": [{"path": str(p), "bytes": p.stat().st_size} for p in written]},
         )
         return
     for path in written:
@@ -200,7 +201,7 @@ def _archive(
 
 def _report(session: Session, result: DownloadResult) -> None:
     if session.json:
-        session.out.json(result.to_dict())
+        session.out.json("download", camel_keys(result.to_dict()))
         return
     out = session.out
     out.fields(

@@ -95,7 +95,7 @@ def list_queues(session: Session) -> None:
     """List the queues with their job counts."""
     queues = session.client.queues.get_queues()
     if session.json:
-        session.out.json(queues)
+        session.out.json("queues", {"queues": queues})
         return
     _print_queues(session, queues)
     session.out.note(f"One-off jobs for `immich jobs start`: {', '.join(manual_job_names())}")
@@ -154,7 +154,7 @@ def _finish(
     else:
         state = session.client.queues.get_queue(queue)
     if session.json:
-        session.out.json(state)
+        session.out.json("queue", {"queue": state})
     else:
         session.out.text(message)
 
@@ -164,7 +164,7 @@ def pause(session: Session, name: NameArgument) -> None:
     queue = _queue(name)
     state = session.client.queues.update_queue(queue, is_paused=True)
     if session.json:
-        session.out.json(state)
+        session.out.json("queue", {"queue": state})
     else:
         session.out.text(f"Paused the {queue} queue.")
 
@@ -182,7 +182,7 @@ def show(session: Session, name: NameArgument) -> None:
     """Show one queue's job counts."""
     state = session.client.queues.get_queue(_queue(name))
     if session.json:
-        session.out.json(state)
+        session.out.json("queue", {"queue": state})
     else:
         _print_queues(session, [state])
 
@@ -211,7 +211,7 @@ def queue_jobs(
     wanted = [known[s] for s in statuses] if statuses else UNSET
     jobs = session.client.queues.get_queue_jobs(_queue(name), status=wanted)
     if session.json:
-        session.out.json(jobs)
+        session.out.json("queue-jobs", {"jobs": jobs})
         return
     if not jobs:
         session.out.note("No jobs.")
@@ -242,6 +242,6 @@ def empty(
     session.client.queues.empty_queue(queue, failed=failed)
     state = session.client.queues.get_queue(queue)
     if session.json:
-        session.out.json(state)
+        session.out.json("queue", {"queue": state})
     else:
         session.out.text(f"Emptied the {queue} queue.")

@@ -52,10 +52,13 @@ def list_libraries(session: Session) -> None:
     statistics = [client.libraries.get_library_statistics(library.id) for library in libraries]
     if session.json:
         session.out.json(
-            [
-                {**to_jsonable(library), "statistics": to_jsonable(counted)}
-                for library, counted in zip(libraries, statistics, strict=True)
-            ]
+            "libraries",
+            {
+                "libraries": [
+                    {**to_jsonable(library), "statistics": to_jsonable(counted)}
+                    for library, counted in zip(libraries, statistics, strict=True)
+                ]
+            },
         )
         return
     if not libraries:
@@ -117,7 +120,7 @@ def create(
     for path, message in invalid.items():
         session.out.warn(f"import path {path}: {message}")
     if session.json:
-        session.out.json({"library": library, "invalid_import_paths": invalid})
+        session.out.json("library-create", {"library": library, "invalidImportPaths": invalid})
         return
     session.out.text(f"Created library {library.name!r} ({library.id}).")
     session.out.note(f"Scan it with: immich library scan {library.id}")
@@ -162,7 +165,7 @@ def scan(
     client.libraries.scan_library(library.id)
     if not wait:
         if session.json:
-            session.out.json({"library": library.id, "queued": True})
+            session.out.json("library-scan", {"library": library, "finished": False})
         else:
             session.out.text(f"Scan of {library.name!r} queued.")
         return
@@ -174,7 +177,9 @@ def scan(
     library = client.libraries.get_library(library.id)
     statistics = client.libraries.get_library_statistics(library.id)
     if session.json:
-        session.out.json({"library": library, "statistics": statistics})
+        session.out.json(
+            "library-scan", {"library": library, "finished": True, "statistics": statistics}
+        )
         return
     session.out.text(
         f"Scanned {library.name!r}: {statistics.photos} photos, {statistics.videos} videos, "

@@ -51,6 +51,7 @@ def info(session: Session) -> None:
     version_text = f"{version.major}.{version.minor}.{version.patch}"
     if session.json:
         session.out.json(
+            "server-info",
             {
                 "server": server,
                 "version": version_text,
@@ -58,7 +59,7 @@ def info(session: Session) -> None:
                 "features": features,
                 "storage": storage,
                 "statistics": statistics,
-            }
+            },
         )
         return
     feature_flags: dict[str, Any] = to_jsonable(features)

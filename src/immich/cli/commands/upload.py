@@ -10,7 +10,7 @@ import typer
 
 from immich.cli._command import command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
-from immich.cli._output import human_bytes
+from immich.cli._output import camel_keys, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
@@ -216,11 +216,7 @@ def _one_pass(
 def report(session: Session, result: UploadResult) -> None:
     if session.json:
         # One line per pass, so that --watch output is JSON Lines.
-        import json
-
-        from immich.cli._output import to_jsonable
-
-        print(json.dumps(to_jsonable(result.to_dict()), ensure_ascii=False), flush=True)
+        session.out.json_line("upload", camel_keys(result.to_dict()))
         return
     out = session.out
     rows: list[tuple[str, Any]] = []
