@@ -53,7 +53,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                trust_env=True,
+                # With trust_env, aiohttp looks up proxies and ~/.netrc on a thread for every
+                # request (two thread hops a call): asked only when the environment names a
+                # proxy.
+                trust_env=_proxies_in_environment(),
                 auto_decompress=False,  # httpx decodes, as for its own transports
                 skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
                 cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
@@ -67,6 +70,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = self._client()
         timeout = request.extensions.get("timeout", {})
         body = _Body(request)
+        data = body.data()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
 
         async def send() -> aiohttp.ClientResponse:
@@ -74,7 +78,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 request.method,
                 str(request.url),
                 headers=headers,
-                data=body.data(),
+                data=data,
                 allow_redirects=False,
                 compress=False,
                 timeout=aiohttp.ClientTimeout(
@@ -119,9 +123,9 @@ async def _writing_within(
     """Await ``sending``, failing with ``httpx.WriteTimeout`` when a streamed body makes
     no progress for ``write_timeout`` seconds (aiohttp has no write timeout: a server
     that stops reading an upload would hold it for ever)."""
+    if write_timeout is None or body.done:  # nothing streamed: nothing to watch
+        return await sending
     task = asyncio.ensure_future(sending)
-    if write_timeout is None:
-        return await task
     loop = asyncio.get_running_loop()
     try:
         while True:
@@ -137,6 +141,13 @@ async def _writing_within(
         if not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+def _proxies_in_environment() -> bool:
+    """Whether the environment names a proxy (``NO_PROXY`` alone names none)."""
+    import urllib.request
+
+    return any(scheme != "no" for scheme in urllib.request.getproxies())
 
 
 class _Body:
