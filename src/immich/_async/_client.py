@@ -7,6 +7,7 @@ import ssl
 import warnings
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import ExitStack, asynccontextmanager
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +34,7 @@ from immich._logging import configure_from_env
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from immich._async.wait import AsyncWaiter
     from immich._transfer.options import UploadOptions
     from immich._transfer.results import UploadResult
 
@@ -308,6 +310,18 @@ class AsyncClient(AsyncAPIGroups):
         """Stream an operation's body to a file; see :meth:`AsyncBinaryResponse.write_to`."""
         async with self.stream(operation, **arguments) as body:
             return await body.write_to(destination)
+
+    @cached_property
+    def wait(self) -> AsyncWaiter:
+        """Waiting for the server's background work: queues going idle, a library scan, a
+        job, the processing of given assets (see :class:`~immich._async.wait.AsyncWaiter`).
+
+        ``await client.wait.for_assets(ids)``, ``await client.wait.scan_library("NAS")``,
+        ``await client.wait.run_job("thumbnailGeneration")``, ``await client.wait.for_queues("library")``.
+        """
+        from immich._async.wait import AsyncWaiter
+
+        return AsyncWaiter(self)
 
     # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
 

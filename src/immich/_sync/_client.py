@@ -7,6 +7,7 @@ import ssl
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +34,7 @@ from immich._sync.api import APIGroups
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from immich._sync.wait import Waiter
     from immich._transfer.options import UploadOptions
     from immich._transfer.results import UploadResult
 
@@ -308,6 +310,18 @@ class Client(APIGroups):
         """Stream an operation's body to a file; see :meth:`BinaryResponse.write_to`."""
         with self.stream(operation, **arguments) as body:
             return body.write_to(destination)
+
+    @cached_property
+    def wait(self) -> Waiter:
+        """Waiting for the server's background work: queues going idle, a library scan, a
+        job, the processing of given assets (see :class:`~immich._sync.wait.Waiter`).
+
+        ``client.wait.for_assets(ids)``, ``client.wait.scan_library("NAS")``,
+        ``client.wait.run_job("thumbnailGeneration")``, ``client.wait.for_queues("library")``.
+        """
+        from immich._sync.wait import Waiter
+
+        return Waiter(self)
 
     # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
 
