@@ -133,16 +133,14 @@ def test_library_scan_wait_stops_at_a_paused_queue(
 
 
 def test_library_scan_wait_times_out(
-    invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
 ) -> None:
     library_id = _create_library(invoke, connect, photos)
-    # A queue that never drains: every poll sees a job still running.
-    from immich.cli import _queues
-
-    monkeypatch.setattr(_queues, "pending", lambda queue: 1)
+    fake.job_delay = 60  # the scan's jobs wait in the queue for a minute
     result = invoke("library", "scan", library_id, "--wait", "--timeout", "0.05", *connect)
     assert result.exit_code == 1
     assert "timed out" in result.stderr
+    assert "library: 2" in result.stderr  # what was pending: the scan's two jobs
 
 
 def test_library_create_warns_about_paths_the_server_cannot_see(
@@ -210,8 +208,9 @@ def test_jobs_start_a_queue_and_wait(invoke: Invoke, connect: list[str]) -> None
     result = invoke("jobs", "start", "thumbnail-generation", "--wait", "--json", *connect)
     assert result.exit_code == 0, result
     data = result.json()
-    assert data["name"] == "thumbnailGeneration"
-    assert data["statistics"]["completed"] >= 1
+    assert data["name"] == data["queue"] == "thumbnailGeneration"
+    assert data["state"]["statistics"]["completed"] >= 1
+    assert data["failed"] == 0
     # The deprecated endpoint is used knowingly: no warning for the user.
     assert "deprecated" not in result.stderr
 

@@ -131,6 +131,13 @@ def missing_steps(asset: AssetResponseDto, steps: Iterable[Step]) -> tuple[Step,
     return tuple(missing)
 
 
+#: Seconds before the second look of a wait; the pauses then grow by ``GROWTH`` up to
+#: ``LONGEST_PAUSE`` while nothing changes.
+FIRST_PAUSE = 0.25
+GROWTH = 1.5
+LONGEST_PAUSE = 5.0
+
+
 class Backoff:
     """Seconds to sleep between two looks: ``initial`` at first, growing by ``factor`` up
     to ``maximum`` while nothing changes; :meth:`reset` when something did. Never past
@@ -140,9 +147,9 @@ class Backoff:
         self,
         *,
         timeout: float | None,
-        initial: float = 0.25,
-        maximum: float = 5.0,
-        factor: float = 1.5,
+        initial: float | None = None,
+        maximum: float | None = None,
+        factor: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if timeout is not None and timeout < 0:
@@ -150,10 +157,10 @@ class Backoff:
         self.clock = clock
         self.started = clock()
         self.deadline = None if timeout is None else self.started + timeout
-        self.initial = initial
-        self.maximum = maximum
-        self.factor = factor
-        self._next = initial
+        self.initial = FIRST_PAUSE if initial is None else initial
+        self.maximum = LONGEST_PAUSE if maximum is None else maximum
+        self.factor = GROWTH if factor is None else factor
+        self._next = self.initial
 
     @property
     def elapsed(self) -> float:
