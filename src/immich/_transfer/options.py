@@ -35,6 +35,12 @@ class UploadOptions(TypedDict, total=False):
     hash_cache: bool | str | os.PathLike[str]
     progress: ProgressCallback | None
     timeout: float | httpx.Timeout | None
+    stack: bool | str | Iterable[str]
+    tags: Iterable[str]
+    tags_from_folders: bool
+    date_from_name: bool
+    wait: bool
+    wait_timeout: float | None
 
 
 class DownloadOptions(TypedDict, total=False):
