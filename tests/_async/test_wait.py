@@ -10,8 +10,7 @@ import pytest
 
 import immich
 from immich import AsyncClient, ProcessedAssets, WaitProgress
-from immich.testing import FakeImmich
-from immich.testing import _processing
+from immich.testing import FakeImmich, _processing
 from tests._async.conftest import Connect
 from tests.testing._media import make_jpeg
 
@@ -40,13 +39,18 @@ def user(fake: FakeImmich, connect: Connect) -> AsyncClient:
     return connect(fake.async_transport(), api_key=key)
 
 
-async def _upload(client: AsyncClient, folder: Path, count: int, first: int = 0) -> list[str]:
+def _photos(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for index in range(first, first + count):
+    for index in range(count):
         path = folder / f"IMG_{index:04d}.jpg"
         path.write_bytes(make_jpeg(index))
         paths.append(path)
+    return paths
+
+
+async def _upload(client: AsyncClient, folder: Path, count: int) -> list[str]:
+    paths = _photos(folder, count)
     result = await client.upload(paths, hash_cache=False)
     assert len(result.uploaded) == count
     return [result.uploaded[path] for path in paths]
@@ -81,7 +85,9 @@ async def test_for_assets_waits_until_metadata_and_thumbnails(
     assert result.to_dict()["processed"] == ids
 
 
-async def test_for_assets_metadata_only(fake: FakeImmich, user: AsyncClient, tmp_path: Path) -> None:
+async def test_for_assets_metadata_only(
+    fake: FakeImmich, user: AsyncClient, tmp_path: Path
+) -> None:
     fake.job_delay = 0.3  # the thumbnail job comes 0.3 s after the metadata job
     (asset_id,) = await _upload(user, tmp_path / "photos", 1)
     result = await user.wait.for_assets([asset_id], thumbnails=False)
@@ -116,9 +122,7 @@ async def test_for_assets_times_out_naming_what_is_pending(
     assert "2 assets (metadata: IMG_0000.jpg, IMG_0001.jpg)" in str(error)
 
 
-async def test_for_assets_reports_assets_that_are_gone(
-    user: AsyncClient, tmp_path: Path
-) -> None:
+async def test_for_assets_reports_assets_that_are_gone(user: AsyncClient, tmp_path: Path) -> None:
     ids = await _upload(user, tmp_path / "photos", 1)
     missing = "6b3a0f04-5f45-4a5b-9f7c-5a0a1f0b7a11"
     result = await user.wait.for_assets([*ids, missing])

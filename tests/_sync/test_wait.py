@@ -39,13 +39,18 @@ def user(fake: FakeImmich, connect: Connect) -> Client:
     return connect(fake.transport(), api_key=key)
 
 
-def _upload(client: Client, folder: Path, count: int, first: int = 0) -> list[str]:
+def _photos(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for index in range(first, first + count):
+    for index in range(count):
         path = folder / f"IMG_{index:04d}.jpg"
         path.write_bytes(make_jpeg(index))
         paths.append(path)
+    return paths
+
+
+def _upload(client: Client, folder: Path, count: int) -> list[str]:
+    paths = _photos(folder, count)
     result = client.upload(paths, hash_cache=False)
     assert len(result.uploaded) == count
     return [result.uploaded[path] for path in paths]
