@@ -259,7 +259,10 @@ def test_queue_jobs_and_empty(invoke: Invoke, connect: list[str], photos: Path) 
     invoke("queues", "pause", "library", *connect)
     invoke("library", "scan", library_id, *connect)
     jobs = invoke("queues", "jobs", "library", "--json", *connect).json()
-    assert [job["name"] for job in jobs] == ["LibrarySyncFilesQueueAll", "LibraryScanAssetsQueueAll"]
+    assert [job["name"] for job in jobs] == [
+        "LibrarySyncFilesQueueAll",
+        "LibraryScanAssetsQueueAll",
+    ]
     waiting = invoke("queues", "jobs", "library", "--status", "waiting", *connect)
     assert "LibrarySyncFiles" in waiting.stdout
     bad = invoke("queues", "jobs", "library", "--status", "sleeping", *connect)

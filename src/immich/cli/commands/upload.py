@@ -177,6 +177,13 @@ def upload(
     """
     if album is not None and album_from_folder:
         raise UsageError("use either --album or --album-from-folder, not both")
+    if tags:
+        from immich._transfer.tagging import tag_values
+
+        try:
+            tag_values(tags)
+        except ValueError as exc:
+            raise UsageError(f"--tag: {exc}") from None
     options: dict[str, Any] = {
         "recursive": not no_recursive,
         "include_hidden": include_hidden,
