@@ -124,7 +124,7 @@ def test_stacks(api: Api, fake: FakeImmich, jpegs: list[bytes]) -> None:
 
 def test_one_off_jobs(api: Api, fake: FakeImmich, jpegs: list[bytes]) -> None:
     asset_id = fake.add_asset(jpegs[0])
-    used, unused = api.put("/tags", json={"tags": ["kept/child", "gone/child"]}).json()
+    used, _ = api.put("/tags", json={"tags": ["kept/child", "gone/child"]}).json()
     api.put(f"/tags/{used['id']}/assets", json={"ids": [asset_id]})
     assert api.post("/jobs", json={"name": "tag-cleanup"}).status_code == 204
     assert sorted(t["value"] for t in api.get("/tags").json()) == ["kept", "kept/child"]
