@@ -121,7 +121,7 @@ def test_run_a_one_off_job_and_a_queue(admin: Client) -> None:
 def test_what_2x_lacks_is_refused_before_anything_is_sent(admin: Client, server: Server) -> None:
     if server.version >= (3, 0, 0):
         pytest.skip("integrity checks exist on 3.x")
-    with pytest.raises(immich.UnsupportedByServerError, match="3.0 or newer"):
+    with pytest.raises(immich.UnsupportedByServerError, match=r"3\.0 or newer"):
         admin.wait.run_job("integrity-missing-files", timeout=30)
 
 
