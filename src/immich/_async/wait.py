@@ -469,7 +469,8 @@ class AsyncWaiter:
                 idle = 0
             else:
                 idle += 1
-                if idle >= IDLE_LOOKS:
+                # Idle twice in a row; or idle when time is up (all there is to go by).
+                if idle >= IDLE_LOOKS or backoff.expired():
                     return backoff
                 backoff.reset()  # confirm soon
             if backoff.expired():
