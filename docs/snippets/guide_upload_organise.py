@@ -13,4 +13,6 @@ with Client() as client:
         print(f"{path.name}: tagged {', '.join(tags)}")
     for path, date in sorted(result.dates.items()):
         print(f"{path.name}: {date.taken:%Y-%m-%d %H:%M} from {date.source}")
-    print("stacks:", len(result.stacks), "not processed:", len(result.unprocessed), "ok:", result.ok)
+    print(
+        "stacks:", len(result.stacks), "not processed:", len(result.unprocessed), "ok:", result.ok
+    )
