@@ -10,7 +10,7 @@ with Client() as client:
     # from then on the assets show their final dates and EXIF.
     result = client.upload("Pictures")
     processed = client.wait.for_assets(result.uploaded.values(), timeout=600)
-    for asset in processed.assets.values():
+    for asset in sorted(processed.assets.values(), key=lambda a: a.original_file_name):
         print(f"{asset.original_file_name}: taken {asset.local_date_time:%Y-%m-%d}")
     print("given up on:", dict(processed.unfinished))
 

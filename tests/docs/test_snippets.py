@@ -106,8 +106,8 @@ EXPECTED: dict[str, list[str]] = {
         " s, 0 failed",
     ],
     "guide_waiting.py": [
-        "sunset.jpg: taken ",
         "garden.jpg: taken ",
+        "sunset.jpg: taken ",
         "given up on: {}",
         "  job: 0 pending",
         "tag-cleanup ran in the backgroundTask queue; 0 jobs failed",
