@@ -208,9 +208,8 @@ def test_jobs_start_a_queue_and_wait(invoke: Invoke, connect: list[str]) -> None
     result = invoke("jobs", "start", "thumbnail-generation", "--wait", "--json", *connect)
     assert result.exit_code == 0, result
     data = result.json()
-    assert data["name"] == data["queue"] == "thumbnailGeneration"
-    assert data["state"]["statistics"]["completed"] >= 1
-    assert data["failed"] == 0
+    assert data["name"] == "thumbnailGeneration"
+    assert data["statistics"]["completed"] >= 1
     # The deprecated endpoint is used knowingly: no warning for the user.
     assert "deprecated" not in result.stderr
 

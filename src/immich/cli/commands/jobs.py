@@ -123,8 +123,7 @@ def start(
     """Start a queue's jobs for all assets, or run a one-off job.
 
     With --wait: wait until it has run (a queue: until it is idle; a one-off job: until
-    its jobs have left their queue), then report; --json gives the queue's state, and how
-    many of its jobs failed meanwhile.
+    its jobs have left their queue), then report; --json gives the queue's state.
     """
     from immich.models.queue_command import QueueCommand
 
@@ -150,7 +149,7 @@ def start(
             progress=WaitNotes(session.out, label),
         )
         if session.json:
-            session.out.json(result.to_dict())
+            session.out.json(result.state)  # the queue, as without --wait
             return
         failed = f" {result.failed} of its jobs failed." if result.failed else ""
         session.out.text(f"{result.name} has run ({result.elapsed:.1f} s).{failed}")
