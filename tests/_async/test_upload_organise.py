@@ -303,6 +303,19 @@ async def test_wait_timeout_leaves_files_unprocessed_and_untagged(
     assert fake.asset(result.uploaded[photo])["tags"] == []
 
 
+async def test_a_paused_processing_queue_leaves_files_unprocessed(
+    fake: FakeImmich, connect: Connect, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("immich._transfer.waiting.STALLED_AFTER", 0.2)
+    admin = connect(fake.async_transport(), api_key=fake.api_key)
+    await admin.queues.update_queue("thumbnailGeneration", is_paused=True)
+    photo = put(tmp_path / "a.jpg", make_jpeg(1))
+    result = await admin.upload([photo], tags=["T"], hash_cache=False)
+    assert set(result.uploaded) == {photo}  # the upload's result, not an exception
+    assert "the thumbnailGeneration queue is paused" in result.unprocessed[photo]
+    assert "not tagged" in result.tag_failures[photo]
+
+
 async def test_dry_run_organises_nothing(
     fake: FakeImmich, client: AsyncClient, tmp_path: Path
 ) -> None:

@@ -293,6 +293,19 @@ def test_wait_timeout_leaves_files_unprocessed_and_untagged(
     assert fake.asset(result.uploaded[photo])["tags"] == []
 
 
+def test_a_paused_processing_queue_leaves_files_unprocessed(
+    fake: FakeImmich, connect: Connect, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("immich._transfer.waiting.STALLED_AFTER", 0.2)
+    admin = connect(fake.transport(), api_key=fake.api_key)
+    admin.queues.update_queue("thumbnailGeneration", is_paused=True)
+    photo = put(tmp_path / "a.jpg", make_jpeg(1))
+    result = admin.upload([photo], tags=["T"], hash_cache=False)
+    assert set(result.uploaded) == {photo}  # the upload's result, not an exception
+    assert "the thumbnailGeneration queue is paused" in result.unprocessed[photo]
+    assert "not tagged" in result.tag_failures[photo]
+
+
 def test_dry_run_organises_nothing(fake: FakeImmich, client: Client, tmp_path: Path) -> None:
     put(tmp_path / "IMG_1.jpg", make_jpeg(1))
     raw(tmp_path / "IMG_1.CR2", 1)

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from immich._errors import AuthenticationError, ImmichError, WaitTimeoutError, failure_message
+from immich._errors import (
+    AuthenticationError,
+    ImmichError,
+    QueuePausedError,
+    WaitTimeoutError,
+    failure_message,
+)
 from immich._transfer.concurrency import async_map_concurrently
 from immich._transfer.media import Selection
 from immich._transfer.name_dates import NameDate
@@ -26,7 +32,7 @@ from immich._transfer.progress import ProgressTracker
 from immich._transfer.results import DateChoice, UploadLog
 from immich._transfer.stacks import StackRule, plan_stacks
 from immich._transfer.tagging import folder_tag
-from immich._transfer.waiting import WaitProgress
+from immich._transfer.waiting import STEPS, WaitProgress, missing_steps
 
 if TYPE_CHECKING:
     from immich._async._client import AsyncClient
@@ -224,6 +230,13 @@ async def _wait_for(
         ready = [asset_id for asset_id in asset_ids if asset_id not in late]
         found = await _look_up(client, ready)
         return found, late
+    except QueuePausedError as exc:
+        # The upload's result matters more than the wait: say which files wait in it.
+        found = await _look_up(client, asset_ids)
+        steps = STEPS if thumbnails else ("metadata",)
+        done = {i: a for i, a in found.items() if not missing_steps(a, steps)}
+        held = {i: str(exc) for i in asset_ids if i not in done}
+        return done, held
     return dict(result.assets), dict(result.unfinished)
 
 

@@ -136,7 +136,7 @@ class Waiter:
         *,
         thumbnails: bool = True,
         timeout: float | None = None,
-        stalled_after: float = 60.0,
+        stalled_after: float | None = None,
         progress: WaitProgressCallback | None = None,
     ) -> ProcessedAssets:
         """Wait until the server has processed these assets: read their metadata (dates,
@@ -150,7 +150,7 @@ class Waiter:
 
         An asset the server never finishes (a file it cannot read or decode) would be
         waited for until the timeout. So when nothing moved for ``stalled_after``
-        seconds the wait looks closer: with an admin's key, once the processing queues
+        seconds (default: a minute) the wait looks closer: with an admin's key, once the processing queues
         are idle, what is left is given up on; without one, an asset is given up on once
         assets uploaded after it are done. Those are in the result's ``unfinished``, as
         are assets that are gone (deleted, or not yours).
@@ -159,6 +159,9 @@ class Waiter:
         :class:`~immich.WaitTimeoutError` (naming the assets still pending, and the step
         each waits for) after ``timeout`` seconds.
         """
+        from immich._transfer import waiting
+
+        stalled_after = waiting.STALLED_AFTER if stalled_after is None else stalled_after
         ids = list(dict.fromkeys(asset_ids))
         wanted: tuple[Step, ...] = STEPS if thumbnails else ("metadata",)
         order = {asset_id: index for index, asset_id in enumerate(ids)}

@@ -136,6 +136,9 @@ def missing_steps(asset: AssetResponseDto, steps: Iterable[Step]) -> tuple[Step,
 FIRST_PAUSE = 0.25
 GROWTH = 1.5
 LONGEST_PAUSE = 5.0
+#: Seconds without progress after which a wait for assets looks closer (see
+#: ``client.wait.for_assets``).
+STALLED_AFTER = 60.0
 
 
 class Backoff:
