@@ -15,6 +15,6 @@ with Client() as client:  # the queue endpoints need an admin
     client.wait.for_queues(thumbnails, timeout=600)
     print("thumbnail queue idle")
 
-    # Start a queue for every asset that lacks its work, and wait until it has run.
-    run = client.wait.run_job("thumbnailGeneration", timeout=3600)
+    # Run a one-off job (or start a queue: "thumbnailGeneration") and wait until it has run.
+    run = client.wait.run_job("person-cleanup", timeout=3600)
     print(f"{run.name}: done in {run.elapsed:.1f} s, {run.failed} failed")

@@ -102,7 +102,7 @@ EXPECTED: dict[str, list[str]] = {
         "thumbnailGeneration",
         "paused: True",
         "thumbnail queue idle",
-        "thumbnailGeneration: done in ",
+        "person-cleanup: done in ",
         " s, 0 failed",
     ],
     "guide_waiting.py": [
