@@ -5,8 +5,9 @@
 An external library imports the files under folders *the server* can read (its import
 paths) without uploading them; a scan picks up new, changed and removed files. This
 finds the library by name (creating it for you, an admin, the first time), checks the
-import path, queues a scan, waits for the server's ``library`` queue to finish, and
-prints the library's counts. With IMMICH_URL and IMMICH_API_KEY unset it runs against
+import path, scans it with ``client.wait.scan_library`` (which waits for this library's
+jobs on the server's ``library`` queue), and prints what the scan found and the
+library's counts. With IMMICH_URL and IMMICH_API_KEY unset it runs against
 the built-in fake server, which scans a folder of demo photos on this machine.
 """
 
@@ -15,15 +16,12 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from _demo import connect, demo_dates, using_fake, write_demo_photos
 
 from immich import Client, ImmichError
-from immich.models import LibraryResponseDto, QueueName
-
-POLL_SECONDS = 2.0
+from immich.models import LibraryResponseDto
 
 
 def find_or_create(client: Client, name: str, import_path: str) -> LibraryResponseDto:
@@ -42,28 +40,6 @@ def find_or_create(client: Client, name: str, import_path: str) -> LibraryRespon
     return library
 
 
-def wait_for_scan(client: Client, library: LibraryResponseDto, timeout: float) -> None:
-    """Poll until the ``library`` queue is idle and the library says it was refreshed
-    (or the queue stayed idle on two looks in a row: a scan that changed nothing)."""
-    deadline = time.monotonic() + timeout
-    idle = 0
-    while True:
-        queue = client.queues.get_queue(QueueName.LIBRARY)
-        stats = queue.statistics
-        left = stats.active + stats.waiting + stats.delayed
-        if left and queue.is_paused:
-            raise SystemExit("the library queue is paused; resume it in Administration > Jobs")
-        idle = 0 if left else idle + 1
-        refreshed = client.libraries.get_library(library.id).refreshed_at
-        if idle and (refreshed != library.refreshed_at or idle >= 2):
-            return
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gave up after {timeout:g} s with {left} library jobs left")
-        if left:
-            print(f"  {left} library jobs left...")
-        time.sleep(POLL_SECONDS)
-
-
 def sync(client: Client, name: str, import_path: str, timeout: float) -> None:
     library = find_or_create(client, name, import_path)
     check = client.libraries.validate(library.id, import_paths=[import_path])
@@ -71,16 +47,13 @@ def sync(client: Client, name: str, import_path: str, timeout: float) -> None:
         state = "ok" if item.is_valid else f"INVALID: {item.message}"
         print(f"Import path {item.import_path}: {state}")
 
-    before = client.libraries.get_library_statistics(library.id)
-    client.libraries.scan_library(library.id)
-    print("Scan queued; waiting for the library queue...")
-    wait_for_scan(client, library, timeout)
-    after = client.libraries.get_library_statistics(library.id)
-    changed = after.total - before.total
-    print(
-        f"{name}: {after.photos} photos, {after.videos} videos, {after.usage} bytes "
-        f"({changed:+d} {'asset' if abs(changed) == 1 else 'assets'} since the last scan)"
-    )
+    print("Scanning; waiting until the scan is done...")
+    scan = client.wait.scan_library(library.id, timeout=timeout)
+    stats = scan.statistics
+    found = f"+{scan.added} {'asset' if scan.added == 1 else 'assets'}"
+    if scan.removed is not None:  # counted for the library's owner
+        found += f", {scan.removed} removed, {scan.unchanged} unchanged"
+    print(f"{name}: {stats.photos} photos, {stats.videos} videos, {stats.usage} bytes ({found})")
 
 
 def main(argv: list[str] | None = None) -> int:

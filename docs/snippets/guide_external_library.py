@@ -1,5 +1,4 @@
 import os
-import time
 
 from immich import Client
 
@@ -18,9 +17,8 @@ with Client() as client:
     for item in check.import_paths:
         print(item.import_path == photos, "valid" if item.is_valid else item.message)
 
-    client.libraries.scan_library(library.id)  # queues a scan on the "library" queue
-    while client.queues.get_queue("library").statistics.active:
-        time.sleep(2)
-
-    stats = client.libraries.get_library_statistics(library.id)
+    # Queue the scan and wait until it is done (this library's jobs, not every library's).
+    scan = client.wait.scan_library(library.id, timeout=3600)
+    print(f"added {scan.added}, removed {scan.removed}, unchanged {scan.unchanged}")
+    stats = scan.statistics
     print(f"{library.name}: {stats.photos} photos, {stats.videos} videos")

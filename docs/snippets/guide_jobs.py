@@ -1,13 +1,5 @@
-import time
-
 from immich import Client
 from immich.models import QueueName
-
-
-def pending(client: Client, name: QueueName) -> int:
-    stats = client.queues.get_queue(name).statistics
-    return stats.active + stats.waiting + stats.delayed
-
 
 with Client() as client:  # the queue endpoints need an admin
     for queue in client.queues.get_queues():
@@ -19,7 +11,10 @@ with Client() as client:  # the queue endpoints need an admin
     print("paused:", client.queues.get_queue(thumbnails).is_paused)
     client.queues.update_queue(thumbnails, is_paused=False)
 
-    # Wait until the queue has nothing left to do.
-    while pending(client, thumbnails):
-        time.sleep(2)
+    # Wait until the queue has nothing left to do (QueuePausedError if it were paused).
+    client.wait.for_queues(thumbnails, timeout=600)
     print("thumbnail queue idle")
+
+    # Run a one-off job (or start a queue: "thumbnailGeneration") and wait until it has run.
+    run = client.wait.run_job("person-cleanup", timeout=3600)
+    print(f"{run.name}: done in {run.elapsed:.1f} s, {run.failed} failed")

@@ -30,11 +30,13 @@ from immich._errors import (
     NotFoundError,
     NotFoundOrNoAccessError,
     PermissionDeniedError,
+    QueuePausedError,
     RateLimitError,
     RedirectError,
     RequestTooLargeError,
     UnprocessableEntityError,
     UnsupportedByServerError,
+    WaitTimeoutError,
 )
 from immich._version import __version__
 
@@ -46,6 +48,12 @@ if TYPE_CHECKING:
     from immich._sync._client import Client
     from immich._transfer.progress import Progress
     from immich._transfer.results import DownloadResult, UploadResult
+    from immich._transfer.waiting import (
+        JobResult,
+        LibraryScanResult,
+        ProcessedAssets,
+        WaitProgress,
+    )
 
     converter: cattrs.Converter
     API_VERSION: str
@@ -59,6 +67,10 @@ _LAZY = {
     "DownloadResult": ("immich._transfer.results", "DownloadResult"),
     "Progress": ("immich._transfer.progress", "Progress"),
     "UploadResult": ("immich._transfer.results", "UploadResult"),
+    "JobResult": ("immich._transfer.waiting", "JobResult"),
+    "LibraryScanResult": ("immich._transfer.waiting", "LibraryScanResult"),
+    "ProcessedAssets": ("immich._transfer.waiting", "ProcessedAssets"),
+    "WaitProgress": ("immich._transfer.waiting", "WaitProgress"),
     "API_VERSION": ("immich._core.operations", "API_VERSION"),
 }
 
@@ -85,10 +97,14 @@ __all__ = [
     "IncompleteDownloadError",
     "NameLookupError",
     "InternalServerError",
+    "JobResult",
+    "LibraryScanResult",
     "NotFoundError",
     "NotFoundOrNoAccessError",
     "PermissionDeniedError",
+    "ProcessedAssets",
     "Progress",
+    "QueuePausedError",
     "RateLimitError",
     "RedirectError",
     "RequestTooLargeError",
@@ -96,6 +112,8 @@ __all__ = [
     "Unset",
     "UploadResult",
     "UnsupportedByServerError",
+    "WaitProgress",
+    "WaitTimeoutError",
     "__version__",
     "converter",
 ]

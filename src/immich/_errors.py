@@ -6,7 +6,7 @@ Messages name the method and URL of the failed request, never its credentials.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import httpx
@@ -32,6 +32,32 @@ class NameLookupError(ImmichError, LookupError):
         super().__init__(message)
         self.name = name
         self.suggestions = list(suggestions)
+
+
+class WaitTimeoutError(ImmichError):
+    """Waiting for the server's background work (``client.wait``, ``upload(wait=True)``)
+    took longer than its timeout. ``pending`` says what was still pending: queue name ->
+    jobs left, or asset id -> the steps it still lacked; ``waited`` is in seconds.
+    Nothing is cancelled on the server: the work goes on, and waiting again resumes."""
+
+    def __init__(self, message: str, *, waited: float, pending: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.waited = waited
+        self.pending = dict(pending)
+
+
+class QueuePausedError(ImmichError):
+    """A queue that was waited for is paused with jobs in it, so it would never drain;
+    resume it (``queues.update_queue(name, is_paused=False)``) and wait again."""
+
+    def __init__(self, queue: str, jobs: int) -> None:
+        super().__init__(
+            f"the {queue} queue is paused with {jobs} job{'s' if jobs != 1 else ''} in it; "
+            f"resume it (client.queues.update_queue({queue!r}, is_paused=False), or "
+            f"`immich jobs resume {queue}`) and wait again"
+        )
+        self.queue = queue
+        self.jobs = jobs
 
 
 class APIError(ImmichError):

@@ -98,8 +98,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
-    # Waiting loops poll as fast as they can against the fake.
-    monkeypatch.setattr("immich.cli._queues.POLL_INTERVAL", 0.0)
+    # Waits look again soon against the fake.
+    monkeypatch.setattr("immich._transfer.waiting.FIRST_PAUSE", 0.001)
     return config
 
 

@@ -140,16 +140,14 @@ def test_library_scan_wait_stops_at_a_paused_queue(
 
 
 def test_library_scan_wait_times_out(
-    invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
 ) -> None:
     library_id = _create_library(invoke, connect, photos)
-    # A queue that never drains: every poll sees a job still running.
-    from immich.cli import _queues
-
-    monkeypatch.setattr(_queues, "pending", lambda queue: 1)
+    fake.job_delay = 60  # the scan's jobs wait in the queue for a minute
     result = invoke("library", "scan", library_id, "--wait", "--timeout", "0.05", *connect)
     assert result.exit_code == 1
     assert "timed out" in result.stderr
+    assert "library: 2" in result.stderr  # what was pending: the scan's two jobs
 
 
 def test_library_create_warns_about_paths_the_server_cannot_see(
@@ -267,7 +265,10 @@ def test_queue_jobs_and_empty(invoke: Invoke, connect: list[str], photos: Path) 
     invoke("queues", "pause", "library", *connect)
     invoke("library", "scan", library_id, *connect)
     jobs = invoke("queues", "jobs", "library", "--json", *connect).json()["jobs"]
-    assert [job["name"] for job in jobs] == ["LibrarySyncFiles"]
+    assert [job["name"] for job in jobs] == [
+        "LibrarySyncFilesQueueAll",
+        "LibraryScanAssetsQueueAll",
+    ]
     waiting = invoke("queues", "jobs", "library", "--status", "waiting", *connect)
     assert "LibrarySyncFiles" in waiting.stdout
     bad = invoke("queues", "jobs", "library", "--status", "sleeping", *connect)

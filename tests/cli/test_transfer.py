@@ -147,6 +147,73 @@ def test_upload_usage_errors(invoke: Invoke, connect: list[str], photos: Path) -
     assert "archive" in visibility.stderr
 
 
+def test_upload_organises_stacks_tags_and_dates(
+    invoke: Invoke, connect: list[str], tmp_path: Path, fake: FakeImmich
+) -> None:
+    root = tmp_path / "Pictures"
+    jpg = make_jpeg(root / "Trips" / "Rome" / "IMG_0001.JPG", 1)
+    cr2 = root / "Trips" / "Rome" / "IMG_0001.CR2"
+    cr2.write_bytes(b"II*\x00" + b"raw" * 20)
+    named = make_jpeg(root / "IMG_20240501_102030.jpg", 2)
+    fake.job_delay = 0.05  # the server processes the files a moment later
+    args = ["upload", str(root), "--stack", "--tag", "Imported", "--tags-from-folders"]
+    args += ["--date-from-name", "--wait", "--no-hash-cache"]
+
+    result = invoke(*args, "--json", *connect)
+
+    assert result.exit_code == 0, result
+    data = result.json()
+    assert list(data["stacks"].values()) == [[str(jpg), str(cr2)]]
+    assert data["tags"][str(jpg)] == ["Imported", "Trips/Rome"]
+    assert data["tags"][str(named)] == ["Imported"]
+    assert data["dates"][str(named)] == {
+        "taken": "2024-05-01T10:20:30+00:00",
+        "source": "name",
+        "rule": "date-time",
+    }
+    assert data["unprocessed"] == {}
+    assert all(fake.asset(i)["thumbhash"] for i in data["uploaded"].values())
+
+    again = invoke(*args, *connect)  # the same, for humans: everything is there already
+    assert again.exit_code == 0, again
+    assert "Stacks" in again.stdout
+    assert "Tagged" in again.stdout
+    assert "Imported, Trips/Rome" in again.stdout
+
+
+def test_upload_dates_by_name_for_humans(
+    invoke: Invoke, connect: list[str], tmp_path: Path
+) -> None:
+    make_jpeg(tmp_path / "IMG-20230102-WA0007.jpg", 1)
+    make_jpeg(tmp_path / "plain.jpg", 2)
+    result = invoke("upload", str(tmp_path), "--date-from-name", "--no-hash-cache", *connect)
+    assert result.exit_code == 0, result
+    assert "Dates from" in result.stdout
+    assert "file time 1, name 1" in result.stdout
+    assert "Dated by name" in result.stdout
+    assert "2023-01-02 00:00:00" in result.stdout
+    assert "whatsapp" in result.stdout
+
+
+def test_upload_wait_timeout_is_reported(
+    invoke: Invoke, connect: list[str], photos: Path, fake: FakeImmich
+) -> None:
+    fake.job_delay = 60
+    result = invoke(
+        "upload", str(photos), "--tag", "T", "--wait", "--wait-timeout", "0.1", *connect
+    )
+    assert result.exit_code == 1  # the files are there, but untagged
+    assert "Not processed" in result.stdout
+    assert "still being processed" in result.stdout
+    assert "not tagged" in result.stdout
+
+
+def test_upload_organising_usage_errors(invoke: Invoke, connect: list[str], photos: Path) -> None:
+    bad = invoke("upload", str(photos), "--tag", " / ", *connect)
+    assert bad.exit_code == 2
+    assert "--tag: not a tag" in bad.stderr
+
+
 def test_upload_interrupted_exits_130(
     invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -98,8 +98,30 @@ REAL_EXPECTED: dict[str, list[str]] = {
         "second run: 0 downloaded, 3 skipped",
         "archive: Trip.zip",
     ],
-    "guide_external_library.py": ["True valid", "NAS photos: 2 photos, 0 videos"],
-    "guide_jobs.py": ["thumbnailGeneration", "paused: True", "thumbnail queue idle"],
+    "guide_external_library.py": [
+        "True valid",
+        "added 2, removed 0, unchanged 0",
+        "NAS photos: 2 photos, 0 videos",
+    ],
+    "guide_jobs.py": [
+        "thumbnailGeneration",
+        "paused: True",
+        "thumbnail queue idle",
+        "person-cleanup: done in ",
+    ],
+    "guide_waiting.py": [
+        "garden.jpg: taken ",
+        "sunset.jpg: taken ",
+        "given up on: {{}}",
+        "tag-cleanup ran in the backgroundTask queue;",
+        "nothing pending",
+    ],
+    "guide_upload_organise.py": [
+        "garden.jpg: tagged Imported, 2024",
+        "sunset.jpg: tagged Imported",
+        " from file",
+        "stacks: 0 not processed: 0 ok: True",
+    ],
     "guide_tags_albums.py": [
         "2024-01: 1 assets, 'Photos of 2024-01'",
         "2024-02: 2 assets, 'Photos of 2024-02'",
@@ -378,10 +400,19 @@ def test_sync_external_library(example_world: World, server: Server) -> None:
     assert f"Import path {folder}: ok" in out
     # Pictures/ holds two photos and a .tmp file the server does not take.
     assert "NAS: 2 photos, 0 videos" in out
-    assert "(+2 assets since the last scan)" in out
+    assert "(+2 assets, 0 removed, 0 unchanged)" in out
     again = run(example_world, server, "sync_external_library.py", str(folder), "--name", "NAS")
     assert "Library 'NAS' exists" in again.stdout
-    assert "(+0 assets since the last scan)" in again.stdout
+    assert "(+0 assets, 0 removed, 2 unchanged)" in again.stdout
+
+
+def test_organise_upload(example_world: World, server: Server) -> None:
+    out = run(example_world, server, "organise_upload.py", "Pictures", "--tag", "Example").stdout
+    assert "2 uploaded, 0 already on the server" in out
+    assert "  2024/garden.jpg: tagged Example, 2024" in out
+    assert "  sunset.jpg: tagged Example" in out
+    assert "dates from: file 2" in out
+    assert "PROBLEM" not in out
 
 
 def test_run_job_and_wait(example_world: World, server: Server) -> None:
@@ -537,6 +568,45 @@ def test_readme_blocks_on_the_real_server(
         assert r.parsed.status.value == "duplicate"  # type: ignore[attr-defined]
         assert r.parsed.id == beach  # type: ignore[attr-defined]
     assert set(range(len(blocks))) - {0, 1, 2, 3, 4, 5, 6, 8} == README_NOT_FOR_A_SERVER
+
+
+def _readme_block(marker: str) -> str:
+    (block,) = [b for b in _python_blocks(ROOT / "README.md") if marker in b]
+    return block
+
+
+def test_readme_organise_and_wait_blocks_on_the_real_server(
+    docs_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's blocks of an upload that organises and of ``client.wait``, found by
+    what they hold (whatever their place among the README's blocks)."""
+    made = docs_world
+    with Client() as client:
+        names: dict[str, object] = {"client": client}
+        exec(compile(_readme_block("tags_from_folders=True"), "README.md", "exec"), names)
+        organised = names["result"]
+        assert organised.ok  # type: ignore[attr-defined]
+        tags = {p.name: t for p, t in organised.tags.items()}  # type: ignore[attr-defined]
+        assert tags == {"sunset.jpg": ("Imported",), "garden.jpg": ("Imported", "2024")}
+        printed = capsys.readouterr().out
+        for path in organised.uploaded:  # type: ignore[attr-defined]
+            assert f"{path.name} " in printed
+
+        library = client.libraries.create_library(
+            owner_id=made.account.id, name="README", import_paths=[str(made.folder / "Pictures")]
+        )
+        try:
+            names = {
+                "client": client,
+                "asset_ids": list(made.assets.values()),
+                "library_id": library.id,
+            }
+            exec(compile(_readme_block("client.wait.for_assets"), "README.md", "exec"), names)
+            assert names["done"].ok  # type: ignore[attr-defined]
+            assert names["scan"].added == 2  # type: ignore[attr-defined]
+            assert names["run"].name == "tag-cleanup"  # type: ignore[attr-defined]
+        finally:
+            client.libraries.delete_library(library.id)
 
 
 def test_docs_home_quick_start_on_the_real_server(

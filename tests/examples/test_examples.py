@@ -85,6 +85,24 @@ def test_upload_folder_dry_run(tmp_path: Path, server: dict[str, str]) -> None:
     assert "Second run" not in out
 
 
+def test_organise_upload_on_the_fake(tmp_path: Path) -> None:
+    out = run("organise_upload.py", "--tag", "Imported", cwd=tmp_path).stdout
+    assert "5 uploaded, 0 already on the server" in out
+    assert "  stack: Trips/Rome/IMG_0001.JPG over Trips/Rome/IMG_0001.CR2" in out
+    assert "  Trips/Rome/IMG_0002.JPG: tagged Imported, Trips/Rome" in out
+    assert "  Phone/IMG_20240501_102030.jpg: 2024-05-01 10:20 (date-time)" in out
+    assert "  Phone/IMG-20230102-WA0007.jpg: 2023-01-02 00:00 (whatsapp)" in out
+    assert "dates from: file 3, name 2" in out
+    assert "PROBLEM" not in out
+
+
+def test_organise_upload_to_a_server(tmp_path: Path, server: dict[str, str]) -> None:
+    out = run("organise_upload.py", "Pictures", "--no-stack", cwd=tmp_path, env=server).stdout
+    assert "2 uploaded, 0 already on the server" in out
+    assert "  2024/garden.jpg: tagged 2024" in out
+    assert "stack:" not in out
+
+
 def test_download_album_on_the_fake(tmp_path: Path) -> None:
     out = run("download_album.py", "--zip", cwd=tmp_path).stdout
     assert "5 downloaded, 0 already there, 0 failed" in out
@@ -119,10 +137,10 @@ def test_sync_external_library_on_the_fake(tmp_path: Path) -> None:
     assert "Created library 'External photos'" in out
     assert re.search(r"Import path /\S+/nas: ok", out)
     assert "External photos: 3 photos, 0 videos" in out
-    assert "(+3 assets since the last scan)" in out
+    assert "(+3 assets, 0 removed, 0 unchanged)" in out
     assert "Library 'External photos' exists" in out
     assert "External photos: 5 photos, 0 videos" in out
-    assert "(+2 assets since the last scan)" in out
+    assert "(+2 assets, 0 removed, 3 unchanged)" in out
 
 
 def test_sync_external_library_writes_nothing_into_a_folder_it_is_given(tmp_path: Path) -> None:
@@ -148,10 +166,15 @@ def test_sync_external_library_on_a_server(tmp_path: Path, server: dict[str, str
 
 def test_run_job_and_wait_on_the_fake(tmp_path: Path) -> None:
     out = run("run_job_and_wait.py", cwd=tmp_path).stdout
-    assert "thumbnailGeneration: 3 jobs waiting" in out
-    assert "The thumbnailGeneration queue is paused: resuming it" in out
-    assert "Started thumbnailGeneration" in out
-    assert "Done: thumbnailGeneration has no jobs left (0 failed)" in out
+    assert "Starting thumbnailGeneration" in out
+    assert "The thumbnailGeneration queue is paused with 4 jobs: resuming it" in out
+    assert "Done: thumbnailGeneration has no jobs left" in out
+
+
+def test_run_job_and_wait_for_a_one_off_job(tmp_path: Path, server: dict[str, str]) -> None:
+    out = run("run_job_and_wait.py", "tag-cleanup", cwd=tmp_path, env=server).stdout
+    assert "Starting tag-cleanup" in out
+    assert "Done: tag-cleanup has no jobs left (0 failed)" in out
 
 
 def test_run_job_and_wait_lists_queues(tmp_path: Path, server: dict[str, str]) -> None:

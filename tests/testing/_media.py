@@ -19,3 +19,18 @@ def make_jpeg(index: int, size: tuple[int, int] = (24, 16)) -> bytes:
 
 def make_jpegs(count: int) -> list[bytes]:
     return [make_jpeg(index) for index in range(count)]
+
+
+def make_exif_jpeg(index: int, taken: str, offset: str | None = None) -> bytes:
+    """A JPEG whose EXIF says when it was taken: ``taken`` as ``"2021:06:01 10:20:30"``,
+    ``offset`` as ``"+02:00"``."""
+    image = Image.open(io.BytesIO(make_jpeg(index)))
+    exif = Image.Exif()
+    exif[0x010F] = "Test Camera"  # Make
+    inner = exif.get_ifd(0x8769)
+    inner[0x9003] = taken  # DateTimeOriginal
+    if offset is not None:
+        inner[0x9011] = offset  # OffsetTimeOriginal
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80, exif=exif)
+    return buffer.getvalue()

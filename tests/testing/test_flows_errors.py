@@ -25,8 +25,8 @@ def test_unimplemented_operations_are_501(api: Api) -> None:
     body = assert_error(response, 501, "Not Implemented")
     assert body["operationId"] == "getActivities"
     assert body["message"] == "FakeImmich does not implement getActivities"
-    stacks = api.delete(f"/stacks/{UNKNOWN_ID}/assets/{UNKNOWN_ID}")
-    assert assert_error(stacks, 501, "Not Implemented")["operationId"] == "removeAssetFromStack"
+    metadata = api.delete(f"/assets/{UNKNOWN_ID}/metadata/key")
+    assert assert_error(metadata, 501, "Not Implemented")["operationId"] == "deleteAssetMetadata"
 
 
 @pytest.mark.parametrize(

@@ -106,15 +106,18 @@ def test_paused_library_queue_defers_scans(
     assert paused.json()["isPaused"] is True
     api.post(f"/libraries/{library['id']}/scan")
     queue = api.get("/queues/library").json()
-    assert queue["statistics"]["waiting"] == 1
+    # As Immich queues a scan: import the new files, then check the assets there are.
+    assert queue["statistics"]["waiting"] == 2
     jobs = api.get("/queues/library/jobs", params=[("status", "waiting"), ("status", "active")])
-    assert [job["name"] for job in jobs.json()] == ["LibrarySyncFiles"]
+    names = [job["name"] for job in jobs.json()]
+    assert names == ["LibrarySyncFilesQueueAll", "LibraryScanAssetsQueueAll"]
+    assert [job["data"] for job in jobs.json()] == [{"id": library["id"]}] * 2
     assert library_assets(api, library["id"]) == {}
 
     resumed = api.put("/jobs/library", json={"command": "resume"})
     assert resumed.json()["queueStatus"] == {"isActive": False, "isPaused": False}
     assert resumed.json()["jobCounts"]["waiting"] == 0
-    assert resumed.json()["jobCounts"]["completed"] == 1
+    assert resumed.json()["jobCounts"]["completed"] == 2
     # No exclusion patterns this time: the .tif and the @eaDir thumbnail come in too.
     assert len(library_assets(api, library["id"])) == 5
 
@@ -124,7 +127,7 @@ def test_paused_library_queue_defers_scans(
     assert queues["thumbnailGeneration"]["statistics"]["completed"] == 5
 
     started = api.put("/jobs/library", json={"command": "start"})
-    assert started.json()["jobCounts"]["completed"] == 2
+    assert started.json()["jobCounts"]["completed"] == 4
     api.put("/queues/library", json={"isPaused": True})
     api.post(f"/libraries/{library['id']}/scan")
     assert api.delete("/queues/library/jobs", json={}).status_code == 204

@@ -310,6 +310,16 @@ def exercise_every_route(client: httpx.Client, fake: FakeImmich, library_dir: Pa
     ok(client.request("DELETE", f"/tags/{tag['id']}/assets", json={"ids": [asset_ids[0]]}))
     ok(client.get(f"/assets/{asset_ids[1]}"))
     ok(client.delete(f"/tags/{tags[1]['id']}"))
+    stack = ok(client.post("/stacks", json={"assetIds": asset_ids[2:4]}))
+    ok(client.get("/stacks", params={"primaryAssetId": asset_ids[2]}))
+    ok(client.get(f"/stacks/{stack['id']}"))
+    ok(client.get(f"/assets/{asset_ids[3]}"))
+    merged = ok(client.post("/stacks", json={"assetIds": [asset_ids[2], asset_ids[1]]}))
+    ok(client.put(f"/stacks/{merged['id']}", json={"primaryAssetId": asset_ids[3]}))
+    ok(client.delete(f"/stacks/{merged['id']}/assets/{asset_ids[1]}"))
+    ok(client.delete(f"/stacks/{merged['id']}"))
+    again = ok(client.post("/stacks", json={"assetIds": asset_ids[2:4]}))
+    ok(client.request("DELETE", "/stacks", json={"ids": [again["id"]]}))
 
     album = ok(
         client.post(
@@ -402,6 +412,7 @@ def exercise_every_route(client: httpx.Client, fake: FakeImmich, library_dir: Pa
     ok(client.get("/jobs"))
     ok(client.put("/jobs/library", json={"command": "resume"}))
     ok(client.put("/jobs/thumbnailGeneration", json={"command": "start"}))
+    ok(client.post("/jobs", json={"name": "tag-cleanup"}))
     ok(client.get("/queues/library"))
     ok(client.request("DELETE", "/queues/library/jobs", json={"failed": True}))
     ok(client.get(f"/libraries/{library['id']}/statistics"))

@@ -1,5 +1,6 @@
 """Hand-written workflows mixed into generated API groups (see ``codegen.render.GROUP_MIXINS``):
-``client.assets.upload(...)``, ``client.assets.download(...)``, and ``client.download(...)``.
+``client.assets.upload(...)`` (which is also ``client.upload``), ``client.assets.download(...)``,
+and ``client.download(...)``.
 
 The workflow modules are imported on first call, to keep ``import immich`` quick. Their
 options are spelled out here, keyword by keyword, so that ``help()`` and editors show
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from immich._core.types import UNSET, Unset
 
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from immich.models.asset_visibility import AssetVisibility
 
 
+class _HasClient(Protocol):
+    """What ``upload`` needs of its ``self``: ``client.assets``, or the client itself
+    (``client.upload`` is the same function)."""
+
+    @property
+    def _client(self) -> AsyncClient: ...
+
+
 class AsyncAssetsHelpers:
     """Bulk upload and download on ``client.assets``."""
 
@@ -36,7 +45,7 @@ class AsyncAssetsHelpers:
         _client: AsyncClient
 
     async def upload(
-        self,
+        self: _HasClient,
         paths: PathArg | Iterable[PathArg],
         *,
         recursive: bool = True,
@@ -53,6 +62,12 @@ class AsyncAssetsHelpers:
         hash_cache: bool | str | os.PathLike[str] = True,
         progress: ProgressCallback | None = None,
         timeout: float | httpx.Timeout | None = None,
+        stack: bool | str | Iterable[str] = False,
+        tags: Iterable[str] = (),
+        tags_from_folders: bool = False,
+        date_from_name: bool = False,
+        wait: bool = False,
+        wait_timeout: float | None = None,
     ) -> UploadResult:
         """Upload files and folders, skipping what the server already has.
 
@@ -91,6 +106,27 @@ class AsyncAssetsHelpers:
             progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
             timeout: Per upload; by default a minute plus a second per MB of the file. Use
                 ``httpx.Timeout(None)`` for none.
+            stack: Make stacks: ``True`` or ``"raw"`` for a RAW and the JPEG/HEIC of the same
+                name in one folder (the JPEG on top); ``"burst"`` for a phone's burst, named
+                as one; ``["raw", "burst"]`` for both (the rules:
+                :mod:`immich._transfer.stacks`). Files the server had already are stacked
+                too; files already stacked together are left as they are.
+            tags: Tag every file (new or already there) with these tags; ``"Trips/Rome"``
+                is ``Rome`` under ``Trips``. Missing tags are created.
+            tags_from_folders: Tag each file with its folder's path below the folder given
+                (``Pictures`` given: ``Pictures/Trips/Rome/x.jpg`` is tagged ``Trips/Rome``).
+            date_from_name: For files without a date inside (EXIF, a video's container, an
+                XMP sidecar), take the date from the file name (``IMG_20240501_102030.jpg``,
+                ``2024-05-01 10.20.30.jpg``, WhatsApp's ``IMG-20240501-WA0007.jpg``; the
+                rules: :mod:`immich._transfer.name_dates`) rather than the file's times. The
+                result's ``dates`` says which date each new asset got and from where (the
+                upload waits for the server to read the files' metadata to know).
+            wait: Wait until the server has processed every file (metadata read, thumbnails
+                made), so that what follows sees their final dates and EXIF; files it could
+                not process are in the result's ``unprocessed``.
+            wait_timeout: Seconds to wait for the server's processing (``wait``, before
+                tagging, ``date_from_name``); files still pending then are ``unprocessed``
+                (and not tagged). Default: no limit.
 
         Returns:
             An :class:`~immich.UploadResult`: per file, uploaded, duplicate, unsupported
@@ -123,6 +159,12 @@ class AsyncAssetsHelpers:
             hash_cache=hash_cache,
             progress=progress,
             timeout=timeout,
+            stack=stack,
+            tags=tags,
+            tags_from_folders=tags_from_folders,
+            date_from_name=date_from_name,
+            wait=wait,
+            wait_timeout=wait_timeout,
         )
 
     async def download(

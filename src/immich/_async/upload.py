@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from immich._async._lookup import AlbumsByName, albums_by_name
+from immich._async._organise import Plan, SentTimes, organise
 from immich._core.types import UNSET, Unset
 from immich._errors import (
     AuthenticationError,
@@ -30,8 +31,11 @@ from immich._transfer.files import LocalFile, PathArg, WalkOptions, upload_timeo
 from immich._transfer.hash_cache import HashCache, open_hash_cache, sha1_file
 from immich._transfer.ignore import IgnoreRules
 from immich._transfer.media import MediaTypes, Selection, UploadGroup, UploadItem, select
+from immich._transfer.name_dates import as_upload_time, date_from_name
 from immich._transfer.progress import ProgressCallback, ProgressFile, ProgressTracker
 from immich._transfer.results import UploadLog, UploadResult
+from immich._transfer.stacks import stack_rules
+from immich._transfer.tagging import folder_roots, tag_values
 from immich.models.asset_bulk_upload_check_item import AssetBulkUploadCheckItem
 from immich.models.asset_media_status import AssetMediaStatus
 from immich.models.asset_reject_reason import AssetRejectReason
@@ -63,6 +67,12 @@ async def upload(
     hash_cache: bool | str | os.PathLike[str] = True,
     progress: ProgressCallback | None = None,
     timeout: float | httpx.Timeout | None = None,
+    stack: bool | str | Iterable[str] = False,
+    tags: Iterable[str] = (),
+    tags_from_folders: bool = False,
+    date_from_name: bool = False,
+    wait: bool = False,
+    wait_timeout: float | None = None,
 ) -> UploadResult:
     """Upload files and folders, skipping what the server already has.
 
@@ -85,6 +95,12 @@ async def upload(
     asset's; ``x.xmp`` or ``x.jpg.xmp`` next to ``x.jpg`` goes along as its sidecar. A
     still (HEIC/JPEG) and a video (MOV/MP4) with the same name in one folder are a live
     photo: the video is uploaded first and the still linked to it.
+
+    Once the files are on the server (new ones and those it had already), an upload can
+    organise them: ``stack`` them (a RAW under its JPEG; bursts), ``tags`` them, and
+    ``wait`` until the server has processed them. Tags are applied only after the server
+    has processed a file (read its metadata, made its thumbnails), each asset once: a tag
+    given while the server's jobs still run on an asset can be lost.
 
     Args:
         client: The client to upload with.
@@ -117,6 +133,27 @@ async def upload(
         progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
         timeout: Per upload; by default a minute plus a second per MB of the file. Use
             ``httpx.Timeout(None)`` for none.
+        stack: Make stacks: ``True`` or ``"raw"`` for a RAW and the JPEG/HEIC of the same
+            name in one folder (the JPEG on top); ``"burst"`` for a phone's burst, named
+            as one; ``["raw", "burst"]`` for both (the rules:
+            :mod:`immich._transfer.stacks`). Files the server had already are stacked
+            too; files already stacked together are left as they are.
+        tags: Tag every file (new or already there) with these tags; ``"Trips/Rome"``
+            is ``Rome`` under ``Trips``. Missing tags are created.
+        tags_from_folders: Tag each file with its folder's path below the folder given
+            (``Pictures`` given: ``Pictures/Trips/Rome/x.jpg`` is tagged ``Trips/Rome``).
+        date_from_name: For files without a date inside (EXIF, a video's container, an
+            XMP sidecar), take the date from the file name (``IMG_20240501_102030.jpg``,
+            ``2024-05-01 10.20.30.jpg``, WhatsApp's ``IMG-20240501-WA0007.jpg``; the
+            rules: :mod:`immich._transfer.name_dates`) rather than the file's times. The
+            result's ``dates`` says which date each new asset got and from where (the
+            upload waits for the server to read the files' metadata to know).
+        wait: Wait until the server has processed every file (metadata read, thumbnails
+            made), so that what follows sees their final dates and EXIF; files it could
+            not process are in the result's ``unprocessed``.
+        wait_timeout: Seconds to wait for the server's processing (``wait``, before
+            tagging, ``date_from_name``); files still pending then are ``unprocessed``
+            (and not tagged). Default: no limit.
 
     Returns an :class:`~immich.UploadResult` (per file: uploaded, duplicate,
     unsupported or failed). A path that does not exist raises ``FileNotFoundError``
@@ -129,6 +166,8 @@ async def upload(
     started = time.monotonic()
     if album is not None and album_from_folder:
         raise ValueError("pass either album or album_from_folder, not both")
+    rules = stack_rules(stack)
+    tag_list = tag_values(tags)
     limit = default_concurrency() if concurrency is None else concurrency
     if limit < 1:
         raise ValueError("concurrency must be at least 1")
@@ -159,6 +198,7 @@ async def upload(
         delete_uploaded=delete_uploaded,
         delete_duplicates=delete_duplicates,
         timeout=timeout,
+        date_from_name=date_from_name,
     )
     todo = [item for item in items if item.path in accepted]
     tracker.start("upload", len(todo), sum(item.file.size for item in todo))
@@ -169,11 +209,25 @@ async def upload(
     if not dry_run and (album is not None or album_from_folder):
         wanted = _album_members(selection, log, album)
         albums, album_failures = await _add_to_albums(client, wanted, tracker)
+    plan = Plan(
+        stack_rules=rules,
+        image_extensions=media.image,
+        tags=tag_list,
+        tags_from_folders=tags_from_folders,
+        roots=tuple(folder_roots(given)),
+        date_from_name=date_from_name,
+        wait=wait,
+        wait_timeout=wait_timeout,
+    )
+    organised = {}
+    if not dry_run and plan.active:
+        organised = await organise(client, plan, selection, log, trashed, uploader.sent, tracker)
     return log.result(
         albums=albums,
         album_failures=album_failures,
         elapsed=time.monotonic() - started,
         dry_run=dry_run,
+        **organised,
     )
 
 
@@ -272,6 +326,7 @@ class _Uploader:
         delete_uploaded: bool,
         delete_duplicates: bool,
         timeout: float | httpx.Timeout | None,
+        date_from_name: bool = False,
     ) -> None:
         self.client = client
         self.log = log
@@ -285,6 +340,9 @@ class _Uploader:
         self.delete_uploaded = delete_uploaded
         self.delete_duplicates = delete_duplicates
         self.timeout = timeout
+        self.date_from_name = date_from_name
+        #: The times each uploaded file was sent with (to tell later where its date came from).
+        self.sent: dict[Path, SentTimes] = {}
         self.stop = StopFlag()
 
     async def group(self, group: UploadGroup) -> None:
@@ -317,14 +375,15 @@ class _Uploader:
             self.log.add_bytes(count)
             self.tracker.advance(nbytes=count)
 
+        times = self._times(item)
         try:
             reader = ProgressFile(path, on_read, self.stop)
             try:
                 answer = await self.client.assets.upload_asset(
                     asset_data=(path.name, reader),
                     filename=_name_field(item),
-                    file_created_at=item.file.created_at,
-                    file_modified_at=item.file.modified_at,
+                    file_created_at=times.created,
+                    file_modified_at=times.modified,
                     x_immich_checksum=self.digests[path].hex(),
                     sidecar_data=item.sidecar if item.sidecar is not None else UNSET,
                     live_photo_video_id=live_photo_video_id or UNSET,
@@ -347,7 +406,22 @@ class _Uploader:
             self.log.duplicates[path] = answer.id
         else:
             self.log.uploaded[path] = answer.id
+            self.sent[path] = times
         return answer.id
+
+    def _times(self, item: UploadItem) -> SentTimes:
+        """The file's times; with ``date_from_name``, its name's date where it has one.
+
+        Immich dates a file without a date inside by the earlier of the two times sent:
+        the name's date is sent as the creation time, and the modification time is kept
+        unless it is earlier (then the name's date goes in both).
+        """
+        created, modified = item.file.created_at, item.file.modified_at
+        found = date_from_name(item.path.name) if self.date_from_name else None
+        if found is None:
+            return SentTimes(created, modified)
+        named = as_upload_time(found.taken)
+        return SentTimes(named, max(modified, named), found)
 
     def _delete_if_confirmed(self, item: UploadItem) -> None:
         """Delete only what the server confirmed: stored now, or already there (and not

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import ssl
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,19 +22,18 @@ from immich._core.model import Model
 from immich._core.operation import Operation
 from immich._core.request import build_request
 from immich._core.response import APIResponse, decode
-from immich._core.types import UNSET, Method, P, Unset
+from immich._core.types import UNSET, Method, P
 from immich._errors import ConfigurationError, UnsupportedByServerError
 from immich._http.tls import ssl_context
 from immich._http.transports import default_transport
 from immich._logging import configure_from_env
+from immich._sync._helpers import AssetsHelpers
 from immich._sync._sender import captured_responses, send
 from immich._sync._streaming import BinaryResponse
 from immich._sync.api import APIGroups
 
 if TYPE_CHECKING:
-    from immich._transfer.progress import ProgressCallback
-    from immich._transfer.results import UploadResult
-    from immich.models.asset_visibility import AssetVisibility
+    from immich._sync.wait import Waiter
 
 T = TypeVar("T")
 
@@ -308,94 +308,23 @@ class Client(APIGroups):
         with self.stream(operation, **arguments) as body:
             return body.write_to(destination)
 
+    @cached_property
+    def wait(self) -> Waiter:
+        """Waiting for the server's background work: queues going idle, a library scan, a
+        job, the processing of given assets (see :class:`~immich._sync.wait.Waiter`).
+
+        ``client.wait.for_assets(ids)``, ``client.wait.scan_library("NAS")``,
+        ``client.wait.run_job("thumbnailGeneration")``, ``client.wait.for_queues("library")``.
+        """
+        from immich._sync.wait import Waiter
+
+        return Waiter(self)
+
     # -- bulk workflows (``client.download(...)`` is the download group, made callable) --
 
-    def upload(
-        self,
-        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-        *,
-        recursive: bool = True,
-        include_hidden: bool = False,
-        ignore: Iterable[str] = (),
-        album: str | None = None,
-        album_from_folder: bool = False,
-        visibility: AssetVisibility | Unset = UNSET,
-        favorite: bool | Unset = UNSET,
-        dry_run: bool = False,
-        delete_uploaded: bool = False,
-        delete_duplicates: bool = False,
-        concurrency: int | None = None,
-        hash_cache: bool | str | os.PathLike[str] = True,
-        progress: ProgressCallback | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> UploadResult:
-        """Upload files and folders, skipping what the server already has.
+    upload = AssetsHelpers.upload  # the same function as client.assets.upload
 
-        Folders are walked for the file types the server accepts; each file's SHA-1 is
-        checked with the server first, and only what it lacks is uploaded (with its
-        sidecar, live photos linked). Running again resumes an interrupted upload. See
-        :func:`immich._sync.upload.upload` for the details.
-
-        Args:
-            paths: A file or folder, or several.
-            recursive: Walk the subfolders of the folders given (the default); False takes
-                only the files directly in them.
-            include_hidden: Take hidden files and folders too (names starting with ``.``),
-                which are skipped by default.
-            ignore: Gitignore-like patterns of files and folders to skip: ``*.tmp`` and
-                ``@eaDir`` match a name at any depth, ``/raw`` and ``2023/drafts`` are
-                anchored to the walked folder, ``cache/`` matches folders only, ``**`` spans
-                folders.
-            album: Add every uploaded or duplicate asset to this album (found by name,
-                created if missing).
-            album_from_folder: Add each asset to an album named after its folder (not
-                together with ``album``).
-            visibility: The new assets' visibility (``archive``, ``hidden``, ...); by default
-                the server's, the timeline.
-            favorite: Mark the new assets as favourites.
-            dry_run: Hash and ask the server, but upload, create and delete nothing;
-                ``would_upload`` lists what a real run would send.
-            delete_uploaded: Delete each local file (and the sidecar sent with it) once the
-                server has stored it.
-            delete_duplicates: Delete each local file the server already has (unless its copy
-                there is in the trash). Unsupported and failed files are never deleted.
-            concurrency: Parallel uploads (and hashing threads); default ``min(8, 2 x CPUs)``.
-            hash_cache: Where each file's SHA-1 is remembered, so that an unchanged file is
-                not read again: True for the user's cache folder (the default), a path for a
-                database file of your own, False for none.
-            progress: Called with a :class:`~immich._transfer.progress.Progress` as work advances.
-            timeout: Per upload; by default a minute plus a second per MB of the file. Use
-                ``httpx.Timeout(None)`` for none.
-
-        Returns:
-            An :class:`~immich.UploadResult`: per file, uploaded, duplicate, unsupported
-            or failed.
-
-        Raises:
-            FileNotFoundError: A path does not exist (before anything is sent).
-            ValueError: ``album`` and ``album_from_folder`` together, or ``concurrency``
-                below 1.
-            AuthenticationError: The server refused the credentials (at once, not per
-                file).
-            PermissionDeniedError: The API key may not upload (at once).
-        """
-        from immich._sync.upload import upload
-
-        return upload(
-            self,
-            paths,
-            recursive=recursive,
-            include_hidden=include_hidden,
-            ignore=ignore,
-            album=album,
-            album_from_folder=album_from_folder,
-            visibility=visibility,
-            favorite=favorite,
-            dry_run=dry_run,
-            delete_uploaded=delete_uploaded,
-            delete_duplicates=delete_duplicates,
-            concurrency=concurrency,
-            hash_cache=hash_cache,
-            progress=progress,
-            timeout=timeout,
-        )
+    @property
+    def _client(self) -> Client:
+        """The client ``upload`` works with, as on ``client.assets`` (where it is this one)."""
+        return self

@@ -134,11 +134,12 @@ def _pair_live_photos(items: list[UploadItem]) -> tuple[UploadGroup, ...]:
         if id(item) in paired:
             continue
         siblings = by_stem[key]
-        if len(siblings) == 2:
+        if len(siblings) >= 2:
             stills = [s for s in siblings if s.path.suffix.lower() in LIVE_STILLS]
             videos = [s for s in siblings if s.path.suffix.lower() in LIVE_VIDEOS]
-            # Only an unambiguous pair is a live photo: one still, one video.
-            if len(stills) == 1 and len(videos) == 1:
+            # Only an unambiguous pair is a live photo: one still, one video (a RAW of
+            # the same name beside them is a file of its own).
+            if len(stills) == 1 and len(videos) == 1 and item in (stills[0], videos[0]):
                 groups.append(UploadGroup((videos[0], stills[0])))
                 paired.update((id(videos[0]), id(stills[0])))
                 continue

@@ -8,15 +8,37 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 
 def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class DateChoice:
+    """Which date an uploaded asset got, and from where (``upload(date_from_name=True)``).
+
+    Attributes:
+        taken: The date and time the asset shows (its local time, as the app shows it).
+        source: ``"exif"``: the file's own metadata (EXIF, a video's container, an XMP
+            sidecar); ``"name"``: its file name (``rule`` says which pattern); ``"file"``:
+            the file's creation or modification time, the earlier.
+        rule: For ``"name"``: ``"date-time"``, ``"dashed"`` or ``"whatsapp"`` (see
+            :mod:`immich._transfer.name_dates`).
+    """
+
+    taken: datetime
+    source: Literal["exif", "name", "file"]
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"taken": self.taken.isoformat(), "source": self.source, "rule": self.rule}
 
 
 @attrs.frozen
@@ -32,6 +54,15 @@ class UploadResult:
         deleted: Local files deleted after the server confirmed them.
         albums: Album name -> album id, for the albums files were added to.
         album_failures: Album name -> why assets could not be added to it.
+        stacks: Stack id -> its files, the top one first (``stack=``; duplicates
+            included; stacks that were there already are not repeated).
+        stack_failures: A stack's top file -> why the stack could not be made.
+        tags: File -> the tags it was given (``tags=``, ``tags_from_folders=``).
+        tag_failures: File -> why it was not tagged.
+        dates: File -> the date its asset got and from where (``date_from_name=``).
+        unprocessed: File -> why the server had not processed it when the upload had
+            waited for that (``wait=``, and before tagging): a file it could not read,
+            or a wait that timed out.
         bytes_uploaded: Bytes of file content sent.
         elapsed: Seconds the run took.
     """
@@ -44,15 +75,26 @@ class UploadResult:
     deleted: tuple[Path, ...] = ()
     albums: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     album_failures: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    stacks: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict, converter=_frozen_map)
+    stack_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    tags: Mapping[Path, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_map)
+    tag_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    dates: Mapping[Path, DateChoice] = attrs.field(factory=dict, converter=_frozen_map)
+    unprocessed: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
     bytes_uploaded: int = 0
     elapsed: float = 0.0
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when no file failed and every album could be filled (unsupported files
-        are not failures)."""
-        return not self.failed and not self.album_failures
+        """True when no file failed and every album, stack and tag could be made
+        (unsupported files are not failures, nor files the server could not process)."""
+        return (
+            not self.failed
+            and not self.album_failures
+            and not self.stack_failures
+            and not self.tag_failures
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types: paths as strings, mappings as objects."""
@@ -65,6 +107,12 @@ class UploadResult:
             "deleted": [str(p) for p in self.deleted],
             "albums": dict(self.albums),
             "album_failures": dict(self.album_failures),
+            "stacks": {k: [str(p) for p in v] for k, v in self.stacks.items()},
+            "stack_failures": {str(k): v for k, v in self.stack_failures.items()},
+            "tags": {str(k): list(v) for k, v in self.tags.items()},
+            "tag_failures": {str(k): v for k, v in self.tag_failures.items()},
+            "dates": {str(k): v.to_dict() for k, v in self.dates.items()},
+            "unprocessed": {str(k): v for k, v in self.unprocessed.items()},
             "bytes_uploaded": self.bytes_uploaded,
             "elapsed": self.elapsed,
             "dry_run": self.dry_run,
@@ -129,7 +177,10 @@ class UploadLog:
         album_failures: Mapping[str, str],
         elapsed: float,
         dry_run: bool,
+        **organised: Any,
     ) -> UploadResult:
+        """``organised``: what the steps after the uploads made (``stacks``, ``tags``,
+        ``dates``, ... as :class:`UploadResult` names them)."""
         with self.lock:
             return UploadResult(
                 uploaded=self.uploaded,
@@ -140,6 +191,7 @@ class UploadLog:
                 deleted=tuple(self.deleted),
                 albums=albums,
                 album_failures=album_failures,
+                **organised,
                 bytes_uploaded=self.bytes_uploaded,
                 elapsed=elapsed,
                 dry_run=dry_run,

@@ -19,6 +19,9 @@ _LABELS = {
     "check": "Checking",
     "upload": "Uploading",
     "album": "Albums",
+    "stack": "Stacking",
+    "process": "Processing",
+    "tag": "Tagging",
     "download": "Downloading",
 }
 # Phases whose byte counts are file contents; the album phase counts asset ids there.

@@ -1,108 +1,68 @@
-"""Queue and job names as users type them, and waiting for a queue to drain (``--wait``
-of ``jobs`` and ``library scan``)."""
+"""Queue and job names as users type them, and the waiting of ``--wait`` (``jobs``,
+``queues``, ``library scan``, ``upload``): the SDK's ``client.wait``, shown on stderr."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from immich.cli._errors import CLIError
+from immich._transfer.waiting import (
+    find_manual_job,
+    find_queue,
+    manual_job_names,
+    manual_job_work,
+    queue_names,
+)
 
 if TYPE_CHECKING:
     from immich import Client
+    from immich._transfer.waiting import WaitProgress
     from immich.cli._output import Output
     from immich.models.manual_job_name import ManualJobName
     from immich.models.queue_name import QueueName
     from immich.models.queue_response_dto import QueueResponseDto
 
-#: Seconds between two looks at the queue.
-POLL_INTERVAL = 2.0
-# A queue looks idle for a moment between one job and the follow-up jobs it queues, so
-# "done" means idle on this many polls in a row (unless the caller can tell otherwise).
-IDLE_POLLS = 2
-
-
-def _key(text: str) -> str:
-    return text.replace("-", "").replace("_", "").replace(" ", "").lower()
-
-
-def find_queue(text: str) -> QueueName | None:
-    """The queue ``text`` names: ``thumbnailGeneration``, ``thumbnail-generation`` and
-    ``THUMBNAIL_GENERATION`` are all one queue."""
-    from immich.models.queue_name import QueueName
-
-    wanted = _key(text)
-    return next((q for q in QueueName if _key(q.value) == wanted), None)
-
-
-def find_manual_job(text: str) -> ManualJobName | None:
-    from immich.models.manual_job_name import ManualJobName
-
-    wanted = _key(text)
-    return next((j for j in ManualJobName if _key(j.value) == wanted), None)
+__all__ = [
+    "WaitNotes",
+    "find_manual_job",
+    "find_queue",
+    "manual_job_names",
+    "queue_names",
+    "queue_of_manual_job",
+    "wait_for_queue",
+]
 
 
 def queue_of_manual_job(job: ManualJobName) -> QueueName:
-    """The queue the server runs a manual job on, to wait for it."""
-    from immich.models.queue_name import QueueName
-
-    if job.value == "backup-database":
-        return QueueName.BACKUP_DATABASE
-    if job.value.startswith("integrity-"):
-        return QueueName.INTEGRITY_CHECK
-    return QueueName.BACKGROUND_TASK
+    """The queue the server runs a one-off job on."""
+    return manual_job_work(job)[0]
 
 
-def queue_names() -> list[str]:
-    from immich.models.queue_name import QueueName
+class WaitNotes:
+    """A wait's progress as notes on stderr: a line whenever what is pending changes
+    (never in ``--json`` output, which stays on stdout)."""
 
-    return [q.value for q in QueueName]
+    def __init__(self, out: Output, label: str) -> None:
+        self.out = out
+        self.label = label
+        self._last: tuple[int, int] | None = None
 
-
-def manual_job_names() -> list[str]:
-    from immich.models.manual_job_name import ManualJobName
-
-    return [j.value for j in ManualJobName]
-
-
-def pending(queue: QueueResponseDto) -> int:
-    stats = queue.statistics
-    return stats.active + stats.waiting + stats.delayed
+    def __call__(self, event: WaitProgress) -> None:
+        key = (event.pending, event.done)
+        if key == self._last:
+            return
+        self._last = key
+        if event.what == "assets":
+            if event.pending:
+                self.out.note(f"  {self.label}: {event.done}/{event.total} processed")
+        elif event.pending:
+            jobs = ", ".join(f"{name} {count}" for name, count in event.detail.items() if count)
+            self.out.note(f"  {self.label}: {event.pending} jobs left ({jobs})")
 
 
 def wait_for_queue(
-    client: Client,
-    name: QueueName,
-    *,
-    timeout: float | None,
-    out: Output,
-    finished: Callable[[], bool] | None = None,
+    client: Client, name: QueueName, *, timeout: float | None, out: Output
 ) -> QueueResponseDto:
-    """Poll queue ``name`` until it has no active, waiting or delayed jobs.
-
-    ``finished`` may confirm the work is done sooner (a library's ``refreshedAt`` moved),
-    after a single idle poll. Raises :class:`CLIError` on timeout, or when the queue is
-    paused with work in it, which would never drain.
-    """
-    deadline = None if timeout is None else time.monotonic() + timeout
-    idle = 0
+    """Wait until queue ``name`` has no jobs left (``client.wait.for_queues``)."""
     out.note(f"Waiting for the {name} queue to finish (Ctrl-C stops waiting)...")
-    while True:
-        queue = client.queues.get_queue(name)
-        left = pending(queue)
-        if left and queue.is_paused:
-            raise CLIError(
-                f"the {name} queue is paused with {left} jobs in it; "
-                f"resume it with `immich jobs resume {name}`"
-            )
-        idle = 0 if left else idle + 1
-        if idle >= IDLE_POLLS or (idle and finished is not None and finished()):
-            return queue
-        now = time.monotonic()
-        if deadline is not None and now >= deadline:
-            raise CLIError(
-                f"timed out after {timeout:g} s waiting for the {name} queue ({left} jobs left)"
-            )
-        delay = POLL_INTERVAL if deadline is None else min(POLL_INTERVAL, deadline - now)
-        time.sleep(max(delay, 0.0))
+    (state,) = client.wait.for_queues(name, timeout=timeout, progress=WaitNotes(out, str(name)))
+    return state

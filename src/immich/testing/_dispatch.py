@@ -33,6 +33,10 @@ class Dispatcher:
         self.routes = build_route_table()
 
     def handle(self, request: FakeRequest) -> FakeResponse:
+        with self.state.lock:
+            # Background jobs that came due since the last request run first, as they
+            # would have meanwhile on a real server.
+            self.state.queues.run_due()
         try:
             response = self._route(request)
         except ApiError as error:

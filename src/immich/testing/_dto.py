@@ -53,11 +53,19 @@ def api_key_dto(key: ApiKey) -> JsonObject:
 
 
 def exif_dto(asset: Asset) -> JsonObject:
+    if not asset.metadata_extracted:
+        # What Immich has before its metadata job ran: the size the upload recorded.
+        return {
+            "fileSizeInByte": asset.blob.size if asset.library_id is None else None,
+            **dict.fromkeys(_EXIF_FIELDS),
+            "description": "",
+            "rating": None,
+        }
     return {
         "fileSizeInByte": asset.blob.size,
         "dateTimeOriginal": format_datetime(asset.file_created_at),
         "modifyDate": format_datetime(asset.file_modified_at),
-        "timeZone": None,
+        "timeZone": asset.time_zone,
         "description": asset.description,
         "rating": asset.rating,
         "exifImageWidth": None,
@@ -76,6 +84,41 @@ def exif_dto(asset: Asset) -> JsonObject:
         "state": None,
         "country": None,
         "projectionType": None,
+    }
+
+
+_EXIF_FIELDS = (
+    "dateTimeOriginal",
+    "modifyDate",
+    "timeZone",
+    "exifImageWidth",
+    "exifImageHeight",
+    "orientation",
+    "make",
+    "model",
+    "lensModel",
+    "fNumber",
+    "focalLength",
+    "iso",
+    "exposureTime",
+    "latitude",
+    "longitude",
+    "city",
+    "state",
+    "country",
+    "projectionType",
+)
+
+
+def stack_summary(state: FakeState, asset: Asset) -> JsonObject | None:
+    """``AssetResponseDto.stack``: the asset's stack, with how many assets it holds."""
+    stack = state.stacks.get(asset.stack_id) if asset.stack_id else None
+    if stack is None:
+        return None
+    return {
+        "id": stack.id,
+        "primaryAssetId": stack.primary_asset_id,
+        "assetCount": len(state.stack_members(stack)),
     }
 
 
@@ -101,7 +144,7 @@ def asset_dto(
         "checksum": checksum_to_base64(asset.checksum),
         "fileCreatedAt": format_datetime(asset.file_created_at),
         "fileModifiedAt": format_datetime(asset.file_modified_at),
-        "localDateTime": format_datetime(asset.file_created_at),
+        "localDateTime": format_datetime(asset.local_date_time or asset.file_created_at),
         "createdAt": format_datetime(asset.created_at),
         "updatedAt": format_datetime(asset.updated_at),
         "isFavorite": asset.is_favorite and (viewer is None or viewer.id == asset.owner_id),
@@ -114,7 +157,7 @@ def asset_dto(
         "duration": asset.duration_ms,
         "width": None,
         "height": None,
-        "thumbhash": None,
+        "thumbhash": asset.thumbhash,
         "duplicateId": None,
         "livePhotoVideoId": asset.live_photo_video_id,
         "people": [],
@@ -127,7 +170,7 @@ def asset_dto(
         dto["tags"] = [
             tag_dto(state.tags[tag_id]) for tag_id in sorted(asset.tag_ids) if tag_id in state.tags
         ]
-        dto["stack"] = None
+        dto["stack"] = stack_summary(state, asset)
     if detailed or with_exif:
         dto["exifInfo"] = exif_dto(asset)
     return dto

@@ -39,6 +39,13 @@ class FakeImmich:
     The constructor seeds an admin user with an API key (``api_key``) and a password
     (``admin_email`` / ``admin_password``). Asset bytes stay in memory unless ``storage_dir``
     names a folder to keep them in.
+
+    Background work runs as jobs on Immich's queues: an upload's metadata extraction
+    (dates from a JPEG's EXIF, else the file's times) and then its thumbnails, library
+    scans, the sidecar write after a tag edit. By default a job runs at once; with
+    ``job_delay`` (seconds) it waits that long in its queue first, and runs when a later
+    request finds it due, so that code which waits for the server's processing can be
+    tested. :meth:`run_jobs` runs whatever is waiting now.
     """
 
     def __init__(
@@ -49,12 +56,14 @@ class FakeImmich:
         admin_email: str = "admin@example.com",
         admin_password: str | None = None,
         admin_name: str = "Admin",
+        job_delay: float = 0.0,
     ) -> None:
         self.storage_dir = Path(storage_dir) if storage_dir is not None else None
         if self.storage_dir is not None:
             self.storage_dir.mkdir(parents=True, exist_ok=True)
         self._state = FakeState(self.storage_dir)
         self._dispatcher = Dispatcher(self._state)
+        self.job_delay = job_delay
         self.api_key = api_key or new_secret()
         self.admin_email = admin_email
         self.admin_password = admin_password or new_secret(12)
@@ -158,6 +167,25 @@ class FakeImmich:
             blob = self._state.assets[asset_id].blob
         with blob.open() as handle:
             return handle.read()
+
+    # Background jobs
+
+    @property
+    def job_delay(self) -> float:
+        """Seconds a queued job waits before it runs (0: at once)."""
+        return self._state.queues.delay
+
+    @job_delay.setter
+    def job_delay(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("job_delay must be 0 or more")
+        self._state.queues.delay = seconds
+
+    def run_jobs(self) -> int:
+        """Runs every job waiting in a queue that is not paused (and the jobs they queue),
+        due or not; returns how many ran."""
+        with self._state.lock:
+            return self._state.queues.run_due(everything=True)
 
     # Serving
 

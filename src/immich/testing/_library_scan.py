@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ._blobs import FileBlob, hash_file
 from ._media_types import asset_type_of, mime_type_of
+from ._processing import queue_processing
 from ._state import Asset, FakeState, Library
 from ._wire import utc_now
 
@@ -77,37 +78,60 @@ def _file_time(stat: os.stat_result) -> datetime:
 
 def scan_library(state: FakeState, library: Library) -> None:
     """One synchronous scan; the caller holds the state lock."""
-    now = utc_now()
+    import_new_files(state, library)
+    check_existing_assets(state, library)
+
+
+def import_new_files(state: FakeState, library: Library) -> None:
+    """Immich's ``LibrarySyncFilesQueueAll``: import the files no asset has yet, then
+    note the library as refreshed."""
     known = {
-        asset.original_path: asset
-        for asset in state.assets.values()
-        if asset.library_id == library.id
+        asset.original_path for asset in state.assets.values() if asset.library_id == library.id
     }
-    seen: set[str] = set()
     for path, stat in iter_library_files(library):
-        seen.add(path)
-        signature = (stat.st_size, stat.st_mtime_ns)
-        asset = known.get(path)
-        if asset is None:
+        if path not in known:
             _import_file(state, library, path, stat)
+    library.refreshed_at = utc_now()
+
+
+def check_existing_assets(state: FakeState, library: Library) -> None:
+    """Immich's ``LibraryScanAssetsQueueAll``: files that are gone (or now excluded)
+    take their assets offline and to the trash, files that are back bring them back,
+    changed files are read again."""
+    now = utc_now()
+    on_disk = dict(iter_library_files(library))
+    for asset in [a for a in state.assets.values() if a.library_id == library.id]:
+        stat = on_disk.get(asset.original_path)
+        if stat is None:
+            if not asset.is_offline:
+                asset.is_offline = True
+                asset.deleted_at = asset.deleted_at or now
+                asset.updated_at = now
             continue
         if asset.is_offline:
             asset.is_offline = False
             asset.deleted_at = None
             asset.updated_at = now
+        signature = (stat.st_size, stat.st_mtime_ns)
         if asset.file_signature != signature:
-            state.change_checksum(asset, hash_file(Path(path)))
-            asset.blob = FileBlob(Path(path), stat.st_size, owned=False)
+            state.change_checksum(asset, hash_file(Path(asset.original_path)))
+            asset.blob = FileBlob(Path(asset.original_path), stat.st_size, owned=False)
             asset.file_modified_at = _file_time(stat)
             asset.file_signature = signature
             asset.updated_at = now
-    for path, asset in known.items():
-        if path not in seen and not asset.is_offline:
-            # Immich moves offline files to the trash and brings them back if they return.
-            asset.is_offline = True
-            asset.deleted_at = now
-            asset.updated_at = now
-    library.refreshed_at = now
+            _queue_sidecar_check(state, asset)
+
+
+def _queue_sidecar_check(state: FakeState, asset: Asset) -> None:
+    """Immich looks for a sidecar of a new or changed file, then reads its metadata."""
+    asset_id = asset.id
+
+    def check() -> None:
+        current = state.assets.get(asset_id)
+        if current is not None:
+            queue_processing(state, current)
+
+    state.queues.submit("sidecar", "SidecarCheck", check, data={"id": asset_id, "source": "upload"})
 
 
 def _import_file(state: FakeState, library: Library, path: str, stat: os.stat_result) -> None:
@@ -127,5 +151,4 @@ def _import_file(state: FakeState, library: Library, path: str, stat: os.stat_re
         file_signature=(stat.st_size, stat.st_mtime_ns),
     )
     state.add_asset(asset)
-    state.queues.submit("metadataExtraction", "AssetExtractMetadata", data={"id": asset.id})
-    state.queues.submit("thumbnailGeneration", "AssetGenerateThumbnails", data={"id": asset.id})
+    _queue_sidecar_check(state, asset)

@@ -1,5 +1,10 @@
-"""Immich's job queues, reduced to what a synchronous fake can honestly report: jobs run at
-once unless their queue is paused, in which case they wait until it resumes."""
+"""Immich's job queues, reduced to what a synchronous fake can honestly report.
+
+A job runs when it is due: at once by default, or ``delay`` seconds after it was queued
+(``FakeImmich(job_delay=...)``), checked whenever the fake handles a request, so that
+clients which poll see work pending and then done, as on a real server. Jobs of a paused
+queue wait until it resumes. A job's ``run`` may queue follow-up jobs, as Immich's do.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ class PendingJob:
     name: str
     data: dict[str, Any]
     run: Callable[[], None]
+    due: float = 0.0
     id: str = field(default_factory=new_id)
     timestamp_ms: int = field(default_factory=lambda: int(time.time() * 1000))
 
@@ -64,6 +70,9 @@ class Queue:
 class QueueBoard:
     def __init__(self) -> None:
         self.queues = {name: Queue(name) for name in QUEUE_NAMES}
+        #: Seconds a job waits before it runs (0: at once).
+        self.delay = 0.0
+        self._running = False
 
     def submit(
         self,
@@ -73,20 +82,53 @@ class QueueBoard:
         data: dict[str, Any] | None = None,
     ) -> None:
         queue = self.queues[queue_name]
-        job = PendingJob(job_name, data or {}, run)
-        if queue.is_paused:
+        job = PendingJob(job_name, data or {}, run, due=time.monotonic() + self.delay)
+        if queue.is_paused or self.delay > 0 or self._running:
             queue.waiting.append(job)
         else:
+            self._run_now(queue, job)
+
+    def run_due(self, *, everything: bool = False) -> int:
+        """Runs the jobs that are due (``everything``: all of them), oldest first, and the
+        follow-up jobs they queue when those are due too; paused queues keep theirs.
+        Returns how many ran."""
+        if self._running:
+            return 0
+        ran = 0
+        self._running = True
+        try:
+            while True:
+                now = time.monotonic()
+                ready = [
+                    (job.due, job.timestamp_ms, index, queue, job)
+                    for index, queue in enumerate(self.queues.values())
+                    if not queue.is_paused
+                    for job in queue.waiting
+                    if everything or job.due <= now
+                ]
+                if not ready:
+                    return ran
+                *_, queue, job = min(ready, key=lambda item: item[:3])
+                queue.waiting.remove(job)
+                self._run(queue, job)
+                ran += 1
+        finally:
+            self._running = False
+
+    def _run_now(self, queue: Queue, job: PendingJob) -> None:
+        self._running = True
+        try:
             self._run(queue, job)
+        finally:
+            self._running = False
+        self.run_due()  # the follow-up jobs it queued
 
     def pause(self, queue_name: str) -> None:
         self.queues[queue_name].is_paused = True
 
     def resume(self, queue_name: str) -> None:
-        queue = self.queues[queue_name]
-        queue.is_paused = False
-        while queue.waiting:
-            self._run(queue, queue.waiting.pop(0))
+        self.queues[queue_name].is_paused = False
+        self.run_due()
 
     def empty(self, queue_name: str, *, failed: bool = False) -> None:
         queue = self.queues[queue_name]

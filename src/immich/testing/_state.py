@@ -90,6 +90,14 @@ class Asset:
     tag_ids: set[str] = field(default_factory=set)
     # What an external-library file looked like when last scanned: (size, mtime_ns).
     file_signature: tuple[int, int] | None = None
+    # Set by the background jobs (see _processing): until the metadata job has run, the
+    # asset shows no EXIF and the dates the upload gave; until the thumbnail job, no
+    # thumbhash.
+    metadata_extracted: bool = False
+    local_date_time: datetime | None = None
+    time_zone: str | None = None
+    thumbhash: str | None = None
+    stack_id: str | None = None
 
     @property
     def is_trashed(self) -> bool:
@@ -137,6 +145,13 @@ class Tag:
     @property
     def name(self) -> str:
         return self.value.rsplit("/", 1)[-1]
+
+
+@dataclass(kw_only=True)
+class Stack:
+    id: str = field(default_factory=new_id)
+    owner_id: str
+    primary_asset_id: str
 
 
 @dataclass(kw_only=True)
@@ -193,6 +208,7 @@ class FakeState:
         self.albums: dict[str, Album] = {}
         self.tags: dict[str, Tag] = {}
         self.libraries: dict[str, Library] = {}
+        self.stacks: dict[str, Stack] = {}
         self.shared_links: dict[str, SharedLink] = {}
         self._upload_checksums: dict[tuple[str, bytes], str] = {}
 
@@ -233,8 +249,10 @@ class FakeState:
         asset.checksum = checksum
 
     def remove_asset(self, asset: Asset) -> None:
-        """Deletes for good: the record, its album and tag links, and bytes the fake owns."""
+        """Deletes for good: the record, its album, tag and stack links, and bytes the fake
+        owns."""
         self.assets.pop(asset.id, None)
+        self.leave_stack(asset)
         if self._upload_checksums.get((asset.owner_id, asset.checksum)) == asset.id:
             del self._upload_checksums[(asset.owner_id, asset.checksum)]
         for album in self.albums.values():
@@ -261,6 +279,31 @@ class FakeState:
     def owned_asset(self, user: User, asset_id: str) -> Asset | None:
         asset = self.assets.get(asset_id)
         return asset if asset is not None and asset.owner_id == user.id else None
+
+    # Stacks
+
+    def stack_members(self, stack: Stack) -> list[Asset]:
+        """The stack's assets not deleted for good, the primary first."""
+        members = [a for a in self.assets.values() if a.stack_id == stack.id]
+        members.sort(key=lambda a: a.id != stack.primary_asset_id)
+        return members
+
+    def leave_stack(self, asset: Asset) -> None:
+        """Takes an asset out of its stack; a stack of fewer than two, or without its
+        primary, is dissolved (Immich deletes it with its primary asset)."""
+        stack = self.stacks.get(asset.stack_id) if asset.stack_id else None
+        asset.stack_id = None
+        if stack is None:
+            return
+        members = [a for a in self.assets.values() if a.stack_id == stack.id]
+        if asset.id == stack.primary_asset_id or len(members) < 2:
+            self.dissolve_stack(stack)
+
+    def dissolve_stack(self, stack: Stack) -> None:
+        self.stacks.pop(stack.id, None)
+        for member in self.assets.values():
+            if member.stack_id == stack.id:
+                member.stack_id = None
 
     # Albums
 

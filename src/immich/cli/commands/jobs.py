@@ -16,6 +16,7 @@ import typer
 from immich.cli._command import command, group
 from immich.cli._errors import UsageError
 from immich.cli._queues import (
+    WaitNotes,
     find_manual_job,
     find_queue,
     manual_job_names,
@@ -117,13 +118,40 @@ def start(
     wait: WaitOption = False,
     timeout: TimeoutOption = None,
 ) -> None:
-    """Start a queue's jobs for all assets, or run a one-off job."""
+    """Start a queue's jobs for all assets, or run a one-off job.
+
+    With --wait: wait until it has run (a queue: until it is idle; a one-off job: until
+    its jobs have left their queue), then report; --json gives the queue's state.
+    """
     from immich.models.queue_command import QueueCommand
 
-    client = session.client
     # "backup-database" is a one-off job and "backupDatabase" a queue (its start does the
     # same); an exact spelling decides, then queues win.
     queue = None if name in manual_job_names() else find_queue(name)
+    job = None if queue is not None else find_manual_job(name)
+    if queue is None and job is None:
+        raise UsageError(
+            f"unknown queue or job {name!r}; queues: {', '.join(queue_names())}; "
+            f"one-off jobs: {', '.join(manual_job_names())}"
+        )
+    if force and job is not None:
+        raise UsageError("--force applies to queues, not to one-off jobs")
+    client = session.client
+    if wait:
+        label = queue.value if queue is not None else name
+        session.out.note(f"Started {label}; waiting until it has run (Ctrl-C stops waiting)...")
+        result = client.wait.run_job(
+            queue if queue is not None else name,
+            force=force,
+            timeout=timeout,
+            progress=WaitNotes(session.out, label),
+        )
+        if session.json:
+            session.out.json("queue", {"queue": result.state})  # as without --wait
+            return
+        failed = f" {result.failed} of its jobs failed." if result.failed else ""
+        session.out.text(f"{result.name} has run ({result.elapsed:.1f} s).{failed}")
+        return
     if queue is not None:
         with warnings.catch_warnings():
             # The legacy endpoint is deprecated, but nothing newer starts a queue yet.
@@ -131,18 +159,11 @@ def start(
             client.jobs.run_queue_command_legacy(queue, command=QueueCommand.START, force=force)
         started = f"Started the {queue} queue."
     else:
-        job = find_manual_job(name)
-        if job is None:
-            raise UsageError(
-                f"unknown queue or job {name!r}; queues: {', '.join(queue_names())}; "
-                f"one-off jobs: {', '.join(manual_job_names())}"
-            )
-        if force:
-            raise UsageError("--force applies to queues, not to one-off jobs")
+        assert job is not None
         client.jobs.create_job(name=job)
         queue = queue_of_manual_job(job)
         started = f"Started the {job} job."
-    _finish(session, queue, started, wait=wait, timeout=timeout)
+    _finish(session, queue, started, wait=False, timeout=timeout)
 
 
 def _finish(

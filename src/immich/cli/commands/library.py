@@ -8,7 +8,7 @@ import typer
 
 from immich.cli._command import command, group
 from immich.cli._errors import CLIError
-from immich.cli._output import human_bytes
+from immich.cli._output import camel_keys, human_bytes
 from immich.cli._session import Session
 
 if TYPE_CHECKING:
@@ -155,33 +155,42 @@ def scan(
         ),
     ] = None,
 ) -> None:
-    """Scan a library for new, changed and removed files."""
-    from immich.cli._queues import wait_for_queue
-    from immich.models.queue_name import QueueName
+    """Scan a library for new, changed and removed files.
 
+    With --wait: wait until the scan is done, then say what it found (files added and
+    removed, assets unchanged) and the library's counts.
+    """
     client = session.client
     library = find_library(client, library_ref)
-    before = library.refreshed_at
-    client.libraries.scan_library(library.id)
     if not wait:
+        client.libraries.scan_library(library.id)
         if session.json:
             session.out.json("library-scan", {"library": library, "finished": False})
         else:
             session.out.text(f"Scan of {library.name!r} queued.")
         return
 
-    def refreshed() -> bool:
-        return client.libraries.get_library(library.id).refreshed_at != before
+    from immich.cli._queues import WaitNotes
 
-    wait_for_queue(client, QueueName.LIBRARY, timeout=timeout, out=session.out, finished=refreshed)
-    library = client.libraries.get_library(library.id)
-    statistics = client.libraries.get_library_statistics(library.id)
-    if session.json:
-        session.out.json(
-            "library-scan", {"library": library, "finished": True, "statistics": statistics}
-        )
-        return
-    session.out.text(
-        f"Scanned {library.name!r}: {statistics.photos} photos, {statistics.videos} videos, "
-        f"{human_bytes(statistics.usage)}."
+    session.out.note(
+        f"Scanning {library.name!r}; waiting until the scan is done (Ctrl-C stops waiting)..."
     )
+    result = client.wait.scan_library(
+        library.id, timeout=timeout, progress=WaitNotes(session.out, "library")
+    )
+    if session.json:
+        session.out.json("library-scan", {"finished": True, **camel_keys(result.to_dict())})
+        return
+    stats = result.statistics
+    found = f"{result.added} added"
+    if result.removed is not None:
+        found += f", {result.removed} removed, {result.unchanged} unchanged"
+    session.out.text(
+        f"Scanned {library.name!r}: {found}. The library has {stats.photos} photos, "
+        f"{stats.videos} videos, {human_bytes(stats.usage)}."
+    )
+    if result.removed is None:
+        session.out.note(
+            "(Removed and unchanged files are counted for the library's owner only: "
+            "this library belongs to another user.)"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from immich.cli._watch import Watcher
 
 _VISIBILITIES = ("archive", "timeline", "hidden", "locked")
+_SOURCES = {"exif": "metadata", "name": "name", "file": "file time"}
 # Rows of a file list printed for humans; --json always has them all.
 _LISTED = 20
 
@@ -96,6 +98,56 @@ def upload(
             "--no-hash-cache", help="Read every file again instead of remembering checksums."
         ),
     ] = False,
+    stack: Annotated[
+        bool,
+        typer.Option(
+            "--stack",
+            help="Stack a RAW under the JPEG/HEIC of the same name in its folder (JPEG on top).",
+        ),
+    ] = False,
+    stack_bursts: Annotated[
+        bool,
+        typer.Option(
+            "--stack-bursts",
+            help="Stack a phone's burst shots, named as one (..._BURST2024..., ..._Burst01).",
+        ),
+    ] = False,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            metavar="TAG",
+            help="Tag every file, e.g. --tag Trips/Rome (repeatable; missing tags are made).",
+        ),
+    ] = None,
+    tags_from_folders: Annotated[
+        bool,
+        typer.Option(
+            "--tags-from-folders",
+            help="Tag each file with its folder below the one given (Trips/Rome/x.jpg: Trips/Rome).",
+        ),
+    ] = False,
+    date_from_name: Annotated[
+        bool,
+        typer.Option(
+            "--date-from-name",
+            help="Files with no date inside: take it from the name (IMG_20240501_102030.jpg).",
+        ),
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait", help="Wait until the server has processed the files (metadata, thumbnails)."
+        ),
+    ] = False,
+    wait_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--wait-timeout",
+            metavar="SECONDS",
+            help="Give up waiting for the server's processing after this long.",
+        ),
+    ] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
     watch: Annotated[
         bool,
@@ -113,11 +165,25 @@ def upload(
 ) -> None:
     """Upload files and folders, skipping what the server already has (by checksum).
 
+    Then, when asked, organise them (files the server had already included): stack RAWs
+    under their JPEGs (--stack) and bursts (--stack-bursts), tag them (--tag,
+    --tags-from-folders: applied once the server has processed each file, so that they
+    stick), and wait until the server has processed them all (--wait). --date-from-name
+    dates files without a date inside by their names, and the report says where each
+    new file's date came from.
+
     Exits with 1 when any file failed. With --json, prints the result of each pass as
     one JSON object per line.
     """
     if album is not None and album_from_folder:
         raise UsageError("use either --album or --album-from-folder, not both")
+    if tags:
+        from immich._transfer.tagging import tag_values
+
+        try:
+            tag_values(tags)
+        except ValueError as exc:
+            raise UsageError(f"--tag: {exc}") from None
     options: dict[str, Any] = {
         "recursive": not no_recursive,
         "include_hidden": include_hidden,
@@ -129,6 +195,12 @@ def upload(
         "delete_duplicates": delete_duplicates,
         "concurrency": concurrency,
         "hash_cache": not no_hash_cache,
+        "stack": [rule for rule, on in (("raw", stack), ("burst", stack_bursts)) if on],
+        "tags": tags or [],
+        "tags_from_folders": tags_from_folders,
+        "date_from_name": date_from_name,
+        "wait": wait,
+        "wait_timeout": wait_timeout,
     }
     if visibility is not None:
         options["visibility"] = _visibility(visibility)
@@ -236,7 +308,21 @@ def report(session: Session, result: UploadResult) -> None:
         rows.append(("Deleted locally", len(result.deleted)))
     if result.albums:
         rows.append(("Albums", sorted(result.albums)))
-    rows.append(("Failed", len(result.failed) + len(result.album_failures)))
+    if result.stacks:
+        rows.append(("Stacks", len(result.stacks)))
+    if result.tags:
+        used = sorted({tag for tags in result.tags.values() for tag in tags})
+        rows.append(("Tagged", f"{len(result.tags)} files: {', '.join(used)}"))
+    if result.dates:
+        sources = Counter(choice.source for choice in result.dates.values())
+        rows.append(
+            ("Dates from", ", ".join(f"{_SOURCES[k]} {n}" for k, n in sorted(sources.items())))
+        )
+    if result.unprocessed:
+        rows.append(("Not processed", len(result.unprocessed)))
+    failed = len(result.failed) + len(result.album_failures)
+    failed += len(result.stack_failures) + len(result.tag_failures)
+    rows.append(("Failed", failed))
     rows.append(("Time", f"{result.elapsed:.1f} s"))
     out.fields(rows)
     if result.dry_run and result.would_upload:
@@ -251,8 +337,20 @@ def report(session: Session, result: UploadResult) -> None:
         )
     failures = [(str(path), message) for path, message in result.failed.items()]
     failures += [(f"album {name}", message) for name, message in result.album_failures.items()]
+    failures += [(f"stack {path}", message) for path, message in result.stack_failures.items()]
+    failures += [(f"tags {path}", message) for path, message in result.tag_failures.items()]
     if failures:
         _listing(session, "Failed", failures, ["File", "Reason"])
+    named = [
+        (str(path), f"{choice.taken:%Y-%m-%d %H:%M:%S}", choice.rule or "")
+        for path, choice in result.dates.items()
+        if choice.source == "name"
+    ]
+    if named:
+        _listing(session, "Dated by name", named, ["File", "Date", "Rule"])
+    if result.unprocessed:
+        rows = [(str(path), message) for path, message in result.unprocessed.items()]
+        _listing(session, "Not processed by the server", rows, ["File", "Reason"])
 
 
 def files(count: int) -> str:

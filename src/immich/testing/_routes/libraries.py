@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .._dto import library_dto
 from .._errors import bad_request, not_found
 from .._http import FakeResponse, empty_response, json_response
-from .._library_scan import scan_library
+from .._library_scan import check_existing_assets, import_new_files
 from .._router import Call, RouteGroup
 from .._state import FakeState, Library
 from .._wire import utc_now
@@ -25,15 +26,24 @@ def _library(call: Call) -> Library:
 
 
 def queue_library_scan(state: FakeState, library: Library) -> None:
-    """Scans run as jobs on the ``library`` queue: at once, or when a paused queue resumes."""
+    """A scan is two jobs on the ``library`` queue, as Immich queues them: importing new
+    files, then checking the assets there are (they run when due, or when a paused queue
+    resumes)."""
     library_id = library.id
 
-    def run() -> None:
-        current = state.libraries.get(library_id)
-        if current is not None:
-            scan_library(state, current)
+    def step(work: Callable[[FakeState, Library], None]) -> Callable[[], None]:
+        def run() -> None:
+            current = state.libraries.get(library_id)
+            if current is not None:
+                work(state, current)
 
-    state.queues.submit("library", "LibrarySyncFiles", run, data={"libraryId": library_id})
+        return run
+
+    data = {"id": library_id}
+    state.queues.submit("library", "LibrarySyncFilesQueueAll", step(import_new_files), data=data)
+    state.queues.submit(
+        "library", "LibraryScanAssetsQueueAll", step(check_existing_assets), data=dict(data)
+    )
 
 
 @routes.get("/libraries", "getAllLibraries", admin_only=True)
@@ -98,20 +108,19 @@ def scan_library_route(call: Call) -> FakeResponse:
 @routes.get("/libraries/{id}/statistics", "getLibraryStatistics", admin_only=True)
 def get_library_statistics(call: Call) -> FakeResponse:
     library = _library(call)
-    assets = [
-        asset
-        for asset in call.state.assets.values()
-        if asset.library_id == library.id and not asset.is_trashed
-    ]
-    photos = sum(1 for asset in assets if asset.type == "IMAGE")
-    videos = sum(1 for asset in assets if asset.type == "VIDEO")
+    # As Immich counts: trashed assets too (missing files wait in the trash), hidden ones
+    # (a live photo's video) not; the usage adds the sizes the metadata jobs recorded.
+    assets = [asset for asset in call.state.assets.values() if asset.library_id == library.id]
+    shown = [asset for asset in assets if asset.visibility != "hidden"]
+    photos = sum(1 for asset in shown if asset.type == "IMAGE")
+    videos = sum(1 for asset in shown if asset.type == "VIDEO")
     return json_response(
         200,
         {
             "photos": photos,
             "videos": videos,
             "total": photos + videos,
-            "usage": sum(asset.blob.size for asset in assets),
+            "usage": sum(asset.blob.size for asset in assets if asset.metadata_extracted),
         },
     )
 

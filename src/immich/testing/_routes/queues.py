@@ -7,6 +7,7 @@ from .._errors import bad_request
 from .._http import FakeResponse, empty_response, json_response
 from .._queues import QUEUE_NAMES, Queue
 from .._router import Call, RouteGroup
+from .._state import FakeState
 from .libraries import queue_library_scan
 
 QUEUE_COMMANDS = ("start", "pause", "resume", "empty", "clear-failed")
@@ -27,7 +28,46 @@ START_JOBS = {
     "backupDatabase": "DatabaseBackup",
 }
 
+# A one-off job (POST /jobs): the queue it runs in and the job Immich queues for it.
+MANUAL_JOBS = {
+    "person-cleanup": ("backgroundTask", "PersonCleanup"),
+    "tag-cleanup": ("backgroundTask", "TagCleanup"),
+    "user-cleanup": ("backgroundTask", "UserDeleteCheck"),
+    "memory-cleanup": ("backgroundTask", "MemoryCleanup"),
+    "memory-create": ("backgroundTask", "MemoryGenerate"),
+    "backup-database": ("backupDatabase", "DatabaseBackup"),
+    "integrity-missing-files": ("integrityCheck", "IntegrityMissingFilesQueueAll"),
+    "integrity-untracked-files": ("integrityCheck", "IntegrityUntrackedFilesQueueAll"),
+    "integrity-checksum-mismatch": ("integrityCheck", "IntegrityChecksumFiles"),
+    "integrity-missing-files-refresh": ("integrityCheck", "IntegrityMissingFilesQueueAll"),
+    "integrity-untracked-files-refresh": ("integrityCheck", "IntegrityUntrackedFilesQueueAll"),
+    "integrity-checksum-mismatch-refresh": ("integrityCheck", "IntegrityChecksumFiles"),
+    "integrity-missing-files-delete-all": ("integrityCheck", "IntegrityDeleteReportType"),
+    "integrity-untracked-files-delete-all": ("integrityCheck", "IntegrityDeleteReportType"),
+    "integrity-checksum-mismatch-delete-all": ("integrityCheck", "IntegrityDeleteReportType"),
+}
+
 routes = RouteGroup()
+
+
+def _tag_cleanup(state: FakeState) -> None:
+    """Immich's TagCleanup: every tag that neither it nor a tag beneath it is on an asset."""
+    used = {tag_id for asset in state.assets.values() for tag_id in asset.tag_ids}
+    used_values = [state.tags[t].value for t in used if t in state.tags]
+    for tag in list(state.tags.values()):
+        if not any(v == tag.value or v.startswith(tag.value + "/") for v in used_values):
+            state.tags.pop(tag.id, None)
+
+
+@routes.post("/jobs", "createJob", admin_only=True)
+def create_job(call: Call) -> FakeResponse:
+    name = call.json().choice("name", tuple(MANUAL_JOBS), required=True)
+    assert name is not None
+    queue, job = MANUAL_JOBS[name]
+    state = call.state
+    run = (lambda: _tag_cleanup(state)) if job == "TagCleanup" else (lambda: None)
+    state.queues.submit(queue, job, run)
+    return empty_response()
 
 
 def _queue(call: Call) -> Queue:

@@ -115,7 +115,9 @@ def _build_filters(state: FakeState, fields: JsonFields) -> list[AssetFilter]:
     else:
         filters.append(lambda asset: asset.visibility != "locked")
 
-    trash_filtered = fields.has("trashedAfter") or fields.has("trashedBefore")
+    # Immich searches the trash too when asked for trashed times or offline assets
+    # (which a scan moved there).
+    trash_filtered = fields.has("trashedAfter") or fields.has("trashedBefore") or bool(is_offline)
     if not fields.boolean("withDeleted") and not trash_filtered:
         filters.append(lambda asset: not asset.is_trashed)
 

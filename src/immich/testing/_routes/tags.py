@@ -7,6 +7,7 @@ from typing import Any
 from .._dto import tag_dto
 from .._errors import bad_request, no_access, not_found
 from .._http import FakeResponse, empty_response, json_response
+from .._processing import queue_sidecar_write
 from .._router import Call, RouteGroup
 from .._state import FakeState, Tag
 from .._wire import utc_now
@@ -90,6 +91,8 @@ def bulk_tag_assets(call: Call) -> FakeResponse:
         new_tags = set(tag_ids) - asset.tag_ids
         asset.tag_ids |= new_tags
         added += len(new_tags)
+        if new_tags:
+            queue_sidecar_write(call.state, asset)
     return json_response(200, {"count": added})
 
 
@@ -128,6 +131,7 @@ def tag_assets(call: Call) -> FakeResponse:
             results.append({"id": asset_id, "success": False, "error": "duplicate"})
         else:
             asset.tag_ids.add(tag.id)
+            queue_sidecar_write(call.state, asset)
             results.append({"id": asset_id, "success": True})
     return json_response(200, results)
 
@@ -142,5 +146,6 @@ def untag_assets(call: Call) -> FakeResponse:
             results.append({"id": asset_id, "success": False, "error": "not_found"})
         else:
             asset.tag_ids.discard(tag.id)
+            queue_sidecar_write(call.state, asset)
             results.append({"id": asset_id, "success": True})
     return json_response(200, results)

@@ -1,4 +1,4 @@
-"""What Immich derives from analysing photos (faces, places, duplicates, memories, stacks)
+"""What Immich derives from analysing photos (faces, places, duplicates, memories)
 and its notifications: the fake analyses nothing, so these answer as for a library whose
 jobs have found nothing yet."""
 
@@ -38,11 +38,6 @@ def search_memories(call: Call) -> FakeResponse:
 @routes.get("/memories/statistics", "memoriesStatistics")
 def memories_statistics(call: Call) -> FakeResponse:
     return json_response(200, {"total": 0})
-
-
-@routes.get("/stacks", "searchStacks")
-def search_stacks(call: Call) -> FakeResponse:
-    return json_response(200, [])
 
 
 @routes.get("/notifications", "getNotifications")

@@ -11,6 +11,7 @@ from .._errors import bad_request
 from .._http import FakeResponse, json_response
 from .._media_types import asset_type_of, extension_of, mime_type_of
 from .._multipart import MultipartError, boundary_of, parse_multipart
+from .._processing import queue_processing
 from .._router import Call, RouteGroup
 from .._state import Asset, FakeState
 from .._wire import is_uuid, parse_checksum, parse_datetime
@@ -70,8 +71,7 @@ def add_uploaded_asset(
         )
     )
     state.add_asset(asset)
-    state.queues.submit("metadataExtraction", "AssetExtractMetadata", data={"id": asset.id})
-    state.queues.submit("thumbnailGeneration", "AssetGenerateThumbnails", data={"id": asset.id})
+    queue_processing(state, asset)
     return asset
 
 
