@@ -604,13 +604,18 @@ async def test_per_call_timeout_reaches_streamed_downloads(
 
 # --- pytest-httpx ------------------------------------------------------------------
 
+# A host that never resolves: only the mock can answer (a server running on this machine
+# must not make the test pass).
+UNRESOLVABLE = "https://immich.invalid"
+
 
 @pytest.mark.httpx_mock(assert_all_responses_were_requested=False)
 async def test_default_transport_can_be_mocked_with_pytest_httpx(httpx_mock: object) -> None:
     httpx_mock.add_response(  # type: ignore[attr-defined]
-        url=f"{API}/server/version", json={"major": 3, "minor": 0, "patch": 3, "prerelease": None}
+        url=f"{UNRESOLVABLE}/api/server/version",
+        json={"major": 3, "minor": 0, "patch": 3, "prerelease": None},
     )
-    async with AsyncClient(BASE_URL, api_key=API_KEY, max_retries=0) as client:
+    async with AsyncClient(UNRESOLVABLE, api_key=API_KEY, max_retries=0) as client:
         version = await client.server.get_server_version()
     assert (version.major, version.minor, version.patch) == (3, 0, 3)
 

@@ -33,7 +33,6 @@ from tests.helpers import (
     API,
     API_KEY,
     ASSET_ID,
-    BASE_URL,
     OWNER_ID,
     ChunkStream,
     FakeServer,
@@ -594,13 +593,18 @@ def test_per_call_timeout_reaches_streamed_downloads(tmp_path: Path, make_client
 
 # --- pytest-httpx ------------------------------------------------------------------
 
+# A host that never resolves: only the mock can answer (a server running on this machine
+# must not make the test pass).
+UNRESOLVABLE = "https://immich.invalid"
+
 
 @pytest.mark.httpx_mock(assert_all_responses_were_requested=False)
 def test_default_transport_can_be_mocked_with_pytest_httpx(httpx_mock: object) -> None:
     httpx_mock.add_response(  # type: ignore[attr-defined]
-        url=f"{API}/server/version", json={"major": 3, "minor": 0, "patch": 3, "prerelease": None}
+        url=f"{UNRESOLVABLE}/api/server/version",
+        json={"major": 3, "minor": 0, "patch": 3, "prerelease": None},
     )
-    with Client(BASE_URL, api_key=API_KEY, max_retries=0) as client:
+    with Client(UNRESOLVABLE, api_key=API_KEY, max_retries=0) as client:
         version = client.server.get_server_version()
     assert (version.major, version.minor, version.patch) == (3, 0, 3)
 
