@@ -112,6 +112,7 @@ class Client(APIGroups):
             None,
         )
         self._described = _config.describe_credentials(self._auth_kind, from_env=from_env)
+        self._in_memory = bool(in_memory)
         if not in_memory:
             _config.warn_if_plain_http(
                 self.base_url, bool(self._credentials) or basic_auth is not None
@@ -164,7 +165,8 @@ class Client(APIGroups):
 
         Needed for the endpoints that refuse API keys (``sync``).
         """
-        _config.warn_if_plain_http(self.base_url, True, stacklevel=3)
+        if not self._in_memory:
+            _config.warn_if_plain_http(self.base_url, True, stacklevel=3)
         result = self.auth.login(email=email, password=password)
         self._credentials = _config.auth_headers(
             api_key=None, access_token=result.access_token, session_cookie=None

@@ -61,6 +61,16 @@ class Session:
     user_id: str
     token: str
     created_at: datetime = field(default_factory=utc_now)
+    # What the login's headers said of the device (Immich: devicemodel, devicetype).
+    device_type: str = ""
+    device_os: str = ""
+    # The sync protocol's checkpoints: entity type -> the last ack of it.
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    is_pending_sync_reset: bool = False
+
+    def reset_sync_progress(self) -> None:
+        self.checkpoints.clear()
+        self.is_pending_sync_reset = False
 
 
 @dataclass(kw_only=True)
@@ -195,6 +205,9 @@ class FakeState:
         self.libraries: dict[str, Library] = {}
         self.shared_links: dict[str, SharedLink] = {}
         self._upload_checksums: dict[tuple[str, bytes], str] = {}
+        from ._sync import SyncLog  # (it renders this module's records)
+
+        self.sync = SyncLog()
 
     # Users and credentials
 

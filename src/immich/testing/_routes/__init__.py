@@ -15,6 +15,7 @@ from . import (
     search,
     server,
     shared_links,
+    sync,
     system,
     tags,
     timeline,
@@ -45,6 +46,7 @@ IMPLEMENTED_ROUTES: tuple[Route, ...] = tuple(
         timeline,
         unanalysed,
         shared_links,
+        sync,
     )
     for route in module.routes.routes
 )
