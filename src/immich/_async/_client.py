@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import ssl
 import warnings
@@ -16,7 +17,7 @@ import httpx
 from immich import _config, versions
 from immich._async._sender import captured_responses, send
 from immich._async._streaming import AsyncBinaryResponse
-from immich._async.api import AsyncAPIGroups
+from immich._async.api import GROUPS, AsyncAPIGroups
 from immich._core import compat as _compat
 from immich._core import operations as _operations
 from immich._core.compat import Dialect
@@ -33,8 +34,8 @@ from immich._logging import configure_from_env
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from immich._transfer.options import UploadOptions
-    from immich._transfer.results import UploadResult
+    from immich._transfer.options import MirrorOptions, UploadOptions
+    from immich._transfer.results import MirrorResult, UploadResult
 
 T = TypeVar("T")
 
@@ -173,6 +174,30 @@ class AsyncClient(AsyncAPIGroups):
         )
         self._auth_kind = "access_token"
         self._described = "the session token of login()"
+
+    def _session_token(self) -> str | None:
+        """The session token this client sends (after :meth:`login`, or given as
+        ``access_token`` or ``session_cookie``), or None (an API key, or nothing)."""
+        bearer = self._credentials.get("authorization", "")
+        if bearer.startswith("Bearer "):
+            return bearer[len("Bearer ") :]
+        cookie = self._credentials.get("cookie", "")
+        prefix = f"{_config.COOKIE_NAME}="
+        return cookie[len(prefix) :] if cookie.startswith(prefix) else None
+
+    def _with_session(self, token: str, described: str) -> AsyncClient:
+        """This client (its server, connections and settings) sending ``token`` as its
+        credentials instead: a shallow copy that does not close the shared connections."""
+        other = copy.copy(self)
+        for name in GROUPS:  # (bound to this client)
+            other.__dict__.pop(name, None)
+        other._credentials = _config.auth_headers(
+            api_key=None, access_token=token, session_cookie=None
+        )
+        other._auth_kind = "access_token"
+        other._described = described
+        other._owns_http = False
+        return other
 
     async def with_response(
         self, method: AsyncMethod[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -325,3 +350,15 @@ class AsyncClient(AsyncAPIGroups):
         from immich._async.upload import upload
 
         return await upload(self, paths, **options)
+
+    async def mirror(
+        self, destination: str | os.PathLike[str], **options: Unpack[MirrorOptions]
+    ) -> MirrorResult:
+        """Keep a verified local copy of the user's library in ``destination``: the first
+        run downloads everything, later runs only what changed since (the sync protocol).
+
+        The options and behaviour are those of :func:`immich._async.mirror.mirror`.
+        """
+        from immich._async.mirror import mirror
+
+        return await mirror(self, destination, **options)

@@ -143,9 +143,7 @@ class AsyncSyncHelpers:
         from immich.models.sync_request_type import SyncRequestType as RequestType
         from immich.models.sync_stream_dto import SyncStreamDto
 
-        body = SyncStreamDto(
-            types=[RequestType(t) for t in types], reset=True if reset else UNSET
-        )
+        body = SyncStreamDto(types=[RequestType(t) for t in types], reset=True if reset else UNSET)
         splitter = LineSplitter()
         async with self._client.stream(ops.GET_SYNC_STREAM, body=body, timeout=timeout) as answer:
             try:

@@ -448,7 +448,9 @@ class _Downloader:
         groups: dict[tuple[str, ...], list[_Placement]] = {}
         # A stable order, so that runs over the same assets give them the same names.
         for asset in sorted(assets, key=lambda a: a.order or (a.taken, a.id)):
-            relative = self.layout.relative(original=asset.name, taken=asset.taken, album=asset.album)
+            relative = self.layout.relative(
+                original=asset.name, taken=asset.taken, album=asset.album
+            )
             key = tuple(name_key(part) for part in relative)
             groups.setdefault(key, []).append((asset, relative))
         return list(groups.values())

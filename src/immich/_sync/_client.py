@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import ssl
 import warnings
@@ -28,13 +29,13 @@ from immich._http.transports import default_transport
 from immich._logging import configure_from_env
 from immich._sync._sender import captured_responses, send
 from immich._sync._streaming import BinaryResponse
-from immich._sync.api import APIGroups
+from immich._sync.api import GROUPS, APIGroups
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from immich._transfer.options import UploadOptions
-    from immich._transfer.results import UploadResult
+    from immich._transfer.options import MirrorOptions, UploadOptions
+    from immich._transfer.results import MirrorResult, UploadResult
 
 T = TypeVar("T")
 
@@ -173,6 +174,30 @@ class Client(APIGroups):
         )
         self._auth_kind = "access_token"
         self._described = "the session token of login()"
+
+    def _session_token(self) -> str | None:
+        """The session token this client sends (after :meth:`login`, or given as
+        ``access_token`` or ``session_cookie``), or None (an API key, or nothing)."""
+        bearer = self._credentials.get("authorization", "")
+        if bearer.startswith("Bearer "):
+            return bearer[len("Bearer ") :]
+        cookie = self._credentials.get("cookie", "")
+        prefix = f"{_config.COOKIE_NAME}="
+        return cookie[len(prefix) :] if cookie.startswith(prefix) else None
+
+    def _with_session(self, token: str, described: str) -> Client:
+        """This client (its server, connections and settings) sending ``token`` as its
+        credentials instead: a shallow copy that does not close the shared connections."""
+        other = copy.copy(self)
+        for name in GROUPS:  # (bound to this client)
+            other.__dict__.pop(name, None)
+        other._credentials = _config.auth_headers(
+            api_key=None, access_token=token, session_cookie=None
+        )
+        other._auth_kind = "access_token"
+        other._described = described
+        other._owns_http = False
+        return other
 
     def with_response(
         self, method: Method[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -325,3 +350,15 @@ class Client(APIGroups):
         from immich._sync.upload import upload
 
         return upload(self, paths, **options)
+
+    def mirror(
+        self, destination: str | os.PathLike[str], **options: Unpack[MirrorOptions]
+    ) -> MirrorResult:
+        """Keep a verified local copy of the user's library in ``destination``: the first
+        run downloads everything, later runs only what changed since (the sync protocol).
+
+        The options and behaviour are those of :func:`immich._sync.mirror.mirror`.
+        """
+        from immich._sync.mirror import mirror
+
+        return mirror(self, destination, **options)

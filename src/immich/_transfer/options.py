@@ -59,3 +59,17 @@ class ArchiveOptions(TypedDict, total=False):
     archive_size: int | None
     progress: ProgressCallback | None
     overwrite: bool
+
+
+class MirrorOptions(TypedDict, total=False):
+    email: str | None
+    password: str | None
+    layout: str | None
+    prune: bool
+    album_links: bool
+    verify: bool
+    full: bool
+    dry_run: bool
+    concurrency: int | None
+    progress: ProgressCallback | None
+    hash_cache: bool | str | os.PathLike[str]

@@ -17,7 +17,7 @@ import attrs
 
 from immich._transfer.concurrency import StopFlag
 
-Phase = Literal["hash", "check", "upload", "album", "download"]
+Phase = Literal["hash", "check", "upload", "album", "download", "sync"]
 
 
 @attrs.frozen
@@ -25,8 +25,10 @@ class Progress:
     """A snapshot handed to the ``progress`` callback.
 
     ``phase`` is ``"hash"`` (reading local files), ``"check"`` (asking the server which
-    it has), ``"upload"``, ``"album"`` or ``"download"``. Counts are for the current
-    phase; ``path`` is the file that just finished, when one did.
+    it has), ``"upload"``, ``"album"``, ``"download"`` or ``"sync"`` (a mirror reading
+    the server's changes: ``files_done`` counts them, ``files_total`` is 0 until the end).
+    Counts are for the current phase; ``path`` is the file that just finished, when one
+    did.
     """
 
     phase: Phase
