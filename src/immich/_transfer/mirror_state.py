@@ -504,6 +504,23 @@ class AlbumRow:
         self.removed = removed
 
 
+def read_meta(root: Path, key: str) -> str | None:
+    """One setting of the mirror in ``root`` (None when there is no mirror there), read
+    without taking the mirror's lock: e.g. its server's URL, before a run starts."""
+    path = root / STATE_DIR / STATE_FILE
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
 def _connect(path: str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, check_same_thread=False, isolation_level="DEFERRED")
     connection.execute("PRAGMA synchronous = FULL")

@@ -20,6 +20,7 @@ _LABELS = {
     "upload": "Uploading",
     "album": "Albums",
     "download": "Downloading",
+    "sync": "Changes",
 }
 # Phases whose byte counts are file contents; the album phase counts asset ids there.
 _BYTE_PHASES = frozenset({"hash", "upload", "download"})
