@@ -43,9 +43,10 @@ if TYPE_CHECKING:
 
     from immich._async._client import AsyncClient
     from immich._core.response import APIResponse
+    from immich._core.sync import SyncEvent
     from immich._sync._client import Client
     from immich._transfer.progress import Progress
-    from immich._transfer.results import DownloadResult, UploadResult
+    from immich._transfer.results import DownloadResult, MirrorResult, UploadResult
 
     converter: cattrs.Converter
     API_VERSION: str
@@ -57,6 +58,8 @@ _LAZY = {
     "APIResponse": ("immich._core.response", "APIResponse"),
     "converter": ("immich._core.converter", "converter"),
     "DownloadResult": ("immich._transfer.results", "DownloadResult"),
+    "MirrorResult": ("immich._transfer.results", "MirrorResult"),
+    "SyncEvent": ("immich._core.sync", "SyncEvent"),
     "Progress": ("immich._transfer.progress", "Progress"),
     "UploadResult": ("immich._transfer.results", "UploadResult"),
     "API_VERSION": ("immich._core.operations", "API_VERSION"),
@@ -85,6 +88,7 @@ __all__ = [
     "IncompleteDownloadError",
     "NameLookupError",
     "InternalServerError",
+    "MirrorResult",
     "NotFoundError",
     "NotFoundOrNoAccessError",
     "PermissionDeniedError",
@@ -92,6 +96,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "RequestTooLargeError",
+    "SyncEvent",
     "UnprocessableEntityError",
     "Unset",
     "UploadResult",

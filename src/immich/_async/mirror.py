@@ -40,6 +40,7 @@ from immich._errors import (
     AuthenticationError,
     ConfigurationError,
     ImmichError,
+    IncompleteDownloadError,
 )
 from immich._transfer.concurrency import (
     async_map_concurrently,
@@ -76,7 +77,8 @@ _PAGE = 1000
 
 NO_SESSION = (
     "a mirror needs a login session of its own: the server's sync protocol refuses API keys "
-    "(403). Give the user's email and password (email=/password=; `immich mirror --email`): "
+    "(403). Give the user's email and password (`immich mirror DEST --email EMAIL`, or "
+    "email= and password=): "
     "the mirror signs in once and keeps its session in {state}, for later runs. Or pass a "
     "client that signed in with client.login()."
 )
@@ -224,6 +226,7 @@ class _Session:
             else:
                 _check_user(state, root, me.id, me.email)
                 return cls._made(candidate, state, renewed=False, notes=notes)
+        token: str | None
         if email is not None and password is not None:
             token = await _login(client, email, password)
             session_client = client._with_session(token, "the mirror's session")
@@ -377,40 +380,46 @@ class _Run:
         state.commit()
 
     async def _ingest(self, types: Iterable[str], *, reset: bool, generation: int) -> str:
-        state = self.state
         self.tracker.start("sync", 0)
-        async for event in self.client.sync.stream(types, reset=reset):
-            kind = str(event.type)
-            data = dict(event.raw)
-            if kind == "SyncResetV1":
-                return "reset"
-            if kind in ("AssetV1", "AssetV2"):
-                state.upsert_asset(data, generation)
-            elif kind == "AssetDeleteV1":
-                if state.asset(data["assetId"]) is not None:
-                    self.deleted.append(data["assetId"])
-                state.remove_asset(data["assetId"])
-            elif kind == "AssetExifV1":
-                state.upsert_exif(data)
-            elif kind in ("AlbumV1", "AlbumV2"):
-                state.upsert_album(data, generation)
-            elif kind == "AlbumDeleteV1":
-                state.remove_album(data["albumId"])
-            elif kind in ("AlbumToAssetV1", "AlbumToAssetBackfillV1"):
-                state.add_to_album(data["albumId"], data["assetId"], generation)
-            elif kind == "AlbumToAssetDeleteV1":
-                state.remove_from_album(data["albumId"], data["assetId"])
-            elif kind == "SyncCompleteV1":
-                self.complete = True
-            self.acks[Ack.parse(event.ack).type] = event.ack
-            self.events += 1
-            self.tracker.advance(files=1)
+        try:
+            async for event in self.client.sync.stream(types, reset=reset):
+                if str(event.type) == "SyncResetV1":
+                    return "reset"
+                self._apply(str(event.type), dict(event.raw), generation)
+                self.acks[Ack.parse(event.ack).type] = event.ack
+                self.events += 1
+                self.tracker.advance(files=1)
+        except IncompleteDownloadError as exc:
+            # What arrived is applied (and downloaded); nothing is acknowledged.
+            self.notes.append(f"the server's stream broke off after {self.events} changes: {exc}")
         if not self.complete:
             self.notes.append(
                 "the server's stream ended before SyncCompleteV1: what arrived is in the "
                 "mirror, nothing was acknowledged, the next run reads it again"
             )
         return "done"
+
+    def _apply(self, kind: str, data: dict[str, Any], generation: int) -> None:
+        state = self.state
+        if kind in ("AssetV1", "AssetV2"):
+            state.upsert_asset(data, generation)
+        elif kind == "AssetDeleteV1":
+            if state.asset(data["assetId"]) is not None:
+                self.deleted.append(data["assetId"])
+            state.remove_asset(data["assetId"])
+        elif kind == "AssetExifV1":
+            state.upsert_exif(data)
+        elif kind in ("AlbumV1", "AlbumV2"):
+            state.upsert_album(data, generation)
+        elif kind == "AlbumDeleteV1":
+            state.remove_album(data["albumId"])
+        elif kind in ("AlbumToAssetV1", "AlbumToAssetBackfillV1"):
+            state.add_to_album(data["albumId"], data["assetId"], generation)
+        elif kind == "AlbumToAssetDeleteV1":
+            state.remove_from_album(data["albumId"], data["assetId"])
+        elif kind == "SyncCompleteV1":
+            self.complete = True
+        # Anything else (SyncAckV1, a type a newer server adds) only moves a checkpoint.
 
     async def read_tags(self) -> None:
         """Tags are not in the stream; an asset's EXIF row changes with them, so the

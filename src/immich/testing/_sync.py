@@ -361,12 +361,12 @@ class Stream:
         elif created:
             # As Immich does: nothing to backfill before the first upsert checkpoint.
             self.session.checkpoints[backfill_type] = f"{backfill_type}|{created[-1][0]}|{COMPLETE}"
-        rows = sorted(
+        upserts = sorted(
             (update_id, album_id, asset_id)
             for (album_id, asset_id), update_id in self.log.album_assets.items()
             if album_id in visible and self._after(upsert_type, update_id)
         )
-        for update_id, album_id, asset_id in rows:
+        for update_id, album_id, asset_id in upserts:
             data = {"assetId": asset_id, "albumId": album_id}
             yield line(upsert_type, data, upsert_type, update_id)
 

@@ -139,9 +139,9 @@ def mirror(
             session.out.error("interrupted; run the same command again to resume")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except ValueError as exc:
-            from immich import AuthenticationError, ImmichError
+            from immich import ImmichError
 
-            if isinstance(exc, ImmichError) and not isinstance(exc, AuthenticationError):
+            if isinstance(exc, ImmichError):  # (ConfigurationError: described by run())
                 raise
             raise UsageError(str(exc)) from exc
         except OSError as exc:
