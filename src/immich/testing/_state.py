@@ -247,6 +247,7 @@ class FakeState:
 
     def remove_asset(self, asset: Asset) -> None:
         """Deletes for good: the record, its album and tag links, and bytes the fake owns."""
+        self.sync.asset_removed(self, asset)
         self.assets.pop(asset.id, None)
         if self._upload_checksums.get((asset.owner_id, asset.checksum)) == asset.id:
             del self._upload_checksums[(asset.owner_id, asset.checksum)]

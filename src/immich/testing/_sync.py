@@ -124,8 +124,32 @@ class SyncLog:
     # (audit id, album id, asset id)
     album_asset_deletes: list[tuple[str, str, str]] = field(default_factory=list)
 
+    # Deletes are audited when they happen, as Immich's triggers do (a stream must list
+    # the deletes of entities it never saw: everything of a first stream is new to it).
+
+    def asset_removed(self, state: FakeState, asset: Asset) -> None:
+        for album in state.albums.values():
+            if asset.id in album.asset_ids:
+                self.album_asset_removed(album.id, asset.id)
+        self.assets.pop(asset.id, None)
+        self.exifs.pop(asset.id, None)
+        self.asset_deletes.append((self.ids.next(), asset.id, asset.owner_id))
+
+    def album_removed(self, album: Album) -> None:
+        for user_id in _members(album):
+            self.members.pop((album.id, user_id), None)
+            self.album_deletes.append((self.ids.next(), album.id, user_id))
+        self.albums.pop(album.id, None)
+        for key in [k for k in self.album_assets if k[0] == album.id]:
+            del self.album_assets[key]  # (no audit: the album is gone)
+
+    def album_asset_removed(self, album_id: str, asset_id: str) -> None:
+        self.album_assets.pop((album_id, asset_id), None)
+        self.album_asset_deletes.append((self.ids.next(), album_id, asset_id))
+
     def refresh(self, state: FakeState) -> None:
-        """Give what changed since the last look a new updateId, and audit what is gone.
+        """Give what changed since the last look a new updateId, and audit what is gone
+        without having been audited when it went.
 
         The caller holds the state's lock."""
         self._refresh_assets(state)
