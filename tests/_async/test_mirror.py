@@ -380,7 +380,7 @@ async def test_files_written_but_not_recorded_are_found_by_checksum(
     owner, key = ann
     ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner) for i in range(4)]
 
-    def crash(self: MirrorState, *args: Any) -> None:
+    def crash(self: MirrorState, *args: Any, **kwargs: Any) -> None:
         raise SimulatedCrash  # the process died after the file landed, before the note
 
     with monkeypatch.context() as patched:

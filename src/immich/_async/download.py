@@ -366,8 +366,9 @@ class _Downloader:
         self.client = client
         self.root = root
         self.layout = layout
-        #: Called (under the log's lock) with each asset id, its file and the file's
-        #: SHA-1 when it is known to hold the asset: written, or found already there.
+        #: Called with each asset id, its file and the file's SHA-1 when it is known to
+        #: hold the asset: written, or found already there (from worker threads with the
+        #: blocking client: it must be thread-safe).
         self.on_file = on_file
         self.cache = cache
         self.overwrite = overwrite
@@ -483,8 +484,8 @@ class _Downloader:
             if present:
                 with self.log.lock:
                     self.log.skipped[asset.id] = target
-                    if self.on_file is not None:
-                        self.on_file(asset.id, target, expected)
+                if self.on_file is not None:
+                    self.on_file(asset.id, target, expected)
             else:
                 partial = partial_name(asset.id)
                 resumable = folder.had(partial)
@@ -554,8 +555,8 @@ class _Downloader:
             self.cache.put(LocalFile.from_stat(job.target, info), digest)
         with self.log.lock:
             self.log.downloaded[job.asset_id] = job.target
-            if self.on_file is not None:
-                self.on_file(job.asset_id, job.target, digest)
+        if self.on_file is not None:
+            self.on_file(job.asset_id, job.target, digest)
         if nbytes:
             self.log.add_bytes(nbytes)
         self.tracker.advance(files=1, nbytes=nbytes, path=job.target)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from immich._core import json_codec as _json
+from immich._errors import ImmichError
 
 #: The model of each entity type's ``data``: the ``SyncItem`` maps of
 #: ``server/src/dtos/sync.dto.ts`` in 3.0.3 and in 2.7.5 together (2.x sends the V1
@@ -119,30 +120,42 @@ class SyncEvent:
     Attributes:
         type: The entity type, a :class:`~immich.models.SyncEntityType` (a type this SDK
             does not know yet is a member that equals the plain string).
-        data: The line's ``data`` decoded into the spec's model for its type
-            (``AssetV2`` -> :class:`~immich.models.SyncAssetV2`), or the plain dict for a
-            type the SDK does not know.
         ack: What to send back once the change is stored (``client.sync.ack(event)``).
         raw: The line's ``data`` as the server sent it, fields the SDK does not know
             included.
     """
 
     type: Any
-    data: Any
     ack: str
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    _decoded: list[Any] = attrs.field(factory=list, init=False, eq=False)
+
+    @property
+    def data(self) -> Any:
+        """The line's ``data`` decoded into the spec's model for its type (``AssetV2`` ->
+        :class:`~immich.models.SyncAssetV2`), or the plain dict for a type the SDK does
+        not know. Decoded when first read (a consumer that reads ``raw`` only, such as
+        the mirror, pays nothing for it); data that does not fit its model raises
+        :class:`SyncLineError`."""
+        if not self._decoded:
+            self._decoded.append(_structure(str(self.type), self.raw))
+        return self._decoded[0]
 
     @property
     def is_known(self) -> bool:
-        """Whether ``data`` is a model (the SDK knows this type)."""
-        return not isinstance(self.data, dict) or str(self.type) in SYNC_ITEMS
+        """Whether the SDK knows this type (``data`` is a model)."""
+        return str(self.type) in SYNC_ITEMS
 
     @property
     def parsed_ack(self) -> Ack:
         return Ack.parse(self.ack)
 
     def __repr__(self) -> str:
-        return f"SyncEvent(type={str(self.type)!r}, ack={self.ack!r}, data={self.data!r})"
+        try:
+            data = self.data
+        except SyncLineError:
+            data = dict(self.raw)
+        return f"SyncEvent(type={str(self.type)!r}, ack={self.ack!r}, data={data!r})"
 
 
 @functools.cache
@@ -164,16 +177,30 @@ def model_of(entity_type: str) -> type | None:
     return model
 
 
-class SyncLineError(ValueError):
-    """A line of the stream that is not a sync event (the decoder's message says why)."""
+class SyncLineError(ImmichError, ValueError):
+    """A line of the sync stream that is not a sync event, or whose data does not fit
+    the model of its type (the message says which)."""
 
 
-def decode_line(line: bytes | str) -> SyncEvent:
-    """One JSON line of the stream as a :class:`SyncEvent`; raises :class:`SyncLineError`."""
+def _structure(type_name: str, raw: Mapping[str, Any]) -> Any:
+    model = model_of(type_name)
+    if model is None:
+        return dict(raw)
     import cattrs
 
     from immich._core.converter import converter
 
+    try:
+        return converter.structure(raw, model)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
+        raise SyncLineError(
+            f"the data of a {type_name} line does not fit {model.__name__}: {exc!r}"
+        ) from exc
+
+
+def decode_line(line: bytes | str) -> SyncEvent:
+    """One JSON line of the stream as a :class:`SyncEvent` (its data decoded when first
+    read); raises :class:`SyncLineError` for a line that is not a sync event."""
     try:
         item = _json.loads(line)
     except ValueError as exc:
@@ -189,16 +216,7 @@ def decode_line(line: bytes | str) -> SyncEvent:
     ack = item.get("ack")
     if not isinstance(ack, str):
         raise SyncLineError(f"a {type_name} line has no ack")
-    model = model_of(type_name)
-    data: Any = raw
-    if model is not None:
-        try:
-            data = converter.structure(raw, model)
-        except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
-            raise SyncLineError(
-                f"the data of a {type_name} line does not fit {model.__name__}: {exc!r}"
-            ) from exc
-    return SyncEvent(_entity_type()(type_name), data, ack, raw)
+    return SyncEvent(_entity_type()(type_name), ack, raw)
 
 
 def decode_lines(body: bytes) -> list[SyncEvent]:

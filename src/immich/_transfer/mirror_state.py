@@ -21,9 +21,11 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from immich._core import json_codec as _json
 
 STATE_DIR = ".immich-mirror"
 STATE_FILE = "state.db"
@@ -75,7 +77,7 @@ class MirrorLockedError(OSError):
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _json.dumps(value).decode()
 
 
 class MirrorState:
@@ -86,6 +88,8 @@ class MirrorState:
     def __init__(self, connection: sqlite3.Connection, lock_file: Any, *, dry_run: bool) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[tuple[str, str | None, int, str]] = []
         self._lock_file = lock_file
         self.dry_run = dry_run
         self._last_commit = time.monotonic()
@@ -118,7 +122,7 @@ class MirrorState:
             raise
 
     def close(self) -> None:
-        with self._lock:
+        with self._locked():
             if self.dry_run:
                 self._db.rollback()
             else:
@@ -130,25 +134,20 @@ class MirrorState:
     # -- transactions --------------------------------------------------------------
 
     def commit(self) -> None:
-        with self._lock:
+        with self._locked():
             if not self.dry_run:
                 self._db.commit()
             self._last_commit = time.monotonic()
 
-    def commit_now_and_then(self) -> None:
-        """Commit if the last commit is a while ago (during downloads)."""
-        if time.monotonic() - self._last_commit >= _COMMIT_EVERY:
-            self.commit()
-
     # -- meta ----------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
-        with self._lock:
+        with self._locked():
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
             return None if row is None else str(row[0])
 
     def set(self, key: str, value: str | None) -> None:
-        with self._lock:
+        with self._locked():
             if value is None:
                 self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
@@ -168,21 +167,21 @@ class MirrorState:
 
     # -- what the stream says --------------------------------------------------------
 
-    def upsert_asset(self, data: dict[str, Any], generation: int) -> None:
+    def upsert_asset(self, data: Mapping[str, Any], generation: int) -> None:
         """An asset as the stream describes it (``SyncAssetV1``/``V2`` wire data)."""
         asset_id = data["id"]
         wire = _dumps(data)
-        with self._lock:
+        with self._locked():
+            inserted = self._db.execute(
+                "INSERT OR IGNORE INTO assets (id, checksum, asset, fetch, tags_stale, "
+                "sidecar_stale, seen) VALUES (?, ?, ?, 1, 1, 1, ?)",
+                (asset_id, data["checksum"], wire, generation),
+            )
+            if inserted.rowcount:
+                return
             row = self._db.execute(
                 "SELECT checksum, asset, path, removed FROM assets WHERE id = ?", (asset_id,)
             ).fetchone()
-            if row is None:
-                self._db.execute(
-                    "INSERT INTO assets (id, checksum, asset, fetch, tags_stale, sidecar_stale, "
-                    "seen) VALUES (?, ?, ?, 1, 1, 1, ?)",
-                    (asset_id, data["checksum"], wire, generation),
-                )
-                return
             checksum, old_wire, path, removed = row
             changed = old_wire != wire or removed
             fetch = 1 if checksum != data["checksum"] or path is None else None
@@ -194,7 +193,7 @@ class MirrorState:
 
     def remove_asset(self, asset_id: str) -> None:
         """Deleted from the server (its file is kept or moved by policy, not here)."""
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE assets SET removed = 1, fetch = 0, sidecar_stale = 1 "
                 "WHERE id = ? AND removed = 0",
@@ -203,18 +202,18 @@ class MirrorState:
             self._stale_albums_of(asset_id)
             self._db.execute("DELETE FROM album_assets WHERE asset_id = ?", (asset_id,))
 
-    def upsert_exif(self, data: dict[str, Any]) -> None:
+    def upsert_exif(self, data: Mapping[str, Any]) -> None:
         """``SyncAssetExifV1``: description, rating, dates and camera; tags may have
         changed with it (Immich keeps them in the same row)."""
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE assets SET exif = ?, tags_stale = 1, sidecar_stale = 1 WHERE id = ?",
                 (_dumps(data), data["assetId"]),
             )
 
-    def upsert_album(self, data: dict[str, Any], generation: int) -> None:
+    def upsert_album(self, data: Mapping[str, Any], generation: int) -> None:
         wire = _dumps(data)
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "INSERT INTO albums (id, album, seen) VALUES (?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET stale = stale OR album != excluded.album "
@@ -223,7 +222,7 @@ class MirrorState:
             )
 
     def remove_album(self, album_id: str) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE albums SET removed = 1, stale = 1 WHERE id = ? AND removed = 0",
                 (album_id,),
@@ -232,7 +231,7 @@ class MirrorState:
             self._db.execute("DELETE FROM album_assets WHERE album_id = ?", (album_id,))
 
     def add_to_album(self, album_id: str, asset_id: str, generation: int) -> None:
-        with self._lock:
+        with self._locked():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO album_assets (album_id, asset_id, seen) VALUES (?, ?, ?)",
                 (album_id, asset_id, generation),
@@ -247,7 +246,7 @@ class MirrorState:
                 self._db.execute("UPDATE assets SET sidecar_stale = 1 WHERE id = ?", (asset_id,))
 
     def remove_from_album(self, album_id: str, asset_id: str) -> None:
-        with self._lock:
+        with self._locked():
             cursor = self._db.execute(
                 "DELETE FROM album_assets WHERE album_id = ? AND asset_id = ?",
                 (album_id, asset_id),
@@ -276,7 +275,7 @@ class MirrorState:
     def sweep(self, generation: int) -> list[str]:
         """After a complete stream of everything: what it did not list is gone from the
         server. Returns the ids of the assets found gone."""
-        with self._lock:
+        with self._locked():
             gone = [
                 row[0]
                 for row in self._db.execute(
@@ -302,7 +301,7 @@ class MirrorState:
     # -- reading ---------------------------------------------------------------------
 
     def assets(self, where: str = "1", parameters: Iterable[Any] = ()) -> Iterator[AssetRow]:
-        with self._lock:
+        with self._locked():
             rows = self._db.execute(
                 "SELECT id, checksum, asset, exif, tags, path, file_checksum, in_trash, "
                 f"removed FROM assets WHERE {where}",
@@ -317,7 +316,7 @@ class MirrorState:
         return list(self.assets("fetch = 1"))
 
     def stale_tags(self) -> list[str]:
-        with self._lock:
+        with self._locked():
             return [
                 r[0]
                 for r in self._db.execute(
@@ -328,30 +327,33 @@ class MirrorState:
     def stale_sidecars(self) -> list[AssetRow]:
         return list(self.assets("sidecar_stale = 1"))
 
-    def files(self) -> list[tuple[str, str, str | None, bool]]:
+    def files(self) -> list[tuple[str, str, str | None, int]]:
         """(asset id, path, file checksum, in .trash) of every file the mirror holds."""
-        with self._lock:
-            return [
-                (r[0], r[1], r[2], bool(r[3]))
-                for r in self._db.execute(
-                    "SELECT id, path, file_checksum, in_trash FROM assets WHERE path IS NOT NULL"
-                )
-            ]
+        with self._locked():
+            return self._db.execute(
+                "SELECT id, path, file_checksum, in_trash FROM assets WHERE path IS NOT NULL"
+            ).fetchall()
 
-    def albums_of(self, asset_id: str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [
-                json.loads(r[0])
-                for r in self._db.execute(
-                    "SELECT albums.album FROM album_assets JOIN albums "
-                    "ON albums.id = album_assets.album_id WHERE album_assets.asset_id = ? "
-                    "AND albums.removed = 0 ORDER BY albums.id",
-                    (asset_id,),
-                )
-            ]
+    def albums_by_asset(self, asset_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Asset id -> the albums it is in (by id), for the assets given."""
+        wanted = set(asset_ids)
+        found: dict[str, list[dict[str, Any]]] = {}
+        albums: dict[str, dict[str, Any]] = {}
+        with self._locked():
+            rows = self._db.execute(
+                "SELECT album_assets.asset_id, albums.id, albums.album FROM album_assets "
+                "JOIN albums ON albums.id = album_assets.album_id WHERE albums.removed = 0 "
+                "ORDER BY albums.id"
+            ).fetchall()
+        for asset_id, album_id, album in rows:
+            if asset_id in wanted:
+                if album_id not in albums:
+                    albums[album_id] = json.loads(album)
+                found.setdefault(asset_id, []).append(albums[album_id])
+        return found
 
     def stale_albums(self) -> list[AlbumRow]:
-        with self._lock:
+        with self._locked():
             rows = self._db.execute(
                 "SELECT id, album, file, removed FROM albums WHERE stale = 1"
             ).fetchall()
@@ -359,7 +361,7 @@ class MirrorState:
 
     def album_files(self) -> dict[str, str]:
         """Album id -> its manifest's file name (without ``.json``), for every album."""
-        with self._lock:
+        with self._locked():
             return {
                 r[0]: r[1]
                 for r in self._db.execute("SELECT id, file FROM albums WHERE file IS NOT NULL")
@@ -367,7 +369,7 @@ class MirrorState:
 
     def album_members(self, album_id: str) -> list[tuple[str, str | None]]:
         """(asset id, its file's path or None) of an album's assets."""
-        with self._lock:
+        with self._locked():
             return [
                 (r[0], r[1])
                 for r in self._db.execute(
@@ -380,7 +382,7 @@ class MirrorState:
             ]
 
     def counts(self) -> dict[str, int]:
-        with self._lock:
+        with self._locked():
             assets, files = self._db.execute(
                 "SELECT COUNT(*), COUNT(path) FROM assets WHERE removed = 0"
             ).fetchone()
@@ -390,7 +392,7 @@ class MirrorState:
     # -- what was done ------------------------------------------------------------------
 
     def set_tags(self, asset_id: str, tags: list[str] | None) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE assets SET tags_stale = 0, tags = ?, sidecar_stale = sidecar_stale "
                 "OR COALESCE(tags, '') != COALESCE(?, '') WHERE id = ?",
@@ -401,19 +403,50 @@ class MirrorState:
                 ),
             )
 
-    def record_file(self, asset_id: str, path: str, file_checksum: str | None) -> None:
-        """The asset's content is now in ``path`` (relative to the mirror)."""
-        with self._lock:
-            self._db.execute(
-                "UPDATE assets SET path = ?, file_checksum = ?, in_trash = 0, fetch = 0, "
-                "sidecar_stale = 1 WHERE id = ?",
-                (path, file_checksum, asset_id),
+    def set_no_tags(self, asset_ids: Iterable[str]) -> None:
+        """These assets have no tags (the user has none, or none of them has one)."""
+        with self._locked():
+            self._db.executemany(
+                "UPDATE assets SET tags_stale = 0, tags = '[]', sidecar_stale = sidecar_stale "
+                "OR COALESCE(tags, '') != '[]' WHERE id = ?",
+                ((i,) for i in asset_ids),
             )
-            self._stale_albums_of(asset_id)
-            self.commit_now_and_then()
+
+    def record_file(
+        self, asset_id: str, path: str, file_checksum: str | None, *, sidecar_written: bool
+    ) -> None:
+        """The asset's content is now in ``path`` (relative to the mirror), and its
+        sidecar beside it (or not yet). Noted in memory, and written to the database
+        with the others now and then (downloads on several threads do not queue for
+        it one by one): what a crash loses of these notes, the next run finds again by
+        checksum."""
+        with self._pending_lock:
+            self._pending.append((path, file_checksum, 0 if sidecar_written else 1, asset_id))
+            due = time.monotonic() - self._last_commit >= _COMMIT_EVERY
+        if due:
+            self.commit()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The database, with the files noted since the last write written first."""
+        with self._lock:
+            with self._pending_lock:
+                pending, self._pending = self._pending, []
+            if pending:
+                self._db.executemany(
+                    "UPDATE assets SET path = ?, file_checksum = ?, in_trash = 0, fetch = 0, "
+                    "sidecar_stale = ? WHERE id = ?",
+                    pending,
+                )
+                self._db.executemany(
+                    "UPDATE albums SET stale = 1 WHERE id IN "
+                    "(SELECT album_id FROM album_assets WHERE asset_id = ?)",
+                    [(item[3],) for item in pending],
+                )
+            yield
 
     def move_file(self, asset_id: str, path: str | None, in_trash: bool) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE assets SET path = ?, in_trash = ?, sidecar_stale = 1 WHERE id = ?",
                 (path, 1 if in_trash else 0, asset_id),
@@ -422,7 +455,7 @@ class MirrorState:
 
     def lose_file(self, asset_id: str) -> None:
         """Its file is missing or damaged: download it again (unless it is gone)."""
-        with self._lock:
+        with self._locked():
             self._db.execute(
                 "UPDATE assets SET path = NULL, file_checksum = NULL, in_trash = 0, "
                 "fetch = 1 - removed WHERE id = ?",
@@ -430,20 +463,22 @@ class MirrorState:
             )
             self._stale_albums_of(asset_id)
 
-    def sidecar_written(self, asset_id: str) -> None:
-        with self._lock:
-            self._db.execute("UPDATE assets SET sidecar_stale = 0 WHERE id = ?", (asset_id,))
+    def sidecars_written(self, asset_ids: list[str]) -> None:
+        with self._locked():
+            self._db.executemany(
+                "UPDATE assets SET sidecar_stale = 0 WHERE id = ?", ((i,) for i in asset_ids)
+            )
 
     def album_written(self, album_id: str, file: str | None) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute("UPDATE albums SET stale = 0, file = ? WHERE id = ?", (file, album_id))
 
     def stale_all_albums(self) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute("UPDATE albums SET stale = 1")
 
     def forget_album(self, album_id: str) -> None:
-        with self._lock:
+        with self._locked():
             self._db.execute("DELETE FROM albums WHERE id = ?", (album_id,))
 
 
@@ -476,9 +511,9 @@ class AssetRow:
     ) -> None:
         self.id = asset_id
         self.checksum = checksum
-        self.asset: dict[str, Any] = json.loads(asset)
-        self.exif: dict[str, Any] | None = json.loads(exif) if exif else None
-        self.tags: list[str] | None = json.loads(tags) if tags else None
+        self.asset: dict[str, Any] = _json.loads(asset)
+        self.exif: dict[str, Any] | None = _json.loads(exif) if exif else None
+        self.tags: list[str] | None = _json.loads(tags) if tags else None
         self.path = path
         self.file_checksum = file_checksum
         self.in_trash = bool(in_trash)

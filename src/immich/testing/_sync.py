@@ -14,13 +14,14 @@ entity changed between two streams, which the real server does not show either.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from immich._core import json_codec as _json
 
 from ._dto import exif_dto
 from ._state import Album, Asset, FakeState, Session
@@ -101,8 +102,10 @@ def timestamp_ms(update_id: str) -> int:
 
 @dataclass
 class _Seen:
-    """An entity as last streamed: its wire form, and the updateId of that form."""
+    """An entity as last streamed: what it is made of (compared cheaply), its wire form,
+    and the updateId of that form."""
 
+    key: Any
     wire: Any
     update_id: str
 
@@ -157,14 +160,14 @@ class SyncLog:
 
     def _refresh_assets(self, state: FakeState) -> None:
         for asset_id, asset in state.assets.items():
-            wire = asset_v2(asset)
+            key = _asset_key(asset)
             seen = self.assets.get(asset_id)
-            if seen is None or seen.wire != wire:
-                self.assets[asset_id] = _Seen(wire, self.ids.next())
-            exif = (exif_v1(asset), sorted(_tag_values(state, asset)))
+            if seen is None or seen.key != key:
+                self.assets[asset_id] = _Seen(key, asset_v2(asset), self.ids.next())
+            exif_key = (*_exif_key(asset), tuple(sorted(_tag_values(state, asset))))
             seen = self.exifs.get(asset_id)
-            if seen is None or seen.wire != exif:
-                self.exifs[asset_id] = _Seen(exif, self.ids.next())
+            if seen is None or seen.key != exif_key:
+                self.exifs[asset_id] = _Seen(exif_key, exif_v1(asset), self.ids.next())
         for asset_id in [a for a in self.assets if a not in state.assets]:
             gone = self.assets.pop(asset_id)
             self.exifs.pop(asset_id, None)
@@ -172,10 +175,10 @@ class SyncLog:
 
     def _refresh_albums(self, state: FakeState) -> None:
         for album_id, album in state.albums.items():
-            wire = album_v2(album)
+            wire = (album_v2(album), album.owner_id)
             seen = self.albums.get(album_id)
-            if seen is None or seen.wire != (wire, album.owner_id):
-                self.albums[album_id] = _Seen((wire, album.owner_id), self.ids.next())
+            if seen is None or seen.wire != wire:
+                self.albums[album_id] = _Seen(None, wire, self.ids.next())
         users = {(a.id, u) for a in state.albums.values() for u in _members(a)}
         for key in sorted(users - self.members.keys()):
             self.members[key] = self.ids.next()
@@ -193,6 +196,36 @@ class SyncLog:
             for asset_id in album.asset_ids:
                 if (album.id, asset_id) not in self.album_assets:
                     self.album_assets[(album.id, asset_id)] = self.ids.next()
+
+
+def _asset_key(asset: Asset) -> tuple[Any, ...]:
+    """What ``asset_v2`` is made of."""
+    return (
+        asset.owner_id,
+        asset.original_file_name,
+        asset.file_created_at,
+        asset.file_modified_at,
+        asset.created_at,
+        asset.type,
+        asset.deleted_at,
+        asset.is_favorite,
+        asset.visibility,
+        asset.duration_ms,
+        asset.live_photo_video_id,
+        asset.library_id,
+        asset.checksum,
+    )
+
+
+def _exif_key(asset: Asset) -> tuple[Any, ...]:
+    """What ``exif_v1`` is made of (the tags, which Immich keeps in the same row, aside)."""
+    return (
+        asset.description,
+        asset.rating,
+        asset.file_created_at,
+        asset.file_modified_at,
+        asset.blob.size,
+    )
 
 
 def _members(album: Album) -> list[str]:
@@ -277,9 +310,7 @@ def album_v2(album: Album) -> dict[str, Any]:
 
 def line(type_: str, data: Any, ack_type: str, *ids: str) -> bytes:
     ack = "|".join((ack_type, *ids))
-    return (
-        json.dumps({"type": type_, "data": data, "ack": ack}, separators=(",", ":")) + "\n"
-    ).encode()
+    return _json.dumps({"type": type_, "data": data, "ack": ack}) + b"\n"
 
 
 class Stream:
@@ -331,7 +362,7 @@ class Stream:
             and self._after("AssetExifV1", seen.update_id)
         ]
         for seen in sorted(upserts, key=lambda s: s.update_id):
-            yield line("AssetExifV1", seen.wire[0], "AssetExifV1", seen.update_id)
+            yield line("AssetExifV1", seen.wire, "AssetExifV1", seen.update_id)
 
     def _albums(self, upsert_type: str) -> Iterator[bytes]:
         for audit_id, album_id, user_id in self.log.album_deletes:
