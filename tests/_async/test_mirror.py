@@ -609,3 +609,24 @@ async def test_one_run_at_a_time(
             await mirror(connect(fake.async_transport(), api_key=key), dest)
     finally:
         held.close()
+
+
+async def test_a_relative_destination(
+    fake: FakeImmich,
+    ann: tuple[str, str],
+    connect: Connect,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner, key = ann
+    fake.add_asset(make_jpeg(1), filename="IMG_1.jpg", owner=owner, taken_at=MAY)
+    monkeypatch.chdir(tmp_path)
+    await first_run(fake, connect, Path("relative"), key)
+    recorder = spy(fake)
+
+    again = await mirror(connect(recorder, api_key=key), "relative")
+
+    assert again.ok
+    assert again.downloaded == {}
+    assert fetched(recorder) == Counter()
+    assert_mirrors(fake, owner, tmp_path / "relative")

@@ -147,7 +147,9 @@ async def mirror(
         raise ValueError("concurrency must be at least 1")
     if (email is None) != (password is None):
         raise ValueError("give both email and password, or neither")
-    root = Path(destination)
+    # Resolved, as the downloader names files (a relative path or a link to a NAS is
+    # where it leads).
+    root = Path(destination).resolve()
     if not dry_run:
         await async_to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
     state = await async_to_thread(functools.partial(MirrorState.open, root, dry_run=dry_run))
@@ -333,8 +335,8 @@ class _Run:
         self.albums_deleted = 0
         self.would_download: list[str] = []
         self._fetching: dict[str, AssetRow] = {}
-        # Where a file's path below the mirror starts (the downloader's paths are root/...).
-        self._root_length = len(str(root)) + len(os.sep)
+        # What a file's path below the mirror starts with (the downloader's are root/...).
+        self._root_prefix = str(root) + os.sep
         self._albums: dict[str, list[dict[str, Any]]] = {}
 
     async def run(self, *, full: bool, verify: bool) -> None:
@@ -574,7 +576,10 @@ class _Run:
 
     def _landed(self, asset_id: str, target: Path, digest: bytes | None) -> None:
         path = str(target)
-        relative = path[self._root_length :].replace(os.sep, "/")
+        if path.startswith(self._root_prefix):
+            relative = path[len(self._root_prefix) :].replace(os.sep, "/")
+        else:
+            relative = Path(os.path.relpath(path, self.root)).as_posix()
         written = False
         row = self._fetching.get(asset_id)
         if row is not None:
