@@ -630,3 +630,50 @@ async def test_a_relative_destination(
     assert again.downloaded == {}
     assert fetched(recorder) == Counter()
     assert_mirrors(fake, owner, tmp_path / "relative")
+
+
+async def test_tags_of_many_changed_assets_are_found_by_tag_first(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner) for i in range(60)]
+    setup = connect(fake.async_transport(), api_key=key)
+    [river, lake] = await setup.tags.upsert_tags(tags=["places/river", "places/lake"])
+    await setup.tags.tag_assets(river.id, ids=ids[:2])
+    await setup.tags.tag_assets(lake.id, ids=[ids[1]])
+    await setup.assets.delete_assets(ids=[ids[1]])  # (a trashed asset keeps its tags)
+    recorder = spy(fake)
+
+    await mirror(connect(recorder, api_key=key), dest, email=EMAIL, password=PASSWORD)
+
+    side = sidecars(dest)
+    assert side[ids[0]]["tags"] == ["places/river"]
+    assert side[ids[1]]["tags"] == ["places/lake", "places/river"]
+    assert all(side[i]["tags"] == [] for i in ids[2:])
+    # Read one by one only for the two tagged assets, not for the sixty.
+    assert len(recorder.sent("GET", "/assets/*")) == 2
+    assert_mirrors(fake, owner, dest)
+
+
+async def test_checkpoints_the_server_lost_mean_a_full_listing(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner) for i in range(3)]
+    await first_run(fake, connect, dest, key)
+    state = MirrorState.open(dest, dry_run=False)
+    token = state.get("session_token")
+    state.close()
+    assert token
+    session = connect(fake.async_transport(), access_token=token)
+    await session.sync.delete_sync_ack()  # (as an administrator's reset might)
+    await session.assets.delete_assets(ids=[ids[0]], force=True)
+    recorder = spy(fake)
+
+    result = await mirror(connect(recorder, api_key=key), dest)
+
+    assert result.ok
+    assert result.full
+    assert any("no checkpoint" in note for note in result.notes)
+    assert result.deleted == (ids[0],)
+    assert fetched(recorder) == Counter()

@@ -149,7 +149,7 @@ async def mirror(
         raise ValueError("give both email and password, or neither")
     # Resolved, as the downloader names files (a relative path or a link to a NAS is
     # where it leads).
-    root = Path(destination).resolve()
+    root = await async_to_thread(Path(destination).resolve)
     if not dry_run:
         await async_to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
     state = await async_to_thread(functools.partial(MirrorState.open, root, dry_run=dry_run))

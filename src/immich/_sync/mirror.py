@@ -149,7 +149,7 @@ def mirror(
         raise ValueError("give both email and password, or neither")
     # Resolved, as the downloader names files (a relative path or a link to a NAS is
     # where it leads).
-    root = Path(destination).resolve()
+    root = to_thread(Path(destination).resolve)
     if not dry_run:
         to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
     state = to_thread(functools.partial(MirrorState.open, root, dry_run=dry_run))
