@@ -53,6 +53,7 @@ from immich._transfer.mirror_state import STATE_DIR, AssetRow, MirrorState
 from immich._transfer.paths import numbered, safe_filename
 from immich._transfer.progress import ProgressCallback, ProgressTracker
 from immich._transfer.results import DownloadLog, MirrorResult
+from immich._transfer.writer import BackgroundWriter
 from immich.models.login_credential_dto import LoginCredentialDto
 from immich.models.login_response_dto import LoginResponseDto
 
@@ -338,6 +339,7 @@ class _Run:
         # What a file's path below the mirror starts with (the downloader's are root/...).
         self._root_prefix = str(root) + os.sep
         self._albums: dict[str, list[dict[str, Any]]] = {}
+        self._writer: BackgroundWriter | None = None
 
     def run(self, *, full: bool, verify: bool) -> None:
         self.sync(full)
@@ -551,6 +553,7 @@ class _Run:
         self._fetching = {row.id: row for row in rows}
         self._albums = self.state.albums_by_asset(list(self._fetching))
         cache = to_thread(open_hash_cache, self.hash_cache)
+        self._writer = BackgroundWriter(_write_json, self._sidecars_done)
         try:
             downloader = _Downloader(
                 self.client,
@@ -566,6 +569,8 @@ class _Run:
                 downloader.claim(self.root / path)  # another asset's (or an older content)
             downloader.run([_wanted(row) for row in rows], self.workers)
         finally:
+            to_thread(self._writer.close)
+            self._writer = None
             to_thread(cache.close)
         self.failed.update(self.downloads.failed)
         for asset_id, old in replaced.items():
@@ -580,20 +585,16 @@ class _Run:
             relative = path[len(self._root_prefix) :].replace(os.sep, "/")
         else:
             relative = Path(os.path.relpath(path, self.root)).as_posix()
-        written = False
+        self.state.record_file(asset_id, relative, _b64(digest) if digest else None)
         row = self._fetching.get(asset_id)
-        if row is not None:
-            try:
-                side = sidecar(row, self._albums.get(asset_id, []))
-                _write_json(path + SIDECAR, side)
-            except OSError:
-                pass  # (written with the others after the downloads)
-            else:
-                written = True
-                self.updated.append(asset_id)
-        self.state.record_file(
-            asset_id, relative, _b64(digest) if digest else None, sidecar_written=written
-        )
+        if row is not None and self._writer is not None:
+            # Its sidecar, on the writer's thread while the next files come; noted as
+            # written once it is (one that is not is written after the downloads).
+            self._writer.put(asset_id, path + SIDECAR, sidecar(row, self._albums.get(asset_id, [])))
+
+    def _sidecars_done(self, asset_ids: list[str]) -> None:
+        self.state.sidecars_written(asset_ids)
+        self.updated.extend(asset_ids)
 
     def _move_aside(self, path: str, why: str) -> None:
         """Move a file the mirror no longer uses into ``.trash/<why>/``."""

@@ -89,7 +89,7 @@ class MirrorState:
         self._db = connection
         self._lock = threading.RLock()
         self._pending_lock = threading.Lock()
-        self._pending: list[tuple[str, str | None, int, str]] = []
+        self._pending: list[tuple[str, str | None, str]] = []
         self._lock_file = lock_file
         self.dry_run = dry_run
         self._last_commit = time.monotonic()
@@ -412,16 +412,13 @@ class MirrorState:
                 ((i,) for i in asset_ids),
             )
 
-    def record_file(
-        self, asset_id: str, path: str, file_checksum: str | None, *, sidecar_written: bool
-    ) -> None:
-        """The asset's content is now in ``path`` (relative to the mirror), and its
-        sidecar beside it (or not yet). Noted in memory, and written to the database
-        with the others now and then (downloads on several threads do not queue for
-        it one by one): what a crash loses of these notes, the next run finds again by
-        checksum."""
+    def record_file(self, asset_id: str, path: str, file_checksum: str | None) -> None:
+        """The asset's content is now in ``path`` (relative to the mirror); its sidecar
+        is still to write. Noted in memory, and written to the database with the others
+        now and then (downloads on several threads do not queue for it one by one): what
+        a crash loses of these notes, the next run finds again by checksum."""
         with self._pending_lock:
-            self._pending.append((path, file_checksum, 0 if sidecar_written else 1, asset_id))
+            self._pending.append((path, file_checksum, asset_id))
             due = time.monotonic() - self._last_commit >= _COMMIT_EVERY
         if due:
             self.commit()
@@ -435,13 +432,13 @@ class MirrorState:
             if pending:
                 self._db.executemany(
                     "UPDATE assets SET path = ?, file_checksum = ?, in_trash = 0, fetch = 0, "
-                    "sidecar_stale = ? WHERE id = ?",
+                    "sidecar_stale = 1 WHERE id = ?",
                     pending,
                 )
                 self._db.executemany(
                     "UPDATE albums SET stale = 1 WHERE id IN "
                     "(SELECT album_id FROM album_assets WHERE asset_id = ?)",
-                    [(item[3],) for item in pending],
+                    [(item[2],) for item in pending],
                 )
             yield
 
