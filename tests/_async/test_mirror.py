@@ -677,3 +677,25 @@ async def test_checkpoints_the_server_lost_mean_a_full_listing(
     assert any("no checkpoint" in note for note in result.notes)
     assert result.deleted == (ids[0],)
     assert fetched(recorder) == Counter()
+
+
+async def test_a_dry_run_never_resets_the_servers_checkpoints(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner) for i in range(2)]
+    await first_run(fake, connect, dest, key)
+    state = MirrorState.open(dest, dry_run=True)
+    session = connect(fake.async_transport(), access_token=state.get("session_token"))
+    state.close()
+    before = await session.sync.get_sync_ack()
+
+    dry = await mirror(connect(fake.async_transport(), api_key=key), dest, full=True, dry_run=True)
+
+    assert not dry.full
+    assert dry.deleted == ()  # (a partial listing notes nothing as gone)
+    assert any("does not reset" in note for note in dry.notes)
+    assert await session.sync.get_sync_ack() == before
+    again = await mirror(connect(fake.async_transport(), api_key=key), dest)
+    assert not again.full
+    assert again.assets == len(ids)

@@ -671,3 +671,25 @@ def test_checkpoints_the_server_lost_mean_a_full_listing(
     assert any("no checkpoint" in note for note in result.notes)
     assert result.deleted == (ids[0],)
     assert fetched(recorder) == Counter()
+
+
+def test_a_dry_run_never_resets_the_servers_checkpoints(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner) for i in range(2)]
+    first_run(fake, connect, dest, key)
+    state = MirrorState.open(dest, dry_run=True)
+    session = connect(fake.transport(), access_token=state.get("session_token"))
+    state.close()
+    before = session.sync.get_sync_ack()
+
+    dry = mirror(connect(fake.transport(), api_key=key), dest, full=True, dry_run=True)
+
+    assert not dry.full
+    assert dry.deleted == ()  # (a partial listing notes nothing as gone)
+    assert any("does not reset" in note for note in dry.notes)
+    assert session.sync.get_sync_ack() == before
+    again = mirror(connect(fake.transport(), api_key=key), dest)
+    assert not again.full
+    assert again.assets == len(ids)

@@ -171,7 +171,7 @@ def mirror(
             hash_cache=hash_cache,
             notes=session.notes,
         )
-        run.run(full=full or session.renewed, verify=verify)
+        run.run(full=full or session.renewed, fresh=session.renewed, verify=verify)
         counts = state.counts()
     finally:
         to_thread(state.close)
@@ -341,8 +341,9 @@ class _Run:
         self._albums: dict[str, list[dict[str, Any]]] = {}
         self._writer: BackgroundWriter | None = None
 
-    def run(self, *, full: bool, verify: bool) -> None:
-        self.sync(full)
+    def run(self, *, full: bool, fresh: bool, verify: bool) -> None:
+        """``fresh``: the session is new (the server holds no checkpoint of it)."""
+        self.sync(full, fresh)
         if self.full and not self.complete and self.events == 0:
             return  # (the dry run of a mirror the server wants listed again)
         self.read_tags()
@@ -361,7 +362,7 @@ class _Run:
 
     # -- reading the server's changes ----------------------------------------------
 
-    def sync(self, full: bool) -> None:
+    def sync(self, full: bool, fresh: bool) -> None:
         server = self.client.server_version()
         types = TYPES_V3 if server >= (3, 0, 0) else TYPES_V2
         state = self.state
@@ -379,8 +380,17 @@ class _Run:
             if full:
                 state.set("generation", str(generation))
                 state.set("full_pending", "1")
-            self.full = full
-            outcome = self._ingest(types, reset=full, generation=generation)
+            # A dry run does not reset the session's checkpoints (that would change what
+            # the server knows of the mirror): it lists everything only when the session
+            # has none (a first run, a new session).
+            reset = full and not self.dry_run
+            self.full = full and (reset or fresh or not state.get("acked"))
+            if full and not self.full:
+                self.notes.append(
+                    "a dry run does not reset the server's checkpoints: it shows the changes "
+                    "since the last run, not a full listing"
+                )
+            outcome = self._ingest(types, reset=reset, generation=generation)
             if outcome != "reset":
                 break
             # SyncResetV1: the server wants this session to start over (after an
