@@ -242,6 +242,56 @@ def workflow_figures(workdir: Path, quick: bool, stack: ExitStack) -> list[Figur
     f.runs["immich AsyncClient"] = album.measure("async")
     f.runs["raw aiohttp"] = album.measure("aiohttp")
     result.append(f)
+
+    first = workflows.MirrorScenario.on_fake(workdir, 200 if quick else 1000)
+    stack.callback(first.close)
+    incremental = workflows.MirrorScenario.on_fake(workdir, 2000 if quick else 10_000)
+    stack.callback(incremental.close)
+    result += mirror_figures(first, incremental, workflows.FakeServers.where)
+    return result
+
+
+CHANGES = 10
+
+
+def mirror_figures(
+    first: workflows.MirrorScenario, incremental: workflows.MirrorScenario, where: str
+) -> list[Figure]:
+    """The first mirror of a library against ``client.download`` of it; a later run with
+    nothing changed, and one after CHANGES new assets (which must fetch exactly those)."""
+    to = " (to a RAM disk)" if first.on_ram_disk else ""
+    f = Figure(
+        f"mirror, first run: {first.count:,} assets{to}",
+        "files/s",
+        True,
+        "immich Client download",
+        ">= 1.0x client.download",
+        where,
+    )
+    for name, variant in (
+        ("immich Client mirror", "mirror sync"),
+        ("immich AsyncClient mirror", "mirror async"),
+        ("immich Client download", "download sync"),
+        ("immich AsyncClient download", "download async"),
+    ):
+        f.runs[name] = first.measure_first(variant)
+    result = [f]
+    count = f"{incremental.count:,} assets"
+    f = Figure(f"mirror, nothing changed: {count}", "s", False, "", "< 1 s on the fake", where)
+    f.runs["immich Client"] = incremental.unchanged("sync")
+    f.runs["immich AsyncClient"] = incremental.unchanged("async")
+    result.append(f)
+    f = Figure(
+        f"mirror after {CHANGES} new assets: {count}",
+        "s",
+        False,
+        "",
+        f"exactly {CHANGES} files fetched",
+        where,
+    )
+    f.runs["immich Client"] = incremental.changed("sync", CHANGES)
+    f.runs["immich AsyncClient"] = incremental.changed("async", CHANGES)
+    result.append(f)
     return result
 
 
@@ -317,6 +367,12 @@ def real_figures(admin: real.Admin, workdir: Path, quick: bool, stack: ExitStack
     f.runs["immich AsyncClient"] = album.measure("async")
     f.runs["raw aiohttp"] = album.measure("aiohttp")
     result.append(f)
+
+    mirror_user = stack.enter_context(admin.fresh_user("mirror"))
+    library = real.mirror_library(admin, mirror_user, album_photos, workdir)
+    stack.callback(library.close)
+    admin.wait_idle("setting up the mirror's library")
+    result += mirror_figures(library, library, where)
     return result
 
 
@@ -408,6 +464,10 @@ def render(table: list[Figure], rounds: int) -> str:
     return "\n".join(lines)
 
 
+def _only(table: list[Figure], text: str | None) -> list[Figure]:
+    return table if text is None else [f for f in table if text in f.title]
+
+
 def byte_compile() -> None:
     """Compile this package's modules, as pip does when it installs a wheel: with
     PYTHONDONTWRITEBYTECODE set (as on the project's machines), an editable install would
@@ -438,6 +498,9 @@ def main() -> None:
     parser.add_argument(
         "--credentials", type=Path, help="with --real: a file of IMMICH_URL=..., IMMICH_API_KEY=..."
     )
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the figures whose title contains TEXT, e.g. mirror"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.real else 5)
     byte_compile()
@@ -447,13 +510,14 @@ def main() -> None:
         if args.real:
             admin = real.Admin(*real.read_credentials(args.credentials))
             stack.callback(admin.close)
-            table = real_figures(admin, workdir, args.quick, stack)
+            table = _only(real_figures(admin, workdir, args.quick, stack), args.only)
             run(table, rounds, args.warmup, settle=admin.wait_idle)
         else:
             url = stack.enter_context(loopback())
             table = figures(url, workdir, args.quick)
             if not args.no_workflows:
                 table += workflow_figures(workdir, args.quick, stack)
+            table = _only(table, args.only)
             run(table, rounds, args.warmup)
     print(render(table, rounds))
     if args.real:

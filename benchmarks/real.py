@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import workflows
 from workflows import Account
 
 
@@ -34,6 +35,7 @@ class User:
     id: str
     email: str
     api_key: str
+    password: str = ""
 
 
 def read_credentials(path: Path | None) -> tuple[str, str]:
@@ -88,7 +90,7 @@ class Admin:
                     headers={"authorization": f"Bearer {token}"},
                 )
                 secret = key.raise_for_status().json()["secret"]
-            yield User(user_id, email, secret)
+            yield User(user_id, email, secret, password)
         finally:
             self.http.request(
                 "DELETE", f"/admin/users/{user_id}", json={"force": True}
@@ -200,3 +202,41 @@ def make_video(path: Path, size: int) -> str:
             left -= len(block)
     assert path.stat().st_size == size
     return digest.hexdigest()
+
+
+def mirror_library(
+    admin: Admin, user: User, folder: Path, workdir: Path, settle: bool = True
+) -> workflows.MirrorScenario:
+    """The mirror scenario on the real server: ``user``'s library, the small JPEGs of
+    ``folder`` uploaded to start with; new ones made and uploaded on demand."""
+    http = user_http(admin.url, user.api_key)
+    files = sorted(folder.rglob("*.jpg"))
+    seed_album(http, files)
+    sums = {path.name: hashlib.sha1(path.read_bytes()).hexdigest() for path in files}
+    made = 0
+
+    def add(n: int) -> tuple[dict[str, str], int]:
+        nonlocal made
+        from immich.testing import tiny_jpeg
+
+        new = workdir / f"mirror-new-{made}"
+        new.mkdir()
+        added, nbytes = {}, 0
+        for index in range(made, made + n):
+            path = new / f"NEW_{index:05d}.jpg"
+            path.write_bytes(tiny_jpeg(90_000 + index))
+            upload(http, path)
+            added[path.name] = hashlib.sha1(path.read_bytes()).hexdigest()
+            nbytes += path.stat().st_size
+        made += n
+        return added, nbytes
+
+    return workflows.MirrorScenario(
+        workdir,
+        admin.url,
+        (user.api_key, user.email, user.password),
+        sums,
+        add,
+        settle=admin.wait_idle,
+        on_close=http.close,
+    )

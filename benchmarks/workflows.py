@@ -114,6 +114,30 @@ print(json.dumps({"downloaded": asyncio.run(go()), "failed": 0}))
 """
 
 
+_MIRROR_SDK = """
+import json, sys, immich
+url, key, email, password, dest, kind, what = sys.argv[1:8]
+options = {"hash_cache": False}
+if what == "mirror" and email != "-":
+    options.update(email=email, password=password)
+def call(client):
+    if what == "mirror":
+        return client.mirror(dest, **options)
+    return client.download(dest, **options)
+if kind == "async":
+    import asyncio
+    async def go():
+        async with immich.AsyncClient(url, api_key=key) as client:
+            return await call(client)
+    result = asyncio.run(go())
+else:
+    with immich.Client(url, api_key=key) as client:
+        result = call(client)
+print(json.dumps({"downloaded": len(result.downloaded), "failed": len(result.failed),
+                  "bytes": result.bytes_downloaded, "ok": result.ok}))
+"""
+
+
 def _child(command: list[str]) -> tuple[float, float, str]:
     """Run ``command``; its wall time in seconds, peak RSS in MB and standard output.
 
@@ -377,5 +401,175 @@ class DownloadScenario:
             # Kept until the end: deleting 1,000 files (with the disk's discards) here
             # would slow the file creation of whichever variant runs next.
             return self.count / elapsed
+
+        return measure
+
+
+def media_files(dest: Path) -> dict[str, str]:
+    """File name -> hex SHA-1 of the originals in a download or a mirror (not its
+    sidecars, album manifests or state)."""
+    return {
+        path.name: hashlib.sha1(path.read_bytes()).hexdigest()
+        for path in dest.rglob("*")
+        if path.is_file()
+        and path.suffix != ".json"
+        and not path.name.startswith(".")
+        and ".immich-mirror" not in path.parts
+    }
+
+
+class MirrorScenario:
+    """A user's library of small assets: its first mirror against ``client.download`` of
+    the same assets (a fresh folder each run), a mirror run with nothing changed, and one
+    after ``changes`` new assets, which must fetch exactly those files.
+
+    ``add(n)`` puts ``n`` new assets in the library and returns the hex SHA-1 of each by
+    file name, and their bytes all told. Folders are on a RAM disk where there is one
+    (see ``DownloadScenario``).
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        url: str,
+        account: tuple[str, str, str],
+        sums: dict[str, str],
+        add: Callable[[int], tuple[dict[str, str], int]],
+        settle: Callable[[str], object] = lambda what: None,
+        on_close: Callable[[], object] | None = None,
+    ) -> None:
+        ram = Path("/dev/shm")
+        self._ram_dir = Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else None
+        self.workdir = self._ram_dir or workdir
+        self.on_ram_disk = self._ram_dir is not None
+        self.url = url
+        self.key, self.email, self.password = account
+        self.sums = dict(sums)
+        self.add = add
+        self.settle = settle
+        self._on_close = on_close
+        self.mirrors: dict[str, Path] = {}  # kind -> a complete mirror, for later runs
+        self.mirrored: dict[str, int] = {}  # kind -> how many assets it holds
+
+    @property
+    def count(self) -> int:
+        return len(self.sums)
+
+    @classmethod
+    def on_fake(cls, workdir: Path, count: int) -> MirrorScenario:
+        """The library on a ``FakeImmich`` served on loopback until :meth:`close`."""
+        from immich.testing import FakeImmich, tiny_jpeg
+
+        fake = FakeImmich()
+        email, password = "mirror@example.com", "bench-password"
+        owner, key = fake.create_user(email=email, name="Mirror", password=password)
+        made = 0
+
+        def add(n: int) -> tuple[dict[str, str], int]:
+            nonlocal made
+            sums, nbytes = {}, 0
+            for index in range(made, made + n):
+                data = tiny_jpeg(50_000 + index)
+                name = f"IMG_{index:05d}.jpg"
+                fake.add_asset(data, filename=name, owner=owner)
+                sums[name] = hashlib.sha1(data).hexdigest()
+                nbytes += len(data)
+            made += n
+            return sums, nbytes
+
+        sums, _ = add(count)
+        serving = fake.serve()
+        url = serving.__enter__()
+        scenario = cls(
+            workdir,
+            url,
+            (key, email, password),
+            sums,
+            add,
+            on_close=lambda: serving.__exit__(None, None, None),
+        )
+        return scenario
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+        if self._ram_dir is not None:
+            shutil.rmtree(self._ram_dir, ignore_errors=True)
+
+    def _run(
+        self, kind: str, what: str, dest: Path, *, login: bool
+    ) -> tuple[float, dict[str, int]]:
+        code = textwrap.dedent(_MIRROR_SDK)
+        email = self.email if login else "-"
+        command = [sys.executable, "-c", code, self.url, self.key, email, self.password]
+        command += [str(dest), kind, what]
+        os.sync()
+        elapsed, _, out = _child(command)
+        return elapsed, json.loads(out.strip().splitlines()[-1])
+
+    def measure_first(self, variant: str) -> Callable[[], float]:
+        """``variant``: ``"mirror sync"``, ``"mirror async"``, ``"download sync"``, ...:
+        files/s of a first run into an empty folder."""
+        what, kind = variant.split()
+
+        def measure() -> float:
+            dest = self.workdir / f"{what}-{kind}-{time.monotonic_ns()}"
+            elapsed, counts = self._run(kind, what, dest, login=True)
+            assert counts["downloaded"] == self.count, counts
+            assert counts["failed"] == 0, counts
+            assert media_files(dest) == self.sums
+            if what == "mirror":
+                old = self.mirrors.get(kind)
+                self.mirrors[kind] = dest
+                self.mirrored[kind] = self.count
+                if old is not None:
+                    shutil.rmtree(old, ignore_errors=True)
+            else:
+                shutil.rmtree(dest, ignore_errors=True)
+            return self.count / elapsed
+
+        return measure
+
+    def _mirror(self, kind: str) -> Path:
+        """A mirror of the library as it is now (made, or brought up to date: set-up,
+        not measured)."""
+        if kind not in self.mirrors:
+            dest = self.workdir / f"mirror-{kind}-{time.monotonic_ns()}"
+            self._run(kind, "mirror", dest, login=True)
+            self.mirrors[kind] = dest
+        elif self.mirrored[kind] != self.count:
+            self._run(kind, "mirror", self.mirrors[kind], login=False)
+        self.mirrored[kind] = self.count
+        return self.mirrors[kind]
+
+    def unchanged(self, kind: str) -> Callable[[], float]:
+        """Seconds for a mirror run when nothing changed (the process's start included)."""
+
+        def measure() -> float:
+            dest = self._mirror(kind)
+            self.settle("before a mirror run with nothing changed")
+            elapsed, counts = self._run(kind, "mirror", dest, login=False)
+            assert counts["downloaded"] == 0, counts
+            assert counts["ok"], counts
+            return elapsed
+
+        return measure
+
+    def changed(self, kind: str, changes: int) -> Callable[[], float]:
+        """Seconds for a mirror run after ``changes`` new assets: it must download exactly
+        those files, byte for byte."""
+
+        def measure() -> float:
+            dest = self._mirror(kind)
+            new, nbytes = self.add(changes)
+            self.sums.update(new)
+            self.settle(f"after {changes} new assets")
+            elapsed, counts = self._run(kind, "mirror", dest, login=False)
+            assert counts["downloaded"] == changes, counts
+            assert counts["bytes"] == nbytes, counts  # those files, and nothing else
+            assert counts["ok"], counts
+            self.mirrored[kind] = self.count
+            assert media_files(dest) == self.sums
+            return elapsed
 
         return measure

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from immich._core.sync import SYNC_ITEMS
+
 # server/src/dtos/asset-response.dto.ts, mapAsset(..., {stripMetadata: true}): what a
 # shared link made with showMetadata=false shows of each asset (and getAssetInfo to its
 # visitors): ten fields of AssetResponseDto, under the name SanitizedAssetResponseDto,
@@ -56,4 +58,42 @@ def apply(spec: dict[str, Any]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SanitizedAssetResponseDto"},
         ]
     }
+    _describe_sync_stream(fixed)
     return fixed
+
+
+def _describe_sync_stream(spec: dict[str, Any]) -> None:
+    """server/src/controllers/sync.controller.ts, getSyncStream: the answer is
+    ``application/jsonlines+json``, one ``{"type", "data", "ack"}`` object per line
+    (server/src/utils/sync.ts, serialize), which the spec leaves out (a 200 without
+    content). Described here (``SyncStreamLine``), the generated method returns the
+    lines, and the models of the lines' data (the server's ``SyncItem`` map,
+    ``immich._core.sync.SYNC_ITEMS``, under ``x-sync-items``) are response models: a
+    field an older server leaves out is optional in them. (The map is an extension, not
+    a property, so that comparing releases pairs no model with another of its list.)"""
+    operation = spec.get("paths", {}).get("/sync/stream", {}).get("post")
+    if operation is None:
+        return
+    schemas = spec["components"]["schemas"]
+    schemas["SyncStreamLine"] = {
+        "type": "object",
+        "description": (
+            "One line of the sync stream (see codegen/corrections.py): the type of the "
+            "entity, its data (the model x-sync-items names for the type), and the ack "
+            "to send once it is stored."
+        ),
+        "properties": {
+            "type": {"$ref": "#/components/schemas/SyncEntityType"},
+            "data": {"type": "object", "additionalProperties": True},
+            "ack": {"type": "string"},
+        },
+        "required": ["type", "data", "ack"],
+        "x-sync-items": {
+            entity: {"$ref": f"#/components/schemas/{name}"}
+            for entity, name in SYNC_ITEMS.items()
+            if name in schemas
+        },
+    }
+    operation["responses"]["200"]["content"] = {
+        "application/jsonlines+json": {"schema": {"$ref": "#/components/schemas/SyncStreamLine"}}
+    }

@@ -210,7 +210,7 @@ class Operation:
     # Renamed body arguments that collide with a parameter: python name -> field name.
     body_argument_names: tuple[tuple[str, str], ...]
     response: TypeRef | None
-    response_kind: str  # json, binary, text or empty
+    response_kind: str  # json, jsonlines, binary, text or empty
     success_codes: tuple[int, ...]
     history: History
     deprecated: bool
@@ -469,6 +469,8 @@ def _response(
         content = responses[code].get("content") or {}
         if "application/json" in content:
             return resolver.type_of(content["application/json"]["schema"]), "json", codes
+        if "application/jsonlines+json" in content:
+            return None, "jsonlines", codes  # decoded line by line: immich._core.sync
         if "application/octet-stream" in content:
             return None, "binary", codes
         if content:

@@ -20,3 +20,17 @@ class BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         yield self.data
         raise httpx.ReadError("connection reset by peer")
+
+
+class Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body in the chunks given."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            yield chunk

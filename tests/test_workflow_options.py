@@ -3,8 +3,9 @@
 
 ``client.upload``, ``client.assets.upload``, ``client.download(...)``,
 ``client.download.archive``, ``client.assets.download`` and
-``client.assets.download_archive`` take the keyword options of the functions in
-``immich._async.upload`` and ``immich._async.download`` (and their ``_sync`` twins):
+``client.assets.download_archive`` and ``client.mirror`` take the keyword options of the
+functions in ``immich._async.upload``, ``immich._async.download`` and
+``immich._async.mirror`` (and their ``_sync`` twins):
 the same names, defaults and annotations, documented with the same words.
 """
 
@@ -19,8 +20,10 @@ from typing import Any
 import pytest
 
 import immich._async.download as async_download
+import immich._async.mirror as async_mirror
 import immich._async.upload as async_upload
 import immich._sync.download as sync_download
+import immich._sync.mirror as sync_mirror
 import immich._sync.upload as sync_upload
 from immich import AsyncClient, Client
 from immich._async._helpers import AsyncAssetsHelpers, AsyncDownloadHelpers
@@ -34,12 +37,14 @@ PAIRS: list[tuple[Callable[..., Any], Any, str]] = [
     (AsyncDownloadHelpers.__call__, async_download, "download"),
     (AsyncAssetsHelpers.download_archive, async_download, "download_archive"),
     (AsyncDownloadHelpers.archive, async_download, "download_archive"),
+    (AsyncClient.mirror, async_mirror, "mirror"),
     (Client.upload, sync_upload, "upload"),
     (AssetsHelpers.upload, sync_upload, "upload"),
     (AssetsHelpers.download, sync_download, "download"),
     (DownloadHelpers.__call__, sync_download, "download"),
     (AssetsHelpers.download_archive, sync_download, "download_archive"),
     (DownloadHelpers.archive, sync_download, "download_archive"),
+    (Client.mirror, sync_mirror, "mirror"),
 ]
 IDS = [f"{m.__qualname__}-{mod.__name__.split('.')[1]}" for m, mod, _ in PAIRS]
 

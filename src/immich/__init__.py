@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 
     from immich._async._client import AsyncClient
     from immich._core.response import APIResponse
+    from immich._core.sync import SyncEvent
     from immich._sync._client import Client
     from immich._transfer.progress import Progress
-    from immich._transfer.results import DownloadResult, UploadResult
+    from immich._transfer.results import DownloadResult, MirrorResult, UploadResult
     from immich._transfer.waiting import (
         JobResult,
         LibraryScanResult,
@@ -65,6 +66,8 @@ _LAZY = {
     "APIResponse": ("immich._core.response", "APIResponse"),
     "converter": ("immich._core.converter", "converter"),
     "DownloadResult": ("immich._transfer.results", "DownloadResult"),
+    "MirrorResult": ("immich._transfer.results", "MirrorResult"),
+    "SyncEvent": ("immich._core.sync", "SyncEvent"),
     "Progress": ("immich._transfer.progress", "Progress"),
     "UploadResult": ("immich._transfer.results", "UploadResult"),
     "JobResult": ("immich._transfer.waiting", "JobResult"),
@@ -99,6 +102,7 @@ __all__ = [
     "InternalServerError",
     "JobResult",
     "LibraryScanResult",
+    "MirrorResult",
     "NotFoundError",
     "NotFoundOrNoAccessError",
     "PermissionDeniedError",
@@ -108,6 +112,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "RequestTooLargeError",
+    "SyncEvent",
     "UnprocessableEntityError",
     "Unset",
     "UploadResult",

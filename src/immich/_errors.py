@@ -246,6 +246,13 @@ class PermissionDeniedError(APIStatusError):
     """403: the user or API key may not do this; ``permission`` names what it lacks."""
 
     def _hint(self) -> str:
+        if self.server_message and "cannot be used with API keys" in self.server_message:
+            # The sync endpoints: no permission helps, only a session does.
+            return (
+                "; they need a session: sign in with a password (client.login(email, "
+                "password)), and keep a session of their own for them (their checkpoints "
+                "are the session's)"
+            )
         if not self.permission:
             return ""
         return f"; this call needs the {self.permission!r} permission (or an admin user)"

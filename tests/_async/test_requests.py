@@ -33,7 +33,6 @@ from tests.helpers import (
     API,
     API_KEY,
     ASSET_ID,
-    BASE_URL,
     OWNER_ID,
     ChunkStream,
     FakeServer,

@@ -444,3 +444,26 @@ def test_upload_json_is_one_document_per_pass(
     assert {"uploaded", "duplicates", "bytesUploaded", "albumFailures", "dryRun", "ok"} <= set(
         document
     )
+
+
+def test_mirror_json_and_a_later_run_fetches_only_what_is_new(
+    invoke: Invoke, url: str, fake: FakeImmich, tmp_path: Path
+) -> None:
+    first_id = fake.add_asset(b"\xff\xd8\xff\xd9 first", filename="first.jpg")
+    target = tmp_path / "mirror"
+    sign_in = ["--url", url, "--email", fake.admin_email, "--password-stdin"]
+    first = invoke("mirror", str(target), *sign_in, "--json", input=fake.admin_password + "\n")
+    assert first.exit_code == 0, first
+    report = first.json()
+    assert report["schema"] == "immich.mirror"
+    assert list(report["downloaded"]) == [first_id]
+    assert report["ok"]
+    assert report["complete"]
+    assert report["bytesDownloaded"] == 10
+    assert (target / report["downloaded"][first_id]).read_bytes() == b"\xff\xd8\xff\xd9 first"
+
+    second_id = fake.add_asset(b"\xff\xd8\xff\xd9 second", filename="second.jpg")
+    again = invoke("mirror", str(target), "--url", url, "--json").json()
+    assert list(again["downloaded"]) == [second_id]
+    assert again["alreadyThere"] == {}
+    assert again["ok"]

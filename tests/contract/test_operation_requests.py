@@ -207,6 +207,10 @@ def test_request_matches_spec_and_response_decodes(
             if response_type == "application/json":
                 body = data.draw(from_schema(inline(SPEC, response_schema, relax=True)))
                 return httpx.Response(status, json=body)
+            if response_type == "application/jsonlines+json":
+                line = data.draw(from_schema(inline(SPEC, response_schema, relax=True)))
+                body = json.dumps({**line, "type": "SyncCompleteV1", "data": {}}) + "\n"
+                return httpx.Response(status, content=body, headers={"content-type": response_type})
             return httpx.Response(
                 status, content=b"#EXTM3U\n", headers={"content-type": response_type}
             )

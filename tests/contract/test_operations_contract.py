@@ -49,6 +49,8 @@ def response_kind(op: dict[str, Any]) -> str:
             kinds.add("empty")
         elif "application/json" in content:
             kinds.add("json")
+        elif "application/jsonlines+json" in content:
+            kinds.add("jsonlines")
         elif "application/octet-stream" in content:
             kinds.add("binary")
         else:

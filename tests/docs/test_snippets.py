@@ -93,6 +93,22 @@ EXPECTED: dict[str, list[str]] = {
         "second run: 0 downloaded, 3 skipped",
         "archive: Trip.zip",
     ],
+    "guide_mirror.py": [
+        "3 downloaded, 1 album, ok=True",
+        "  2024/01/beach.jpg",
+        "  2024/01/beach.jpg.json",
+        "  2024/02/hike.jpg.json",
+        "  albums/Trip.json",
+        "second run: 4 changes read, 0 downloaded, 1 sidecar updated, 1 album written",
+        "beach.jpg ['Best of', 'Trip']",
+    ],
+    "guide_sync_stream.py": [
+        "asset beach.jpg False",
+        "asset hike.jpg False",
+        "album Trip",
+        "complete",
+        "['SyncCompleteV1']",
+    ],
     "guide_external_library.py": [
         "True valid",
         "added 2, removed 0, unchanged 0",

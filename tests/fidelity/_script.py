@@ -16,7 +16,7 @@ from PIL import Image
 
 from tests.spec_location import load_spec
 
-from ._compare import Expect, Labels, describe
+from ._compare import UUID, Expect, Labels, describe
 from ._session import Session, body_of, list_of
 
 NOT_AN_ID = "5c1e7a8f-3b2d-4e6f-9a0b-1c2d3e4f5a6b"  # a well-formed v4 UUID nobody has
@@ -412,26 +412,51 @@ def project_sync(lines: Any, labels: Labels) -> Any:
 
 
 def _ack_form(ack: str) -> str:
-    entity, _, rest = ack.partition("|")
-    return f"{entity}|<{'id' if rest else ''}>"
+    """An ack with its ids replaced: ``AssetV2|<id>``, ``AlbumToAssetBackfillV1|<id>|complete``,
+    ``SyncResetV1|reset``."""
+    entity, *parts = ack.split("|")
+    return "|".join([entity, *("<id>" if UUID.match(part) else part for part in parts)])
 
 
 def _describe_loose(data: list[Any], labels: Labels) -> Any:
     return describe(data, labels, frozenset(), LOOSE)
 
 
+# What ``client.mirror`` streams (Immich 3.x).
+MIRROR_TYPES = ["AssetsV2", "AlbumsV2", "AlbumToAssetsV1", "AssetExifsV1"]
+
+
+def _acks(response: Any) -> list[str]:
+    """The last ack of each entity type in a stream: what a client sends back."""
+    last_by_type: dict[str, str] = {}
+    for line in response.text.splitlines():
+        if line.strip():
+            ack = str(json.loads(line).get("ack", ""))
+            last_by_type[ack.split("|", 1)[0]] = ack
+    return list(last_by_type.values())
+
+
 def sync(session: Session, ids: dict[str, str]) -> None:
+    """The sync protocol as the mirror uses it: a first stream (the whole library, the
+    deletes of the album and asset removed earlier first), acks, a quiet stream, changes
+    of every kind, a reset the server asks for, and the errors."""
     token = session.user.token
-    stream = Expect(project=project_sync, values=frozenset({"count", "acks", "order"}))
-    types = [
-        "AuthUsersV1",
-        "UsersV1",
-        "AssetsV2",
-        "AssetExifsV1",
-        "AlbumsV2",
-        "AlbumToAssetsV1",
-        "AlbumUsersV1",
-    ]
+    # The projection describes the data's JSON types itself: "data" keeps them.
+    stream = Expect(project=project_sync, values=frozenset({"count", "acks", "order", "data"}))
+
+    def streamed(step: str, types: list[str] = MIRROR_TYPES, **body: Any) -> Any:
+        return session.call(
+            step,
+            "POST",
+            "/sync/stream",
+            token=token,
+            json={"types": types, **body},
+            expect=stream,
+        )
+
+    def ack(step: str, acks: list[str]) -> None:
+        session.call(step, "POST", "/sync/ack", token=token, json={"acks": acks})
+
     session.call(
         "sync with an API key",
         "POST",
@@ -439,31 +464,13 @@ def sync(session: Session, ids: dict[str, str]) -> None:
         key=session.user.api_key,
         json={"types": ["AssetsV2"]},
     )
-    first = session.call(
-        "sync stream", "POST", "/sync/stream", token=token, json={"types": types}, expect=stream
-    )
-    # A client acks the last line of each entity type it has processed.
-    last_by_type: dict[str, str] = {}
-    for line in first.text.splitlines():
-        if line.strip():
-            ack = str(json.loads(line).get("ack", ""))
-            last_by_type[ack.split("|", 1)[0]] = ack
-    session.call(
-        "sync ack",
-        "POST",
-        "/sync/ack",
-        token=token,
-        json={"acks": list(last_by_type.values())},
-    )
+    session.call("sync acks with an API key", "GET", "/sync/ack", key=session.user.api_key)
+    first = streamed("sync stream")
+    ack("sync ack", _acks(first))
     session.call("sync get acks", "GET", "/sync/ack", token=token, expect=Expect(unordered=True))
-    session.call(
-        "sync after ack (nothing new)",
-        "POST",
-        "/sync/stream",
-        token=token,
-        json={"types": types},
-        expect=stream,
-    )
+    streamed("sync after ack (nothing new)")
+    streamed("sync albums v1 (own checkpoint)", ["AlbumsV1"])
+
     session.call(
         "sync trash (asset update)",
         "DELETE",
@@ -471,14 +478,65 @@ def sync(session: Session, ids: dict[str, str]) -> None:
         key=session.user.api_key,
         json={"ids": [ids["png"]]},
     )
+    session.as_user(
+        "sync favourite and describe",
+        "PUT",
+        f"/assets/{ids['older']}",
+        json={"isFavorite": False, "description": "older, described"},
+    )
+    created = session.as_user(
+        "sync new album", "POST", "/albums", json={"albumName": "Sync", "assetIds": [ids["live"]]}
+    )
+    new_album = str(body_of(created).get("id", "missing"))
+    session.labels.add(new_album, "sync album")
+    session.as_user(
+        "sync remove from album",
+        "DELETE",
+        f"/albums/{new_album}/assets",
+        json={"ids": [ids["live"]]},
+    )
+    session.as_user(
+        "sync add to album", "PUT", f"/albums/{new_album}/assets", json={"ids": [ids["older"]]}
+    )
+    session.settle(session)
+    changed = streamed("sync after change")
+    ack("sync ack changes", _acks(changed))
+    streamed("sync after acking changes (nothing new)")
+
+    session.as_user("sync delete the album", "DELETE", f"/albums/{new_album}")
+    session.settle(session)
+    streamed("sync after album deleted")
+    streamed("sync with reset", reset=True)
+
+    sessions = list_of(session.call("sync sessions", "GET", "/sessions", token=token))
+    current = next((s["id"] for s in sessions if s.get("current")), "missing")
     session.call(
-        "sync after change",
+        "sync ask for a reset",
+        "PUT",
+        f"/sessions/{current}",
+        token=token,
+        json={"isPendingSyncReset": True},
+    )
+    streamed("sync pending reset")
+    ack("sync ack the reset", ["SyncResetV1|reset"])
+    streamed("sync after reset (everything)")
+
+    session.call(
+        "sync deprecated type",
         "POST",
         "/sync/stream",
         token=token,
-        json={"types": types},
-        expect=stream,
+        json={"types": ["AssetsV1"]},
     )
+    session.call(
+        "sync unknown type",
+        "POST",
+        "/sync/stream",
+        token=token,
+        json={"types": ["AssetsV9"]},
+    )
+    ack("sync ack an unknown type", ["AssetsV9|0192a6e4-0000-7000-8000-000000000000"])
+    ack("sync ack nothing", [])
     session.call("sync delete acks", "DELETE", "/sync/ack", token=token, json={})
     session.call("sync acks after delete", "GET", "/sync/ack", token=token)
 

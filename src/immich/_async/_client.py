@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import ssl
 import warnings
@@ -18,7 +19,7 @@ from immich import _config, versions
 from immich._async._helpers import AsyncAssetsHelpers
 from immich._async._sender import captured_responses, send
 from immich._async._streaming import AsyncBinaryResponse
-from immich._async.api import AsyncAPIGroups
+from immich._async.api import GROUPS, AsyncAPIGroups
 from immich._core import compat as _compat
 from immich._core import operations as _operations
 from immich._core.compat import Dialect
@@ -34,6 +35,8 @@ from immich._logging import configure_from_env
 
 if TYPE_CHECKING:
     from immich._async.wait import AsyncWaiter
+    from immich._transfer.progress import ProgressCallback
+    from immich._transfer.results import MirrorResult
 
 T = TypeVar("T")
 
@@ -111,6 +114,7 @@ class AsyncClient(AsyncAPIGroups):
             None,
         )
         self._described = _config.describe_credentials(self._auth_kind, from_env=from_env)
+        self._in_memory = bool(in_memory)
         if not in_memory:
             _config.warn_if_plain_http(
                 self.base_url, bool(self._credentials) or basic_auth is not None
@@ -163,13 +167,38 @@ class AsyncClient(AsyncAPIGroups):
 
         Needed for the endpoints that refuse API keys (``sync``).
         """
-        _config.warn_if_plain_http(self.base_url, True, stacklevel=3)
+        if not self._in_memory:
+            _config.warn_if_plain_http(self.base_url, True, stacklevel=3)
         result = await self.auth.login(email=email, password=password)
         self._credentials = _config.auth_headers(
             api_key=None, access_token=result.access_token, session_cookie=None
         )
         self._auth_kind = "access_token"
         self._described = "the session token of login()"
+
+    def _session_token(self) -> str | None:
+        """The session token this client sends (after :meth:`login`, or given as
+        ``access_token`` or ``session_cookie``), or None (an API key, or nothing)."""
+        bearer = self._credentials.get("authorization", "")
+        if bearer.startswith("Bearer "):
+            return bearer[len("Bearer ") :]
+        cookie = self._credentials.get("cookie", "")
+        prefix = f"{_config.COOKIE_NAME}="
+        return cookie[len(prefix) :] if cookie.startswith(prefix) else None
+
+    def _with_session(self, token: str, described: str) -> AsyncClient:
+        """This client (its server, connections and settings) sending ``token`` as its
+        credentials instead: a shallow copy that does not close the shared connections."""
+        other = copy.copy(self)
+        for name in GROUPS:  # (bound to this client)
+            other.__dict__.pop(name, None)
+        other._credentials = _config.auth_headers(
+            api_key=None, access_token=token, session_cookie=None
+        )
+        other._auth_kind = "access_token"
+        other._described = described
+        other._owns_http = False
+        return other
 
     async def with_response(
         self, method: AsyncMethod[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -328,3 +357,73 @@ class AsyncClient(AsyncAPIGroups):
     def _client(self) -> AsyncClient:
         """The client ``upload`` works with, as on ``client.assets`` (where it is this one)."""
         return self
+
+    async def mirror(
+        self,
+        destination: str | os.PathLike[str],
+        *,
+        email: str | None = None,
+        password: str | None = None,
+        layout: str | None = None,
+        prune: bool = False,
+        album_links: bool = False,
+        verify: bool = False,
+        full: bool = False,
+        dry_run: bool = False,
+        concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        hash_cache: bool | str | os.PathLike[str] = True,
+    ) -> MirrorResult:
+        """Mirror the user's library into the folder ``destination``.
+
+        The first run downloads every original (verified by SHA-1), writes a JSON sidecar
+        next to each (dates, EXIF, description, favourite, rating, visibility, tags, albums)
+        and a manifest per album in ``albums/``. Later runs apply only what changed since the
+        last run: new and replaced files downloaded, sidecars and albums rewritten, trashed
+        and deleted assets handled by ``prune``. Nothing in the mirror is ever deleted: files
+        are only added, or moved into ``.trash/``.
+
+        Args:
+            destination: The mirror's folder (created if missing).
+            email: With ``password``: the user to sign in as. The sync protocol needs a login
+                session (the server refuses API keys); the mirror keeps its own, made on the
+                first run, in its state, and needs the password again only if that session
+                is revoked. Without them, a ``client`` signed in with ``client.login()``
+                lends its session.
+            password: The user's password.
+            layout: Where files go: ``"{yyyy}/{mm}"`` (the default) sorts them into year and
+                month folders; ``"{original}"`` keeps them side by side (see
+                :mod:`immich._transfer.layout`; ``{album}`` is not for mirrors: albums are
+                manifests). Fixed by the first run.
+            prune: Move the files of assets the server trashed or deleted (and their sidecars)
+                into ``.trash/`` in the mirror, and back when restored. By default they stay
+                where they are, their sidecars saying so.
+            album_links: Also keep a folder of links per album (``albums/<name>/``) to its files.
+            verify: Read every file of the mirror again and compare its SHA-1 with the
+                server's; download again what differs. (Missing files are always noticed.)
+            full: List the whole library again rather than the changes (what is already
+                there is not downloaded again).
+            dry_run: Report what a run would do and change nothing (neither the mirror nor
+                what the server knows of it).
+            concurrency: Parallel downloads; default ``min(8, 2 x CPUs)``.
+            progress: Called with a :class:`~immich._transfer.progress.Progress` as work
+                advances (phases ``"sync"``, then ``"download"``).
+            hash_cache: Where the SHA-1 of files is remembered (see :func:`upload`).
+        """
+        from immich._async.mirror import mirror
+
+        return await mirror(
+            self,
+            destination,
+            email=email,
+            password=password,
+            layout=layout,
+            prune=prune,
+            album_links=album_links,
+            verify=verify,
+            full=full,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            progress=progress,
+            hash_cache=hash_cache,
+        )

@@ -1,6 +1,7 @@
 """Hand-written workflows mixed into generated API groups (see ``codegen.render.GROUP_MIXINS``):
 ``client.assets.upload(...)`` (which is also ``client.upload``), ``client.assets.download(...)``,
-and ``client.download(...)``.
+``client.download(...)``, and the typed sync stream, ``client.sync.stream(...)`` and
+``client.sync.ack(...)``.
 
 The workflow modules are imported on first call, to keep ``import immich`` quick. Their
 options are spelled out here, keyword by keyword, so that ``help()`` and editors show
@@ -9,11 +10,14 @@ them; ``tests/test_workflow_options.py`` keeps them the same as the functions'.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from immich._core import operations as ops
+from immich._core.sync import Ack, LineSplitter, SyncEvent, SyncLineError, ack_calls, decode_line
 from immich._core.types import UNSET, Unset
+from immich._errors import APIResponseValidationError
 
 if TYPE_CHECKING:
     import datetime
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from immich._transfer.progress import ProgressCallback
     from immich._transfer.results import DownloadResult, UploadResult
     from immich.models.asset_visibility import AssetVisibility
+    from immich.models.sync_request_type import SyncRequestType
 
 
 class _HasClient(Protocol):
@@ -304,3 +309,81 @@ class AsyncDownloadHelpers:
     # The same functions as client.assets.download and .download_archive.
     __call__ = AsyncAssetsHelpers.download
     archive = AsyncAssetsHelpers.download_archive
+
+
+class AsyncSyncHelpers:
+    """The sync protocol, typed: ``client.sync.stream(types)`` and ``client.sync.ack(...)``.
+
+    The endpoints refuse API keys: the client needs a session (:meth:`AsyncClient.login`),
+    and the checkpoints the acks set belong to that session.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        _client: AsyncClient
+
+    async def stream(
+        self,
+        types: Iterable[SyncRequestType | str],
+        *,
+        reset: bool = False,
+        timeout: float | httpx.Timeout | None | Unset = UNSET,
+    ) -> AsyncIterator[SyncEvent]:
+        """The changes since the session's last acknowledged checkpoint, one
+        :class:`~immich._core.sync.SyncEvent` at a time, as the server sends them::
+
+            async for event in client.sync.stream(["AssetsV2", "AlbumsV2"]):
+                if event.type == "AssetV2":
+                    print(event.data.original_file_name)   # a SyncAssetV2
+            await client.sync.ack(events_you_stored)
+
+        Read in constant memory, whatever the length of the stream. The server orders the
+        types itself, sends deletes before upserts within a type, and ends a complete
+        stream with ``SyncCompleteV1``; a ``SyncResetV1`` alone means: forget what you
+        stored, ack it, and stream again. A type or field a newer server adds does not
+        break the stream: an unknown type comes through with its data as a plain dict.
+        A stream that breaks off raises :class:`~immich.IncompleteDownloadError`.
+
+        Args:
+            types: What to stream (``SyncRequestType`` values, e.g. ``"AssetsV2"``).
+            reset: Forget the session's checkpoints first (stream everything).
+            timeout: Overrides the client's timeout (each read waits at most this long).
+        """
+        from immich.models.sync_request_type import SyncRequestType as RequestType
+        from immich.models.sync_stream_dto import SyncStreamDto
+
+        body = SyncStreamDto(types=[RequestType(t) for t in types], reset=True if reset else UNSET)
+        splitter = LineSplitter()
+        async with self._client.stream(ops.GET_SYNC_STREAM, body=body, timeout=timeout) as answer:
+            try:
+                async for chunk in answer.aiter_bytes(None):
+                    for line in splitter.feed(chunk):
+                        yield decode_line(line)
+                last = splitter.rest()
+                if last is not None:
+                    yield decode_line(last)
+            except SyncLineError as exc:
+                raise APIResponseValidationError(str(exc), response=answer.http) from None
+
+    async def ack(
+        self,
+        acks: Iterable[SyncEvent | Ack | str],
+        *,
+        timeout: float | httpx.Timeout | None | Unset = UNSET,
+    ) -> int:
+        """Acknowledge events (or ack strings) once what they carry is stored; returns how
+        many calls it took.
+
+        Only the last ack of each type is sent (the server keeps the last per type), in
+        calls of at most 1,000; a ``SyncResetV1`` ack goes in a call of its own. Nothing
+        is sent for an empty list.
+        """
+        from immich.models.sync_ack_set_dto import SyncAckSetDto
+
+        calls = ack_calls(acks)
+        for call in calls:
+            await self._client.request(
+                ops.SEND_SYNC_ACK, body=SyncAckSetDto(acks=call), timeout=timeout
+            )
+        return len(calls)

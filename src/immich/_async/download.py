@@ -8,7 +8,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,13 +156,12 @@ async def download(
             client,
             root=root,
             layout=plan,
-            album_names=album_names,
             cache=cache,
             overwrite=overwrite,
             log=log,
             tracker=tracker,
         )
-        await downloader.run(assets, workers)
+        await downloader.run([_wanted(a, album_names.get(a.id)) for a in assets], workers)
     finally:
         await async_to_thread(cache.close)
     return log.result(elapsed=time.monotonic() - started)
@@ -287,6 +286,33 @@ def _content_checksum(asset: AssetResponseDto) -> bytes | None:
     return from_server(asset.checksum)
 
 
+@attrs.frozen
+class Wanted:
+    """An asset to have on disk, as the downloader needs it: where it goes (its name, when
+    it was taken, its album) and what its file holds (SHA-1, size; None when unknown)."""
+
+    id: str
+    name: str
+    taken: datetime.datetime
+    checksum: bytes | None
+    size: int | None
+    album: str | None = None
+    #: The order of assets that would share a name: the first gets it.
+    order: tuple[datetime.datetime, str] | None = None
+
+
+def _wanted(asset: AssetResponseDto, album: str | None) -> Wanted:
+    return Wanted(
+        asset.id,
+        asset.original_file_name,
+        _taken(asset),
+        _content_checksum(asset),
+        _size(asset),
+        album,
+        (asset.file_created_at, asset.id),
+    )
+
+
 def _existing(path: Path) -> tuple[bool, LocalFile | None]:
     """Whether something is at ``path``, and the file if it is a regular one."""
     try:
@@ -319,7 +345,7 @@ def _batchable(job: _Job) -> bool:
     )
 
 
-_Placement = tuple[AssetResponseDto, tuple[str, ...]]
+_Placement = tuple[Wanted, tuple[str, ...]]
 
 
 class _Downloader:
@@ -337,16 +363,19 @@ class _Downloader:
         *,
         root: Path,
         layout: Layout,
-        album_names: dict[str, str],
         cache: HashCache,
         overwrite: bool,
         log: DownloadLog,
         tracker: ProgressTracker,
+        on_file: Callable[[str, Path, bytes | None], None] | None = None,
     ) -> None:
         self.client = client
         self.root = root
         self.layout = layout
-        self.album_names = album_names
+        #: Called with each asset id, its file and the file's SHA-1 when it is known to
+        #: hold the asset: written, or found already there (from worker threads with the
+        #: blocking client: it must be thread-safe).
+        self.on_file = on_file
         self.cache = cache
         self.overwrite = overwrite
         self.log = log
@@ -354,15 +383,20 @@ class _Downloader:
         self.claims = NameClaims()
         self.folders: dict[tuple[str, ...], TargetFolder | Exception] = {}
 
-    async def run(self, assets: list[AssetResponseDto], workers: int) -> None:
+    def claim(self, path: Path) -> None:
+        """Keep ``path`` (a file that holds another asset) from being given to any."""
+        self.claims.claim(path.parent, path.name)
+
+    async def run(self, assets: list[Wanted], workers: int) -> None:
         groups = self._by_name(assets)
         await self._prepare_folders(groups, workers)
         placed = await async_map_concurrently(self._place_group, groups, workers)
         jobs = [job for group in placed for job in group]
-        self.tracker.start("download", len(assets), sum(_size(a) or 0 for a in assets))
+        total = sum(a.size or 0 for a in assets)
+        self.tracker.start("download", len(assets), total)
         self.tracker.advance(
             files=len(assets) - len(jobs),
-            nbytes=sum(_size(a) or 0 for a in assets) - sum(job.size or 0 for job in jobs),
+            nbytes=total - sum(job.size or 0 for job in jobs),
         )
         await async_map_concurrently(self._work, self._plan(jobs), workers)
 
@@ -417,14 +451,12 @@ class _Downloader:
             else:
                 self._downloaded(job, job.expected, info, len(content))
 
-    def _by_name(self, assets: list[AssetResponseDto]) -> list[list[_Placement]]:
+    def _by_name(self, assets: list[Wanted]) -> list[list[_Placement]]:
         groups: dict[tuple[str, ...], list[_Placement]] = {}
         # A stable order, so that runs over the same assets give them the same names.
-        for asset in sorted(assets, key=lambda a: (a.file_created_at, a.id)):
+        for asset in sorted(assets, key=lambda a: a.order or (a.taken, a.id)):
             relative = self.layout.relative(
-                original=asset.original_file_name,
-                taken=_taken(asset),
-                album=self.album_names.get(asset.id),
+                original=asset.name, taken=asset.taken, album=asset.album
             )
             key = tuple(name_key(part) for part in relative)
             groups.setdefault(key, []).append((asset, relative))
@@ -449,14 +481,17 @@ class _Downloader:
             try:
                 if isinstance(folder, Exception):
                     raise folder
-                expected = _content_checksum(asset)
-                size = _size(asset)
+                expected = asset.checksum
+                size = asset.size
                 target, present = await self._place(folder, relative[-1], expected, size)
             except (OSError, ValueError) as exc:
                 self.log.failed[asset.id] = failure_message(exc)
                 continue
             if present:
-                self.log.skipped[asset.id] = target
+                with self.log.lock:
+                    self.log.skipped[asset.id] = target
+                if self.on_file is not None:
+                    self.on_file(asset.id, target, expected)
             else:
                 partial = partial_name(asset.id)
                 resumable = folder.had(partial)
@@ -524,7 +559,10 @@ class _Downloader:
         if digest is not None and self.cache.enabled:
             # The next run need not read it again.
             self.cache.put(LocalFile.from_stat(job.target, info), digest)
-        self.log.downloaded[job.asset_id] = job.target
+        with self.log.lock:
+            self.log.downloaded[job.asset_id] = job.target
+        if self.on_file is not None:
+            self.on_file(job.asset_id, job.target, digest)
         if nbytes:
             self.log.add_bytes(nbytes)
         self.tracker.advance(files=1, nbytes=nbytes, path=job.target)

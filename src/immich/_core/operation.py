@@ -10,7 +10,7 @@ import attrs
 from immich._core.naming import snake_case
 
 BodyEncoding = Literal["json", "multipart", "form"]
-ResponseKind = Literal["json", "binary", "text", "empty"]
+ResponseKind = Literal["json", "jsonlines", "binary", "text", "empty"]
 State = Literal["Stable", "Beta", "Alpha", "Deprecated", "Internal"]
 
 # Methods that may be sent twice without a second effect.

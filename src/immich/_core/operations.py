@@ -1135,10 +1135,11 @@ GET_SYNC_STREAM = Operation(
     "getSyncStream",
     "POST",
     "/sync/stream",
-    response="empty",
+    response="jsonlines",
     body="json",
     state="Stable",
     permission="sync.stream",
+    read_only=True,
     varies=True,
 )
 
@@ -1642,6 +1643,7 @@ SEND_SYNC_ACK = Operation(
     success=(204,),
     state="Stable",
     permission="syncCheckpoint.update",
+    read_only=True,
 )
 
 SEND_TEST_EMAIL_ADMIN = Operation(

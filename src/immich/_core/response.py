@@ -80,6 +80,13 @@ def decode(response: httpx.Response, operation: Operation, response_type: Any) -
         return response.content  # the client checked its length as it arrived
     if operation.response == "text":
         return response.text
+    if operation.response == "jsonlines":
+        from immich._core.sync import SyncLineError, decode_lines
+
+        try:
+            return decode_lines(response.content)
+        except SyncLineError as exc:
+            raise APIResponseValidationError(str(exc), response=response) from None
     if operation.response == "empty" or response_type is None:
         return None
     try:

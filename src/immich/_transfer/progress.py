@@ -17,7 +17,7 @@ import attrs
 
 from immich._transfer.concurrency import StopFlag
 
-Phase = Literal["hash", "check", "upload", "album", "stack", "process", "tag", "download"]
+Phase = Literal["hash", "check", "upload", "album", "stack", "process", "tag", "download", "sync"]
 
 
 @attrs.frozen
@@ -26,7 +26,9 @@ class Progress:
 
     ``phase`` is ``"hash"`` (reading local files), ``"check"`` (asking the server which
     it has), ``"upload"``, ``"album"``, ``"stack"``, ``"process"`` (waiting for the
-    server to process the assets: counts are assets), ``"tag"`` or ``"download"``.
+    server to process the assets: counts are assets), ``"tag"``, ``"download"`` or
+    ``"sync"`` (a mirror reading the server's changes: ``files_done`` counts them,
+    ``files_total`` is 0 until the end).
     Counts are for the current phase; ``path`` is the file that just finished, when one
     did.
     """

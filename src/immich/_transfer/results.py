@@ -153,6 +153,91 @@ class DownloadResult:
         }
 
 
+@attrs.frozen
+class MirrorResult:
+    """The outcome of :func:`mirror`: what this run changed in the mirror, per asset.
+
+    Attributes:
+        downloaded: Asset id -> the file it was written to (new assets, new content, files
+            that went missing or were damaged).
+        already_there: Asset id -> the file found already holding it (same SHA-1), e.g.
+            written by a run that was stopped before it could note it.
+        updated: Assets whose sidecar was rewritten (new metadata, albums, place).
+        deleted: Assets the server no longer has (kept in place, or moved to ``.trash/``
+            with ``prune``).
+        trashed: Asset id -> where its file went in ``.trash/`` (``prune``: in the server's
+            trash, or deleted from it).
+        restored: Asset id -> where its file came back to from ``.trash/``.
+        locked: Assets in the server's locked folder: described, not downloaded (the
+            server gives their files only to a session unlocked with the PIN code).
+        failed: Asset id -> why it could not be downloaded (tried again next run).
+        albums: Album manifests written (and link folders kept up to date).
+        albums_deleted: Albums the server no longer has.
+        events: Lines of the server's sync stream read.
+        complete: The stream ended as a complete one should (``SyncCompleteV1``): then
+            its changes were acknowledged, else the next run reads them again.
+        full: This run listed the whole library (a first run, ``full``, a reset the
+            server asked for, or a new session), and noted what it did not list as gone.
+        would_download: With ``dry_run``: the assets a real run would download.
+        assets: Assets the mirror knows after the run (not deleted from the server).
+        files: Of those, how many it holds a file of.
+        bytes_downloaded: Bytes received.
+        elapsed: Seconds the run took.
+        notes: What else to know (the session was renewed, a full listing was needed).
+    """
+
+    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    already_there: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    updated: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    trashed: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    restored: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    locked: tuple[str, ...] = ()
+    failed: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    albums: int = 0
+    albums_deleted: int = 0
+    events: int = 0
+    complete: bool = False
+    full: bool = False
+    would_download: tuple[str, ...] = ()
+    assets: int = 0
+    files: int = 0
+    bytes_downloaded: int = 0
+    elapsed: float = 0.0
+    dry_run: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the stream was complete and every file could be had."""
+        return self.complete and not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "downloaded": {k: str(v) for k, v in self.downloaded.items()},
+            "already_there": {k: str(v) for k, v in self.already_there.items()},
+            "updated": list(self.updated),
+            "deleted": list(self.deleted),
+            "trashed": {k: str(v) for k, v in self.trashed.items()},
+            "restored": {k: str(v) for k, v in self.restored.items()},
+            "locked": list(self.locked),
+            "failed": dict(self.failed),
+            "albums": self.albums,
+            "albums_deleted": self.albums_deleted,
+            "events": self.events,
+            "complete": self.complete,
+            "full": self.full,
+            "would_download": list(self.would_download),
+            "assets": self.assets,
+            "files": self.files,
+            "bytes_downloaded": self.bytes_downloaded,
+            "elapsed": self.elapsed,
+            "dry_run": self.dry_run,
+            "notes": list(self.notes),
+            "ok": self.ok,
+        }
+
+
 class UploadLog:
     """Outcomes recorded as they happen; safe to call from several threads."""
 

@@ -6,7 +6,7 @@ import typer
 
 from immich.cli._command import ApiKeyOption, DebugOption, Group, JsonOption, UrlOption
 from immich.cli._session import GlobalOptions
-from immich.cli.commands import api, auth, download, jobs, library, server, upload
+from immich.cli.commands import api, auth, download, jobs, library, mirror, server, upload
 
 app = typer.Typer(
     name="immich",
@@ -53,5 +53,5 @@ def _root(
     ctx.obj = GlobalOptions(url=url, api_key=api_key, json=json_output, debug=debug)
 
 
-for _module in (auth, server, upload, download, library, jobs, api):
+for _module in (auth, server, upload, download, mirror, library, jobs, api):
     _module.register(app)

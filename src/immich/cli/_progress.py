@@ -23,6 +23,7 @@ _LABELS = {
     "process": "Processing",
     "tag": "Tagging",
     "download": "Downloading",
+    "sync": "Changes",
 }
 # Phases whose byte counts are file contents; the album phase counts asset ids there.
 _BYTE_PHASES = frozenset({"hash", "upload", "download"})

@@ -308,6 +308,7 @@ if TYPE_CHECKING:
     from immich.models.sync_stack_delete_v1 import SyncStackDeleteV1
     from immich.models.sync_stack_v1 import SyncStackV1
     from immich.models.sync_stream_dto import SyncStreamDto
+    from immich.models.sync_stream_line import SyncStreamLine
     from immich.models.sync_user_delete_v1 import SyncUserDeleteV1
     from immich.models.sync_user_metadata_delete_v1 import SyncUserMetadataDeleteV1
     from immich.models.sync_user_metadata_v1 import SyncUserMetadataV1
@@ -693,6 +694,7 @@ __all__ = [
     "SyncStackDeleteV1",
     "SyncStackV1",
     "SyncStreamDto",
+    "SyncStreamLine",
     "SyncUserDeleteV1",
     "SyncUserMetadataDeleteV1",
     "SyncUserMetadataV1",

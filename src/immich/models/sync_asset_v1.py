@@ -6,6 +6,7 @@ import datetime
 import attrs
 
 from immich._core.model import Model
+from immich._core.types import UNSET, Unset
 from immich.models.asset_type_enum import AssetTypeEnum
 from immich.models.asset_visibility import AssetVisibility
 
@@ -16,7 +17,6 @@ class SyncAssetV1(Model):
 
     Attributes:
         checksum: Checksum
-        created_at: Uploaded to Immich at
         deleted_at: Deleted at
         duration: Duration
         file_created_at: File created at
@@ -35,10 +35,10 @@ class SyncAssetV1(Model):
         type: Asset type (:class:`AssetTypeEnum`).
         visibility: Asset visibility (:class:`AssetVisibility`).
         width: Asset width
+        created_at: Uploaded to Immich at
     """
 
     checksum: str
-    created_at: datetime.datetime | None
     deleted_at: datetime.datetime | None
     duration: str | None
     file_created_at: datetime.datetime | None
@@ -57,3 +57,4 @@ class SyncAssetV1(Model):
     type: AssetTypeEnum
     visibility: AssetVisibility
     width: int | None
+    created_at: datetime.datetime | None | Unset = UNSET

@@ -61,6 +61,16 @@ class Session:
     user_id: str
     token: str
     created_at: datetime = field(default_factory=utc_now)
+    # What the login's headers said of the device (Immich: devicemodel, devicetype).
+    device_type: str = ""
+    device_os: str = ""
+    # The sync protocol's checkpoints: entity type -> the last ack of it.
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    is_pending_sync_reset: bool = False
+
+    def reset_sync_progress(self) -> None:
+        self.checkpoints.clear()
+        self.is_pending_sync_reset = False
 
 
 @dataclass(kw_only=True)
@@ -211,6 +221,9 @@ class FakeState:
         self.stacks: dict[str, Stack] = {}
         self.shared_links: dict[str, SharedLink] = {}
         self._upload_checksums: dict[tuple[str, bytes], str] = {}
+        from ._sync import SyncLog  # (it renders this module's records)
+
+        self.sync = SyncLog()
 
     # Users and credentials
 
@@ -251,6 +264,7 @@ class FakeState:
     def remove_asset(self, asset: Asset) -> None:
         """Deletes for good: the record, its album, tag and stack links, and bytes the fake
         owns."""
+        self.sync.asset_removed(self, asset)
         self.assets.pop(asset.id, None)
         self.leave_stack(asset)
         if self._upload_checksums.get((asset.owner_id, asset.checksum)) == asset.id:

@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 import httpx
 
 from immich import models
+from immich._async._helpers import AsyncSyncHelpers
 from immich._async._resource import AsyncAPIGroup
 from immich._core import operations as ops
 from immich._core.types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from immich._core.sync import SyncEvent
     from immich.models.sync_ack_dto import SyncAckDto
     from immich.models.sync_entity_type import SyncEntityType
     from immich.models.sync_request_type import SyncRequestType
 
 
-class AsyncSyncApi(AsyncAPIGroup):
+class AsyncSyncApi(AsyncSyncHelpers, AsyncAPIGroup):
     """A collection of endpoints for the new mobile synchronization implementation.
 
     Examples:
@@ -94,10 +96,12 @@ class AsyncSyncApi(AsyncAPIGroup):
         types: list[SyncRequestType],
         reset: bool | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
-    ) -> None:
+    ) -> list[SyncEvent]:
         """Stream sync changes
 
         Retrieve a JSON lines streamed response of changes for synchronization. This endpoint is used by the mobile app to efficiently stay up to date with changes.
+
+        Returns every line of the stream as a :class:`~immich._core.sync.SyncEvent`, read into memory at once. ``sync.stream(types)`` yields them as they arrive, in constant memory, and ``sync.ack(events)`` acknowledges them.
 
         Args:
             types: Sync request types

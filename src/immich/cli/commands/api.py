@@ -147,11 +147,13 @@ def _method(group: str, name: str, cls: type) -> Method:
 
 def _models_named_in(function: Callable[..., Any]) -> dict[str, Any]:
     """The models a generated method's annotations name: its module imports them for
-    type checkers only."""
+    type checkers only (and ``SyncEvent``, the sync stream's lines)."""
     from immich import models
+    from immich._core.sync import SyncEvent
 
     words = set(re.findall(r"[A-Za-z_]\w*", " ".join(map(str, function.__annotations__.values()))))
-    return {word: getattr(models, word) for word in words & set(models.__all__)}
+    found = {word: getattr(models, word) for word in words & set(models.__all__)}
+    return {**found, "SyncEvent": SyncEvent} if "SyncEvent" in words else found
 
 
 _ARG_LINE = re.compile(r"^\s{4}(\w+): (.*)$")

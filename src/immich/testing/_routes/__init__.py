@@ -16,6 +16,7 @@ from . import (
     server,
     shared_links,
     stacks,
+    sync,
     system,
     tags,
     timeline,
@@ -47,6 +48,7 @@ IMPLEMENTED_ROUTES: tuple[Route, ...] = tuple(
         unanalysed,
         shared_links,
         stacks,
+        sync,
     )
     for route in module.routes.routes
 )

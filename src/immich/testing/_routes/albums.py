@@ -143,6 +143,7 @@ def update_album_info(call: Call) -> FakeResponse:
 @routes.delete("/albums/{id}", "deleteAlbum")
 def delete_album(call: Call) -> FakeResponse:
     album = _album_for(call, "owner", permission="album.delete")
+    call.state.sync.album_removed(album)
     del call.state.albums[album.id]
     return empty_response()
 
@@ -181,6 +182,7 @@ def remove_asset_from_album(call: Call) -> FakeResponse:
             results.append({"id": asset_id, "success": False, "error": "not_found"})
             continue
         del album.asset_ids[asset_id]
+        call.state.sync.album_asset_removed(album.id, asset_id)
         results.append({"id": asset_id, "success": True})
     if album.thumbnail_asset_id not in album.asset_ids:
         album.thumbnail_asset_id = next(iter(album.asset_ids), None)

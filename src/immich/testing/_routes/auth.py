@@ -24,7 +24,13 @@ def login(call: Call) -> FakeResponse:
     user = call.state.user_by_email(email)
     if user is None or not secrets.compare_digest(user.password, password):
         raise ApiError(401, "Incorrect email or password")
-    session = Session(user_id=user.id, token=new_secret())
+    # What Immich records of the device when the user agent says nothing it knows.
+    session = Session(
+        user_id=user.id,
+        token=new_secret(),
+        device_type=call.request.headers.get("devicemodel", ""),
+        device_os=call.request.headers.get("devicetype", ""),
+    )
     call.state.sessions[session.id] = session
     body = {
         "accessToken": session.token,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import not_found
-from .._http import FakeResponse, json_response
+from .._errors import bad_request, no_access, not_found
+from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
+from .._state import Session
 from .._wire import format_datetime
 
 routes = RouteGroup()
@@ -56,19 +57,42 @@ def get_sessions(call: Call) -> FakeResponse:
         key=lambda item: item.created_at,
         reverse=True,
     )
-    return json_response(
-        200,
-        [
-            {
-                "id": item.id,
-                "createdAt": format_datetime(item.created_at),
-                "updatedAt": format_datetime(item.created_at),
-                "current": current is not None and item.id == current.id,
-                "appVersion": None,
-                "deviceOS": "",
-                "deviceType": "",
-                "isPendingSyncReset": False,
-            }
-            for item in sessions
-        ],
-    )
+    return json_response(200, [_session_dto(item, current) for item in sessions])
+
+
+def _session_dto(item: Session, current: Session | None) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "createdAt": format_datetime(item.created_at),
+        "updatedAt": format_datetime(item.created_at),
+        "current": current is not None and item.id == current.id,
+        "appVersion": None,
+        "deviceOS": item.device_os,
+        "deviceType": item.device_type,
+        "isPendingSyncReset": item.is_pending_sync_reset,
+    }
+
+
+def _own_session(call: Call) -> Session:
+    session = call.state.sessions.get(call.path_id())
+    if session is None or session.user_id != call.user.id:
+        raise no_access("session.update")
+    return session
+
+
+@routes.put("/sessions/{id}", "updateSession")
+def update_session(call: Call) -> FakeResponse:
+    fields = call.json()
+    session = _own_session(call)
+    pending = fields.boolean("isPendingSyncReset")
+    if pending is None:
+        raise bad_request("No fields to update")
+    session.is_pending_sync_reset = pending
+    return json_response(200, _session_dto(session, None))
+
+
+@routes.delete("/sessions/{id}", "deleteSession")
+def delete_session(call: Call) -> FakeResponse:
+    session = _own_session(call)
+    del call.state.sessions[session.id]
+    return empty_response()
