@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+import immich
 from immich import Client
 from tests.docs.seed import seed_files
 from tests.docs.test_snippets import (
@@ -115,6 +116,25 @@ REAL_EXPECTED: dict[str, list[str]] = {
         "given up on: {{}}",
         "tag-cleanup ran in the backgroundTask queue;",
         "nothing pending",
+    ],
+    "guide_mirror.py": [
+        "3 downloaded, 1 album, ok=True",
+        "  2024/01/beach.jpg",
+        "  2024/01/beach.jpg.json",
+        "  2024/02/dinner.jpg",
+        "  2024/02/hike.jpg.json",
+        "  albums/Trip.json",
+        "second run: ",  # 4 changes read on 3.x, 3 on 2.x (no album-asset ack type there)
+        " changes read, 0 downloaded, 1 sidecar updated, 1 album written",
+        "beach.jpg ['Best of', 'Trip']",
+    ],
+    "guide_sync_stream.py": [
+        "asset beach.jpg False",
+        "asset dinner.jpg False",
+        "asset hike.jpg False",
+        "album Trip",
+        "complete",
+        "['SyncCompleteV1']",
     ],
     "guide_upload_organise.py": [
         "garden.jpg: tagged Imported, 2024",
@@ -277,6 +297,10 @@ def _version_repr(server: Server) -> str:
     return f"ServerVersionResponseDto({fields}{'' if major < 3 else ', prerelease=None'})"
 
 
+#: Snippets that stream Immich 3's sync types (2.x has only their V1 forms).
+IMMICH_3_TYPES = {"guide_sync_stream.py"}
+
+
 def test_every_snippet_has_a_real_expectation() -> None:
     assert set(REAL_EXPECTED) == set(_sdk_snippets())
 
@@ -289,6 +313,11 @@ def test_sdk_snippet_on_the_real_server(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    if name in IMMICH_3_TYPES and server.version < (3, 0, 0):
+        # Its stream types are Immich 3's: refused before anything is sent (the guide says).
+        with pytest.raises(immich.UnsupportedByServerError, match=r"needs Immich server 3\.0"):
+            runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+        return
     runpy.run_path(str(SNIPPETS / name), run_name="__main__")
     out = capsys.readouterr().out
     expected = REAL_EXPECTED[name]
@@ -472,7 +501,21 @@ def test_notebook_on_the_real_server(
 # The README's code blocks (and the docs home page's, the same quick start).
 
 #: Blocks that are not for a real server: the FakeImmich test of "Testing your code".
-README_NOT_FOR_A_SERVER = {7}
+README_NOT_FOR_A_SERVER = ("pytest_plugins",)
+#: What each README block run on the real server holds (the tests find them by it).
+README_ON_THE_SERVER = (
+    'base_url="http://localhost:2283"',
+    "async with AsyncClient() as client",
+    "converter.structure(json_dict",
+    "immich.BadRequestError",
+    "download_asset_to_file(asset_id",
+    "search.iter_assets(taken_after",
+    'client.upload("Pictures/2024"',
+    "client.with_response(",
+    "tags_from_folders=True",
+    "client.wait.for_assets",
+    "client.mirror(",
+)
 
 
 def _python_blocks(page: Path) -> list[str]:
@@ -496,35 +539,35 @@ def test_readme_blocks_on_the_real_server(
 
     import httpx
 
-    import immich
+    def run(marker: str, names: dict[str, object]) -> None:
+        exec(compile(_readme_block(marker), "README.md", "exec"), names)
 
-    blocks = _python_blocks(ROOT / "README.md")
-    assert len(blocks) == 9, "a README block was added or removed: run it here too"
     made = docs_world
     key = made.account.api_key
     beach = made.assets["beach.jpg"]
     with Client() as client:
-        # 0: the quick start, whose api_key="..." is the reader's key.
-        exec(compile(_quick_start(blocks[0], server), "README.md[0]", "exec"), {"__key": key})
+        # The quick start, whose api_key="..." is the reader's key.
+        quick_start = _quick_start(_readme_block(README_ON_THE_SERVER[0]), server)
+        exec(compile(quick_start, "README.md", "exec"), {"__key": key})
         out = capsys.readouterr().out
         assert _version_repr(server) in out
         assert "Trip 3" in out
         trips = [a.album_name for a in client.albums.get_all_albums() if a.album_name == "Trip"]
         assert trips == ["Trip", "Trip"]
 
-        # 1: the async client, from the environment.
-        exec(compile(blocks[1], "README.md[1]", "exec"), {})
+        # The async client, from the environment.
+        run(README_ON_THE_SERVER[1], {})
         assert capsys.readouterr().out == f"{made.account.name} 2\n"
 
-        # 2: models from wire JSON and back.
+        # Models from wire JSON and back.
         wire = httpx.get(f"{server.url}/assets/{beach}", headers={"x-api-key": key}).json()
         names: dict[str, object] = {"json_dict": wire}
-        exec(compile(blocks[2], "README.md[2]", "exec"), names)
+        run(README_ON_THE_SERVER[2], names)
         assert names["asset"].id == beach  # type: ignore[attr-defined]
         assert names["wire"]["originalFileName"] == "beach.jpg"  # type: ignore[index]
 
-        # 3: a validation error, field by field.
-        exec(compile(blocks[3], "README.md[3]", "exec"), {"client": client, "immich": immich})
+        # A validation error, field by field.
+        run(README_ON_THE_SERVER[3], {"client": client, "immich": immich})
         albums = f"(POST {server.url.rstrip('/')}/albums)"
         if server.version < (3, 0, 0):
             # 2.x's validation message is class-validator's sentence, naming no path.
@@ -536,20 +579,20 @@ def test_readme_blocks_on_the_real_server(
                 f"400 Validation failed: assetIds[0]: Invalid UUID {albums}\n"
             )
 
-        # 4: downloads, to a file and streamed.
-        exec(compile(blocks[4], "README.md[4]", "exec"), {"client": client, "asset_id": beach})
+        # Downloads, to a file and streamed.
+        run(README_ON_THE_SERVER[4], {"client": client, "asset_id": beach})
         assert Path("photo.jpg").read_bytes() == (made.folder / ".seed" / "beach.jpg").read_bytes()
 
-        # 5: the auto-paging iterator.
-        exec(
-            compile(blocks[5], "README.md[5]", "exec"),
+        # The auto-paging iterator.
+        run(
+            README_ON_THE_SERVER[5],
             {"client": client, "datetime": datetime, "timezone": timezone},
         )
         assert capsys.readouterr().out.split() == ["hike.jpg", "dinner.jpg", "beach.jpg"]
 
-        # 6: bulk upload and download.
+        # Bulk upload and download.
         names = {"client": client}
-        exec(compile(blocks[6], "README.md[6]", "exec"), names)
+        run(README_ON_THE_SERVER[6], names)
         assert capsys.readouterr().out == "1 new, 0 already there {}\n"
         got = names["got"]
         assert sorted(p.name for p in got.downloaded.values()) == [  # type: ignore[attr-defined]
@@ -559,15 +602,22 @@ def test_readme_blocks_on_the_real_server(
         ]
         assert [p.name for p in names["zips"]] == ["Trip.zip"]  # type: ignore[attr-defined]
 
-        # 8: raw responses: photo.jpg (the download of block 4) is already there.
+        # Raw responses: photo.jpg (the download above) is already there.
         taken = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
         names = {"client": client, "taken": taken}
-        exec(compile(blocks[8], "README.md[8]", "exec"), names)
+        run(README_ON_THE_SERVER[7], names)
         r = names["r"]
         assert r.status_code == 200  # type: ignore[attr-defined]
         assert r.parsed.status.value == "duplicate"  # type: ignore[attr-defined]
         assert r.parsed.id == beach  # type: ignore[attr-defined]
-    assert set(range(len(blocks))) - {0, 1, 2, 3, 4, 5, 6, 8} == README_NOT_FOR_A_SERVER
+
+
+def test_every_readme_block_is_run_on_the_real_server() -> None:
+    """Each block holds one of the markers the tests here find it by (or is the fake's)."""
+    markers = README_ON_THE_SERVER + README_NOT_FOR_A_SERVER
+    blocks = _python_blocks(ROOT / "README.md")
+    unrun = [b for b in blocks if sum(marker in b for marker in markers) != 1]
+    assert not unrun, "a README block no test here runs (or two markers in one): add it"
 
 
 def _readme_block(marker: str) -> str:
@@ -607,6 +657,23 @@ def test_readme_organise_and_wait_blocks_on_the_real_server(
             assert names["run"].name == "tag-cleanup"  # type: ignore[attr-defined]
         finally:
             client.libraries.delete_library(library.id)
+
+
+def test_readme_mirror_block_on_the_real_server(docs_world: World, tmp_path: Path) -> None:
+    """The README's mirror block, into a folder of the test's, as the world's user."""
+    account = docs_world.account
+    block = _readme_block("client.mirror(")
+    block = block.replace('"/mnt/backup/photos"', repr(str(tmp_path / "backup")))
+    block = block.replace('"me@example.com"', repr(account.email))
+    block = block.replace('password="..."', f"password={account.password!r}")
+    with Client() as client:
+        names: dict[str, object] = {"client": client}
+        exec(compile(block, "README.md", "exec"), names)
+    later = names["result"]  # the second run's
+    assert later.ok  # type: ignore[attr-defined]
+    assert later.downloaded == {}  # type: ignore[attr-defined]
+    held = sorted(p.name for p in (tmp_path / "backup").rglob("*.jpg"))
+    assert held == ["beach.jpg", "dinner.jpg", "hike.jpg"]
 
 
 def test_docs_home_quick_start_on_the_real_server(

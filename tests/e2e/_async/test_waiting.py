@@ -120,13 +120,16 @@ async def test_run_a_one_off_job_and_a_queue(admin: AsyncClient) -> None:
             await admin.backups.delete_database_backup(backups=sorted(made))
 
 
-async def test_what_2x_lacks_is_refused_before_anything_is_sent(
+async def test_a_job_2x_lacks_runs_on_3x_and_is_refused_by_2x_before_anything_is_sent(
     admin: AsyncClient, server: Server
 ) -> None:
-    if server.version >= (3, 0, 0):
-        pytest.skip("integrity checks exist on 3.x")
-    with pytest.raises(immich.UnsupportedByServerError, match=r"3\.0 or newer"):
-        await admin.wait.run_job("integrity-missing-files", timeout=30)
+    if server.version < (3, 0, 0):
+        with pytest.raises(immich.UnsupportedByServerError, match=r"3\.0 or newer"):
+            await admin.wait.run_job("integrity-missing-files", timeout=30)
+        return
+    run = await admin.wait.run_job("integrity-missing-files", timeout=300)
+    assert run.name == "integrity-missing-files"
+    assert run.state.statistics.active == 0
 
 
 def _nas(folder: Path, names: list[str], seed: int) -> None:
