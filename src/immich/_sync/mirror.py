@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from immich._core import json_codec
 from immich._core import operations as ops
 from immich._errors import (
     AuthenticationError,
@@ -40,14 +41,14 @@ from immich._errors import (
     ImmichError,
     IncompleteDownloadError,
 )
-from immich._sync.download import Wanted, _Downloader
+from immich._sync.download import Wanted, _Downloader, _visibilities
 from immich._transfer.concurrency import (
     default_concurrency,
     map_concurrently,
     to_thread,
 )
 from immich._transfer.files import LocalFile
-from immich._transfer.hash_cache import from_server, open_hash_cache, sha1_file
+from immich._transfer.hash_cache import from_server, open_hash_cache, sha1_file, to_base64
 from immich._transfer.layout import Layout
 from immich._transfer.mirror_state import STATE_DIR, AssetRow, MirrorState
 from immich._transfer.paths import numbered, safe_filename
@@ -59,11 +60,6 @@ from immich.models.login_response_dto import LoginResponseDto
 
 if TYPE_CHECKING:
     from immich._sync._client import Client
-
-try:
-    import orjson as _orjson
-except ImportError:  # (the speedups extra)
-    _orjson = None  # type: ignore[assignment]
 
 #: What a mirror streams on Immich 3.x, and on 2.x (which has the V1 asset and album
 #: types only; 3.0 refuses AssetsV1 as deprecated).
@@ -176,7 +172,7 @@ def mirror(
     finally:
         to_thread(state.close)
         if session is not None:
-            session.close(dry_run)
+            session.close()
     return run.result(time.monotonic() - started, counts)
 
 
@@ -202,13 +198,13 @@ def _layout(state: MirrorState, given: str | None) -> Layout:
 class _Session:
     """The mirror's own login session: its checkpoints on the server are the mirror's."""
 
-    def __init__(self, client: Client, *, renewed: bool, temporary: bool) -> None:
+    def __init__(self, client: Client, *, renewed: bool, temporary: bool, notes: list[str]) -> None:
         self.client = client
         #: A session other than the one the mirror's checkpoints belong to.
         self.renewed = renewed
         #: Made for this (dry) run only: signed out at the end.
         self.temporary = temporary
-        self.notes: list[str] = []
+        self.notes = notes
 
     @classmethod
     def connect(
@@ -232,7 +228,7 @@ class _Session:
                 )
             else:
                 _check_user(state, root, me.id, me.email)
-                return cls._made(candidate, state, renewed=False, notes=notes)
+                return cls(candidate, renewed=False, temporary=False, notes=notes)
         token: str | None
         if email is not None and password is not None:
             login = _login(client, email, password)
@@ -255,19 +251,10 @@ class _Session:
         state.set("user_id", user_id)
         state.set("user_email", user_email)
         state.set("server_url", str(client.base_url))
-        made = cls._made(session_client, state, renewed=True, notes=notes)
-        made.temporary = state.dry_run and email is not None
-        return made
+        temporary = state.dry_run and email is not None
+        return cls(session_client, renewed=True, temporary=temporary, notes=notes)
 
-    @classmethod
-    def _made(
-        cls, client: Client, state: MirrorState, *, renewed: bool, notes: list[str]
-    ) -> _Session:
-        made = cls(client, renewed=renewed, temporary=False)
-        made.notes = notes
-        return made
-
-    def close(self, dry_run: bool) -> None:
+    def close(self) -> None:
         if self.temporary:
             with contextlib.suppress(ImmichError):  # (it would expire unused)
                 self.client.auth.logout()
@@ -331,7 +318,6 @@ class _Run:
         self.trashed: dict[str, Path] = {}
         self.restored: dict[str, Path] = {}
         self.locked: list[str] = []
-        self.failed: dict[str, str] = {}
         self.albums = 0
         self.albums_deleted = 0
         self.would_download: list[str] = []
@@ -429,9 +415,8 @@ class _Run:
         if kind in ("AssetV1", "AssetV2"):
             state.upsert_asset(data, generation)
         elif kind == "AssetDeleteV1":
-            if state.asset(data["assetId"]) is not None:
+            if state.remove_asset(data["assetId"]):
                 self.deleted.append(data["assetId"])
-            state.remove_asset(data["assetId"])
         elif kind == "AssetExifV1":
             state.upsert_exif(data)
         elif kind in ("AlbumV1", "AlbumV2"):
@@ -459,15 +444,11 @@ class _Run:
         wanted = stale
         if len(stale) > _TAGS_ONE_BY_ONE:
             tagged: set[str] = set()
-            server = self.client.server_version()
-            visibilities: list[Any] = (
-                [None] if server >= (3, 0, 0) else ["timeline", "archive", "hidden"]
-            )
+            visibilities = _visibilities(self.client)
             for tag in tags:
                 for visibility in visibilities:
-                    options: dict[str, Any] = {"visibility": visibility} if visibility else {}
                     for asset in self.client.search.iter_assets(
-                        tag_ids=[tag.id], with_deleted=True, size=_PAGE, **options
+                        tag_ids=[tag.id], with_deleted=True, size=_PAGE, visibility=visibility
                     ):
                         tagged.add(asset.id)
             self.state.set_no_tags(stale - tagged)
@@ -582,7 +563,6 @@ class _Run:
             to_thread(self._writer.close)
             self._writer = None
             to_thread(cache.close)
-        self.failed.update(self.downloads.failed)
         for asset_id, old in replaced.items():
             if asset_id in self.downloads.downloaded or asset_id in self.downloads.skipped:
                 # A new content for the same asset (the file was replaced on the server):
@@ -595,7 +575,7 @@ class _Run:
             relative = path[len(self._root_prefix) :].replace(os.sep, "/")
         else:
             relative = Path(os.path.relpath(path, self.root)).as_posix()
-        self.state.record_file(asset_id, relative, _b64(digest) if digest else None)
+        self.state.record_file(asset_id, relative, to_base64(digest) if digest else None)
         row = self._fetching.get(asset_id)
         if row is not None and self._writer is not None:
             # Its sidecar, on the writer's thread while the next files come; noted as
@@ -610,10 +590,7 @@ class _Run:
         """Move a file the mirror no longer uses into ``.trash/<why>/``."""
         source = self.root / path
         if source.exists():
-            _move(source, self.root / TRASH / why / path)
-            sidecar = source.with_name(source.name + SIDECAR)
-            if sidecar.exists():
-                _move(sidecar, self.root / TRASH / why / (path + SIDECAR))
+            _move_with_sidecar(source, self.root / TRASH / why / path)
 
     def apply_policy(self) -> None:
         """With ``prune``, the files of trashed and deleted assets go into ``.trash/``
@@ -643,11 +620,8 @@ class _Run:
     def _relocate(self, row: AssetRow, target: Path, *, in_trash: bool) -> None:
         assert row.path is not None
         source = self.root / row.path
-        sidecar = source.with_name(source.name + SIDECAR)
         if source.exists():
-            _move(source, target)
-            if sidecar.exists():
-                _move(sidecar, target.with_name(target.name + SIDECAR))
+            _move_with_sidecar(source, target)
             self.state.move_file(row.id, target.relative_to(self.root).as_posix(), in_trash)
         else:
             self.state.lose_file(row.id)
@@ -713,14 +687,12 @@ class _Run:
                 self._links(albums_dir / name, album.id if self.album_links else None)
             self.state.album_written(album.id, name)
 
-    def _manifest(
-        self, album_id: str, data: dict[str, Any], *, deleted: bool = False
-    ) -> dict[str, Any]:
+    def _manifest(self, album_id: str, data: dict[str, Any]) -> dict[str, Any]:
         members = self.state.album_members(album_id)
         return {
             "immichMirror": FORMAT,
             **data,
-            "deletedFromServer": deleted,
+            "deletedFromServer": False,
             "assets": [{"id": asset_id, "path": path} for asset_id, path in members],
         }
 
@@ -769,7 +741,7 @@ class _Run:
             trashed=self.trashed,
             restored=self.restored,
             locked=tuple(self.locked),
-            failed=self.failed,
+            failed=self.downloads.failed,
             albums=self.albums,
             albums_deleted=self.albums_deleted,
             events=self.events,
@@ -828,27 +800,6 @@ def sidecar(row: AssetRow, albums: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _b64(digest: bytes) -> str:
-    import base64
-
-    return base64.b64encode(digest).decode()
-
-
-def _stdlib_json(value: dict[str, Any]) -> bytes:
-    """One key of the object a line, its value on that line, by the standard library's
-    C encoder (an indent would take its pure-Python one, six times slower)."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = [f"  {encode(key)}: {encode(item)}" for key, item in value.items()]
-    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
-
-
-def _orjson_json(value: dict[str, Any]) -> bytes:
-    return bytes(_orjson.dumps(value, option=_orjson.OPT_INDENT_2 | _orjson.OPT_APPEND_NEWLINE))
-
-
-#: Indented JSON, UTF-8: with orjson when it is installed (the speedups extra).
-_json_bytes = _stdlib_json if _orjson is None else _orjson_json
-
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
@@ -857,7 +808,7 @@ def _write_json(path: str | Path, value: dict[str, Any]) -> None:
     not there yet is written straight into place (no reader had an old one to see; a
     crash halfway leaves what the next run writes again: the state notes a file's
     sidecar only once it is written)."""
-    data = _json_bytes(value)
+    data = json_codec.dumps_indented(value)
     try:
         fd = os.open(path, _NEW_FILE, 0o666)
     except OSError:
@@ -879,6 +830,14 @@ def _write_json(path: str | Path, value: dict[str, Any]) -> None:
 def _move(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(source), str(target))
+
+
+def _move_with_sidecar(source: Path, target: Path) -> None:
+    """Move a file, and its sidecar beside it when it has one."""
+    _move(source, target)
+    sidecar = source.with_name(source.name + SIDECAR)
+    if sidecar.exists():
+        _move(sidecar, target.with_name(target.name + SIDECAR))
 
 
 def _free(path: Path) -> Path:

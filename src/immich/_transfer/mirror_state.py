@@ -15,7 +15,6 @@ enter. Nothing here talks to a server.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import sys
@@ -191,9 +190,11 @@ class MirrorState:
                 (data["checksum"], wire, generation, fetch, 1 if changed else 0, asset_id),
             )
 
-    def remove_asset(self, asset_id: str) -> None:
-        """Deleted from the server (its file is kept or moved by policy, not here)."""
+    def remove_asset(self, asset_id: str) -> bool:
+        """Deleted from the server (its file is kept or moved by policy, not here).
+        Whether the mirror knew the asset."""
         with self._locked():
+            known = self._db.execute("SELECT 1 FROM assets WHERE id = ?", (asset_id,)).fetchone()
             self._db.execute(
                 "UPDATE assets SET removed = 1, fetch = 0, sidecar_stale = 1 "
                 "WHERE id = ? AND removed = 0",
@@ -201,6 +202,7 @@ class MirrorState:
             )
             self._stale_albums_of(asset_id)
             self._db.execute("DELETE FROM album_assets WHERE asset_id = ?", (asset_id,))
+            return known is not None
 
     def upsert_exif(self, data: Mapping[str, Any]) -> None:
         """``SyncAssetExifV1``: description, rating, dates and camera; tags may have
@@ -348,7 +350,7 @@ class MirrorState:
         for asset_id, album_id, album in rows:
             if asset_id in wanted:
                 if album_id not in albums:
-                    albums[album_id] = json.loads(album)
+                    albums[album_id] = _json.loads(album)
                 found.setdefault(asset_id, []).append(albums[album_id])
         return found
 
@@ -357,7 +359,7 @@ class MirrorState:
             rows = self._db.execute(
                 "SELECT id, album, file, removed FROM albums WHERE stale = 1"
             ).fetchall()
-        return [AlbumRow(r[0], json.loads(r[1]), r[2], bool(r[3])) for r in rows]
+        return [AlbumRow(r[0], _json.loads(r[1]), r[2], bool(r[3])) for r in rows]
 
     def album_files(self) -> dict[str, str]:
         """Album id -> its manifest's file name (without ``.json``), for every album."""

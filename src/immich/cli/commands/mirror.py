@@ -13,7 +13,7 @@ from immich.cli._command import command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
 from immich.cli._output import camel_keys, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
-from immich.cli._session import Session, make_client
+from immich.cli._session import Session
 from immich.cli._settings import Settings
 
 if TYPE_CHECKING:
@@ -116,7 +116,6 @@ def mirror(
             raise UsageError(NO_URL)
         settings = Settings(stored, f"the mirror ({destination})", settings.api_key, None)
         session.use(settings)
-    assert settings.url is not None
     email = email or os.environ.get(EMAIL_VARIABLE) or None
     password = _password(session, email, password_stdin)
     options: dict[str, Any] = {
@@ -131,34 +130,28 @@ def mirror(
         "concurrency": concurrency,
     }
     display = ProgressDisplay(session.out.stderr, enabled=progress_enabled(no_progress))
-    with make_client(settings.url, settings.api_key) as client:
-        try:
-            with display:
-                result = client.mirror(destination, progress=display, **options)
-        except KeyboardInterrupt:
-            session.out.error("interrupted; run the same command again to resume")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except ValueError as exc:
-            from immich import ImmichError
+    client = session.client
+    try:
+        with display:
+            result = client.mirror(destination, progress=display, **options)
+    except KeyboardInterrupt:
+        session.out.error("interrupted; run the same command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ValueError as exc:
+        from immich import ImmichError
 
-            if isinstance(exc, ImmichError):  # (ConfigurationError: described by run())
-                raise
-            raise UsageError(str(exc)) from exc
-        except OSError as exc:
-            from immich._transfer.mirror_state import MirrorLockedError
-
-            if isinstance(exc, MirrorLockedError):
-                raise CLIError(str(exc)) from exc
+        if isinstance(exc, ImmichError):  # (ConfigurationError: described by run())
             raise
-        except Exception as exc:
-            from immich import AuthenticationError
+        raise UsageError(str(exc)) from exc
+    except Exception as exc:
+        from immich import AuthenticationError
 
-            if isinstance(exc, AuthenticationError) and email is not None:
-                reason = exc.server_message or "refused"
-                raise CLIError(
-                    f"the server refused the email and password of {email} ({reason})"
-                ) from exc
-            raise
+        if isinstance(exc, AuthenticationError) and email is not None:
+            reason = exc.server_message or "refused"
+            raise CLIError(
+                f"the server refused the email and password of {email} ({reason})"
+            ) from exc
+        raise
     _report(session, result)
     if not result.ok:
         raise typer.Exit(EXIT_FAILURE)
