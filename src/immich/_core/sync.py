@@ -90,8 +90,6 @@ SYNC_ITEMS: dict[str, str] = {
 
 #: What ``POST /sync/ack`` takes at most in one call (``SyncAckSetDto``).
 MAX_ACKS_PER_CALL = 1000
-#: The extra part of a backfill's ack once the entity's backfill is done.
-BACKFILL_COMPLETE = "complete"
 
 
 class Ack(NamedTuple):

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from immich._core import operations as ops
-from immich._core.sync import Ack, LineSplitter, SyncEvent, SyncLineError, ack_calls, decode_line
 from immich._core.types import UNSET, Unset
-from immich._errors import APIResponseValidationError
 
 if TYPE_CHECKING:
     import datetime
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from immich._core.sync import Ack, SyncEvent
     from immich._sync._client import Client
     from immich._transfer.files import PathArg
     from immich._transfer.progress import ProgressCallback
@@ -350,6 +349,8 @@ class SyncHelpers:
             reset: Forget the session's checkpoints first (stream everything).
             timeout: Overrides the client's timeout (each read waits at most this long).
         """
+        from immich._core.sync import LineSplitter, SyncLineError, decode_line
+        from immich._errors import APIResponseValidationError
         from immich.models.sync_request_type import SyncRequestType as RequestType
         from immich.models.sync_stream_dto import SyncStreamDto
 
@@ -379,6 +380,7 @@ class SyncHelpers:
         calls of at most 1,000; a ``SyncResetV1`` ack goes in a call of its own. Nothing
         is sent for an empty list.
         """
+        from immich._core.sync import ack_calls
         from immich.models.sync_ack_set_dto import SyncAckSetDto
 
         calls = ack_calls(acks)

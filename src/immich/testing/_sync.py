@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,8 +68,6 @@ DEPRECATED = {
     "AlbumAssetsV1": "AlbumAssetsV2",
     "AssetFacesV1": "AssetFacesV2",
 }
-#: The request types the fake streams (others answer 501).
-IMPLEMENTED = frozenset({"AssetsV2", "AlbumsV1", "AlbumsV2", "AlbumToAssetsV1", "AssetExifsV1"})
 
 
 class UpdateIds:
@@ -322,7 +320,9 @@ class Stream:
         self.session = session
         self.user_id = session.user_id
         self.now_id = now_id
-        self.checkpoints = {t: _parse(a) for t, a in session.checkpoints.items()}
+        self.checkpoints = {t: parse_ack(a) for t, a in session.checkpoints.items()}
+        #: The albums the user is a member of (owner included).
+        self._visible = {album_id for album_id, user_id in log.members if user_id == self.user_id}
 
     def _after(self, entity_type: str, update_id: str) -> bool:
         """Newer than the session's checkpoint for ``entity_type``, older than now."""
@@ -330,16 +330,9 @@ class Stream:
         return update_id < self.now_id and (checkpoint is None or update_id > checkpoint[0])
 
     def lines(self, types: list[str]) -> Iterator[bytes]:
-        handlers = {
-            "AssetsV2": self._assets,
-            "AlbumsV1": lambda: self._albums("AlbumV1"),
-            "AlbumsV2": lambda: self._albums("AlbumV2"),
-            "AlbumToAssetsV1": self._album_to_assets,
-            "AssetExifsV1": self._exifs,
-        }
         for request_type in TYPES_ORDER:
             if request_type in types:
-                yield from handlers[request_type]()
+                yield from _STREAMED[request_type](self)
         yield line("SyncCompleteV1", {}, "SyncCompleteV1", self.now_id)
 
     def _assets(self) -> Iterator[bytes]:
@@ -368,11 +361,10 @@ class Stream:
         for audit_id, album_id, user_id in self.log.album_deletes:
             if user_id == self.user_id and self._after("AlbumDeleteV1", audit_id):
                 yield line("AlbumDeleteV1", {"albumId": album_id}, "AlbumDeleteV1", audit_id)
-        visible = {album_id for album_id, user_id in self.log.members if user_id == self.user_id}
         upserts = [
             (album_id, seen)
             for album_id, seen in self.log.albums.items()
-            if album_id in visible and self._after(upsert_type, seen.update_id)
+            if album_id in self._visible and self._after(upsert_type, seen.update_id)
         ]
         for _, seen in sorted(upserts, key=lambda item: item[1].update_id):
             wire, owner_id = seen.wire
@@ -381,9 +373,8 @@ class Stream:
             yield line(upsert_type, wire, upsert_type, seen.update_id)
 
     def _album_to_assets(self) -> Iterator[bytes]:
-        visible = {album_id for album_id, user_id in self.log.members if user_id == self.user_id}
         for audit_id, album_id, asset_id in self.log.album_asset_deletes:
-            if album_id in visible and self._after("AlbumToAssetDeleteV1", audit_id):
+            if album_id in self._visible and self._after("AlbumToAssetDeleteV1", audit_id):
                 data = {"albumId": album_id, "assetId": asset_id}
                 yield line("AlbumToAssetDeleteV1", data, "AlbumToAssetDeleteV1", audit_id)
         backfill_type, upsert_type = "AlbumToAssetBackfillV1", "AlbumToAssetV1"
@@ -419,14 +410,26 @@ class Stream:
         upserts = sorted(
             (update_id, album_id, asset_id)
             for (album_id, asset_id), update_id in self.log.album_assets.items()
-            if album_id in visible and self._after(upsert_type, update_id)
+            if album_id in self._visible and self._after(upsert_type, update_id)
         )
         for update_id, album_id, asset_id in upserts:
             data = {"assetId": asset_id, "albumId": album_id}
             yield line(upsert_type, data, upsert_type, update_id)
 
 
-def _parse(ack: str) -> tuple[str, str | None]:
+#: What the fake streams for each request type it implements (others answer 501).
+_STREAMED: dict[str, Callable[[Stream], Iterator[bytes]]] = {
+    "AssetsV2": Stream._assets,
+    "AlbumsV1": lambda stream: stream._albums("AlbumV1"),
+    "AlbumsV2": lambda stream: stream._albums("AlbumV2"),
+    "AlbumToAssetsV1": Stream._album_to_assets,
+    "AssetExifsV1": Stream._exifs,
+}
+IMPLEMENTED = frozenset(_STREAMED)
+
+
+def parse_ack(ack: str) -> tuple[str, str | None]:
+    """An ack's update id and extra part (its type is left out)."""
     _, _, rest = ack.partition("|")
     update_id, _, extra = rest.partition("|")
     return update_id, extra or None

@@ -17,7 +17,16 @@ from .._errors import ApiError, bad_request
 from .._http import FakeResponse, empty_response, json_response
 from .._router import Call, RouteGroup
 from .._state import Session
-from .._sync import DEPRECATED, IMPLEMENTED, MAX_DAYS, TYPES_ORDER, Stream, line, timestamp_ms
+from .._sync import (
+    DEPRECATED,
+    IMPLEMENTED,
+    MAX_DAYS,
+    TYPES_ORDER,
+    Stream,
+    line,
+    parse_ack,
+    timestamp_ms,
+)
 from .._zod import validation_failed
 
 routes = RouteGroup()
@@ -66,7 +75,7 @@ def _needs_full_sync(session: Session) -> bool:
     complete = session.checkpoints.get("SyncCompleteV1")
     if complete is None:
         return False
-    update_id = complete.split("|")[1]
+    update_id, _ = parse_ack(complete)
     return timestamp_ms(update_id) < (time.time() - MAX_DAYS * 86400) * 1000
 
 
