@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import email.utils
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
 from immich._errors import (
     BadRequestError,
-    NameLookupError,
     NotFoundError,
     PermissionDeniedError,
     QueuePausedError,
@@ -36,21 +35,18 @@ from immich._transfer.waiting import (
     WaitProgress,
     WaitProgressCallback,
     describe_pending_assets,
-    find_manual_job,
-    find_queue,
-    manual_job_names,
+    find_job,
     manual_job_work,
     missing_steps,
     pending_jobs,
     queue_named,
-    queue_names,
 )
 
 if TYPE_CHECKING:
     from immich._async._client import AsyncClient
     from immich.models.asset_response_dto import AssetResponseDto
-    from immich.models.library_response_dto import LibraryResponseDto
     from immich.models.manual_job_name import ManualJobName
+    from immich.models.queue_job_response_dto import QueueJobResponseDto
     from immich.models.queue_name import QueueName
     from immich.models.queue_response_dto import QueueResponseDto
 
@@ -209,17 +205,15 @@ class AsyncWaiter:
             left = dict(pending)
             if queues_readable:
                 try:
-                    states = [
-                        await self._client.queues.get_queue(queue_named(name))
-                        for name in PROCESSING_QUEUES
-                    ]
+                    every = await self._client.queues.get_queues()
                 except PermissionDeniedError:
                     queues_readable = False
                 else:
-                    held = _queue_look(states)[2]
+                    states = [s for s in every if s.name.value in PROCESSING_QUEUES]
+                    jobs_left, _, held = _queue_look(states)
                     if held is not None:
                         raise QueuePausedError(*held)
-                    if any(pending_jobs(state.statistics) for state in states):
+                    if jobs_left:
                         return  # the server is still at it (other users' work, perhaps)
                     for asset_id, steps in left.items():
                         unfinished[asset_id] = (
@@ -299,7 +293,9 @@ class AsyncWaiter:
         since only they can search its assets, and are None for another user's library.
         """
         client = self._client
-        found = await self._find_library(library)
+        from immich._async._lookup import find_library
+
+        found = await find_library(client, library)
         me = await client.users.get_my_user()
         owned = me.id == found.owner_id
         before_stats = await client.libraries.get_library_statistics(found.id)
@@ -309,15 +305,10 @@ class AsyncWaiter:
         started = _server_time(answer.http.headers.get("date")) - timedelta(seconds=1)
 
         async def look() -> _Look:
-            queue = await client.queues.get_queue(queue_named("library"))
-            jobs = await client.queues.get_queue_jobs(
-                queue.name, status=[_job_status(s) for s in _PENDING_STATUSES]
+            seen, _ = await self._look_for_jobs(
+                queue_named("library"), lambda job: _is_library_job(job.name, job.data, found.id)
             )
-            ours = sum(1 for job in jobs if _is_library_job(job.name, job.data, found.id))
-            if not ours and len(jobs) >= JOBS_LISTED:
-                ours = pending_jobs(queue.statistics)  # ours may hide beyond the list
-            paused = (queue.name.value, ours) if ours and queue.is_paused else None
-            return ours, {queue.name.value: ours}, paused
+            return seen
 
         backoff = await self._until_idle(
             look, "library", timeout, progress, f"the scan of library {found.name!r}"
@@ -335,26 +326,6 @@ class AsyncWaiter:
             removed=removed,
             unchanged=unchanged,
             elapsed=backoff.elapsed,
-        )
-
-    async def _find_library(self, wanted: str) -> LibraryResponseDto:
-        libraries = await self._client.libraries.get_all_libraries()
-        for library in libraries:
-            if library.id == wanted:
-                return library
-        named = [library for library in libraries if library.name == wanted]
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise NameLookupError(
-                f"{len(named)} libraries are named {wanted!r}; pass the id instead", name=wanted
-            )
-        from immich._async._lookup import close_names
-
-        raise NameLookupError(
-            f"no library with id or name {wanted!r}",
-            name=wanted,
-            suggestions=close_names(wanted, (library.name for library in libraries)),
         )
 
     async def _count_library(self, library_id: str, **filters: Any) -> int:
@@ -394,51 +365,29 @@ class AsyncWaiter:
         :class:`~immich.BadRequestError` when the queue is already running, and as
         :meth:`for_queues` does. Needs an admin.
         """
-        from immich.models.queue_command import QueueCommand
+        from immich.models.queue_name import QueueName
 
         client = self._client
-        text = str(name.value) if hasattr(name, "value") else str(name)
-        # "backup-database" is a one-off job and "backupDatabase" a queue (starting it does
-        # the same): an exact spelling decides, then queues win.
-        queue = None if text in manual_job_names() else find_queue(text)
+        target = find_job(str(name))
         job_names: tuple[str, ...] = ()
-        if queue is not None:
-            before = await client.queues.get_queue(queue)
-            with warnings.catch_warnings():
-                # Deprecated by Immich 3.0, yet still the only way to start a queue.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                await client.jobs.run_queue_command_legacy(
-                    queue, command=QueueCommand.START, force=force
-                )
-            label = queue.value
+        if isinstance(target, QueueName):
+            queue = target
         else:
-            job = find_manual_job(text)
-            if job is None:
-                raise ValueError(
-                    f"unknown queue or job {text!r}; queues: {', '.join(queue_names())}; "
-                    f"one-off jobs: {', '.join(manual_job_names())}"
-                )
             if force:
                 raise ValueError("force applies to queues, not to one-off jobs")
-            queue, job_names = manual_job_work(job)
-            before = await client.queues.get_queue(queue)
-            await client.jobs.create_job(name=job)
-            label = job.value
+            queue, job_names = manual_job_work(target)
+        before = await client.queues.get_queue(queue)
+        await start_job(client, target, force=force)
+        label = target.value
         state = before
 
         async def look() -> _Look:
             nonlocal state
-            state = await client.queues.get_queue(queue)
             if not job_names:
+                state = await client.queues.get_queue(queue)
                 return _queue_look([state])
-            jobs = await client.queues.get_queue_jobs(
-                queue, status=[_job_status(s) for s in _PENDING_STATUSES]
-            )
-            ours = sum(1 for j in jobs if j.name.value in job_names)
-            if not ours and len(jobs) >= JOBS_LISTED:
-                ours = pending_jobs(state.statistics)
-            paused = (queue.value, ours) if ours and state.is_paused else None
-            return ours, {queue.value: ours}, paused
+            seen, state = await self._look_for_jobs(queue, lambda job: job.name.value in job_names)
+            return seen
 
         backoff = await self._until_idle(look, "job", timeout, progress, f"{label} to finish")
         return JobResult(
@@ -448,6 +397,21 @@ class AsyncWaiter:
             failed=max(state.statistics.failed - before.statistics.failed, 0),
             elapsed=backoff.elapsed,
         )
+
+    async def _look_for_jobs(
+        self, queue: QueueName, ours: Callable[[QueueJobResponseDto], bool]
+    ) -> tuple[_Look, QueueResponseDto]:
+        """One look at the jobs of ``queue`` that are ``ours`` (all of its pending jobs
+        when it lists too many to tell), and the queue's state."""
+        state = await self._client.queues.get_queue(queue)
+        jobs = await self._client.queues.get_queue_jobs(
+            queue, status=[_job_status(s) for s in _PENDING_STATUSES]
+        )
+        count = sum(1 for job in jobs if ours(job))
+        if not count and len(jobs) >= JOBS_LISTED:
+            count = pending_jobs(state.statistics)  # ours may hide beyond the list
+        paused = (queue.value, count) if count and state.is_paused else None
+        return (count, {queue.value: count}, paused), state
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -486,6 +450,24 @@ class AsyncWaiter:
                     pending=busy,
                 )
             await async_sleep(backoff.delay())
+
+
+async def start_job(
+    client: AsyncClient, target: QueueName | ManualJobName, *, force: bool = False
+) -> None:
+    """Start a queue's jobs (for every asset with ``force``), or create a one-off job."""
+    from immich.models.queue_command import QueueCommand
+    from immich.models.queue_name import QueueName
+
+    if isinstance(target, QueueName):
+        with warnings.catch_warnings():
+            # Deprecated by Immich 3.0, yet still the only way to start a queue.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            await client.jobs.run_queue_command_legacy(
+                target, command=QueueCommand.START, force=force
+            )
+    else:
+        await client.jobs.create_job(name=target)
 
 
 def _queue_look(states: Iterable[QueueResponseDto]) -> _Look:

@@ -1,4 +1,4 @@
-"""Albums and people named by the user: found by name or id, never guessed."""
+"""Albums, people and libraries named by the user: found by name or id, never guessed."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from immich._errors import BadRequestError, NameLookupError, NotFoundError
 if TYPE_CHECKING:
     from immich._sync._client import Client
     from immich.models.album_response_dto import AlbumResponseDto
+    from immich.models.library_response_dto import LibraryResponseDto
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
@@ -99,6 +100,28 @@ def find_album(client: Client, name_or_id: str) -> AlbumResponseDto:
             suggestions=close_names(name_or_id, (a.album_name for a in albums)),
         )
     return found
+
+
+def find_library(client: Client, name_or_id: str) -> LibraryResponseDto:
+    """An external library by id, or else by exact name. Raises :class:`NameLookupError`
+    when there is none (suggesting names that come close) or several have the name."""
+    libraries = client.libraries.get_all_libraries()
+    for library in libraries:
+        if library.id == name_or_id:
+            return library
+    named = [library for library in libraries if library.name == name_or_id]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise NameLookupError(
+            f"{len(named)} libraries are named {name_or_id!r}; pass the id instead",
+            name=name_or_id,
+        )
+    raise NameLookupError(
+        f"no library with id or name {name_or_id!r}",
+        name=name_or_id,
+        suggestions=close_names(name_or_id, (library.name for library in libraries)),
+    )
 
 
 def find_person(client: Client, name_or_id: str) -> str:

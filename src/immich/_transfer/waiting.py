@@ -49,7 +49,7 @@ def find_queue(text: str) -> QueueName | None:
     ``THUMBNAIL_GENERATION`` are one queue."""
     from immich.models.queue_name import QueueName
 
-    wanted = _key(str(text.value) if isinstance(text, QueueName) else text)
+    wanted = _key(text)
     return next((q for q in QueueName if _key(q.value) == wanted), None)
 
 
@@ -57,7 +57,7 @@ def find_manual_job(text: str) -> ManualJobName | None:
     """The one-off job ``text`` names (``backup-database``, ``tag_cleanup``, ...)."""
     from immich.models.manual_job_name import ManualJobName
 
-    wanted = _key(str(text.value) if isinstance(text, ManualJobName) else text)
+    wanted = _key(text)
     return next((j for j in ManualJobName if _key(j.value) == wanted), None)
 
 
@@ -79,6 +79,20 @@ def queue_named(text: str) -> QueueName:
     if queue is None:
         raise ValueError(f"unknown queue {text!r}; queues are: {', '.join(queue_names())}")
     return queue
+
+
+def find_job(text: str) -> QueueName | ManualJobName:
+    """The queue or one-off job ``text`` names. ``backup-database`` is a one-off job and
+    ``backupDatabase`` a queue (starting it does the same): an exact spelling decides,
+    then queues win. An unknown name is a ``ValueError`` listing both kinds."""
+    queue = None if text in manual_job_names() else find_queue(text)
+    found = queue if queue is not None else find_manual_job(text)
+    if found is None:
+        raise ValueError(
+            f"unknown queue or job {text!r}; queues: {', '.join(queue_names())}; "
+            f"one-off jobs: {', '.join(manual_job_names())}"
+        )
+    return found
 
 
 # A one-off job, the queue it runs in, and the jobs (by name) that are its work there.

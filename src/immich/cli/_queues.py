@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from immich._transfer.waiting import (
-    find_manual_job,
+    find_job,
     find_queue,
     manual_job_names,
     manual_job_work,
@@ -17,24 +17,18 @@ if TYPE_CHECKING:
     from immich import Client
     from immich._transfer.waiting import WaitProgress
     from immich.cli._output import Output
-    from immich.models.manual_job_name import ManualJobName
     from immich.models.queue_name import QueueName
     from immich.models.queue_response_dto import QueueResponseDto
 
 __all__ = [
     "WaitNotes",
-    "find_manual_job",
+    "find_job",
     "find_queue",
     "manual_job_names",
+    "manual_job_work",
     "queue_names",
-    "queue_of_manual_job",
     "wait_for_queue",
 ]
-
-
-def queue_of_manual_job(job: ManualJobName) -> QueueName:
-    """The queue the server runs a one-off job on."""
-    return manual_job_work(job)[0]
 
 
 class WaitNotes:
@@ -44,17 +38,13 @@ class WaitNotes:
     def __init__(self, out: Output, label: str) -> None:
         self.out = out
         self.label = label
-        self._last: tuple[int, int] | None = None
+        self._last: int | None = None
 
     def __call__(self, event: WaitProgress) -> None:
-        key = (event.pending, event.done)
-        if key == self._last:
+        if event.pending == self._last:
             return
-        self._last = key
-        if event.what == "assets":
-            if event.pending:
-                self.out.note(f"  {self.label}: {event.done}/{event.total} processed")
-        elif event.pending:
+        self._last = event.pending
+        if event.pending:
             jobs = ", ".join(f"{name} {count}" for name, count in event.detail.items() if count)
             self.out.note(f"  {self.label}: {event.pending} jobs left ({jobs})")
 

@@ -7,7 +7,6 @@ queue (processing every asset again, or only the missing ones) still has only th
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,11 +16,11 @@ from immich.cli._command import command, group
 from immich.cli._errors import UsageError
 from immich.cli._queues import (
     WaitNotes,
-    find_manual_job,
+    find_job,
     find_queue,
     manual_job_names,
+    manual_job_work,
     queue_names,
-    queue_of_manual_job,
     wait_for_queue,
 )
 from immich.cli._session import Session
@@ -123,28 +122,21 @@ def start(
     With --wait: wait until it has run (a queue: until it is idle; a one-off job: until
     its jobs have left their queue), then report; --json gives the queue's state.
     """
-    from immich.models.queue_command import QueueCommand
+    from immich._sync.wait import start_job
+    from immich.models.queue_name import QueueName
 
-    # "backup-database" is a one-off job and "backupDatabase" a queue (its start does the
-    # same); an exact spelling decides, then queues win.
-    queue = None if name in manual_job_names() else find_queue(name)
-    job = None if queue is not None else find_manual_job(name)
-    if queue is None and job is None:
-        raise UsageError(
-            f"unknown queue or job {name!r}; queues: {', '.join(queue_names())}; "
-            f"one-off jobs: {', '.join(manual_job_names())}"
-        )
-    if force and job is not None:
+    try:
+        target = find_job(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if force and not isinstance(target, QueueName):
         raise UsageError("--force applies to queues, not to one-off jobs")
     client = session.client
     if wait:
-        label = queue.value if queue is not None else name
+        label = target.value
         session.out.note(f"Started {label}; waiting until it has run (Ctrl-C stops waiting)...")
         result = client.wait.run_job(
-            queue if queue is not None else name,
-            force=force,
-            timeout=timeout,
-            progress=WaitNotes(session.out, label),
+            target, force=force, timeout=timeout, progress=WaitNotes(session.out, label)
         )
         if session.json:
             session.out.json("queue", {"queue": result.state})  # as without --wait
@@ -152,18 +144,12 @@ def start(
         failed = f" {result.failed} of its jobs failed." if result.failed else ""
         session.out.text(f"{result.name} has run ({result.elapsed:.1f} s).{failed}")
         return
-    if queue is not None:
-        with warnings.catch_warnings():
-            # The legacy endpoint is deprecated, but nothing newer starts a queue yet.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            client.jobs.run_queue_command_legacy(queue, command=QueueCommand.START, force=force)
-        started = f"Started the {queue} queue."
+    start_job(client, target, force=force)
+    if isinstance(target, QueueName):
+        queue, started = target, f"Started the {target} queue."
     else:
-        assert job is not None
-        client.jobs.create_job(name=job)
-        queue = queue_of_manual_job(job)
-        started = f"Started the {job} job."
-    _finish(session, queue, started, wait=False, timeout=timeout)
+        queue, started = manual_job_work(target)[0], f"Started the {target} job."
+    _finish(session, queue, started, wait=False, timeout=None)
 
 
 def _finish(

@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from immich.cli._command import command, group
-from immich.cli._errors import CLIError
 from immich.cli._output import camel_keys, human_bytes
 from immich.cli._session import Session
 
 if TYPE_CHECKING:
     from immich import Client
-    from immich.models.library_response_dto import LibraryResponseDto
 
 library_app = group(
     "External libraries: folders on the server that Immich imports (admin only). Alone: `list`.",
@@ -26,20 +24,6 @@ def register(app: typer.Typer) -> None:
     command(library_app, "list")(list_libraries)
     command(library_app, "create")(create)
     command(library_app, "scan")(scan)
-
-
-def find_library(client: Client, wanted: str) -> LibraryResponseDto:
-    """The library with id ``wanted``, or else the one so named."""
-    libraries = client.libraries.get_all_libraries()
-    for library in libraries:
-        if library.id == wanted:
-            return library
-    named = [library for library in libraries if library.name == wanted]
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise CLIError(f"{len(named)} libraries are named {wanted!r}; give the id instead")
-    raise CLIError(f"no library with id or name {wanted!r} (see `immich library list`)")
 
 
 def list_libraries(session: Session) -> None:
@@ -160,6 +144,8 @@ def scan(
     With --wait: wait until the scan is done, then say what it found (files added and
     removed, assets unchanged) and the library's counts.
     """
+    from immich._sync._lookup import find_library
+
     client = session.client
     library = find_library(client, library_ref)
     if not wait:
