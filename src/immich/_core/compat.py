@@ -19,6 +19,7 @@ Responses need no dialect: the converter reads a field's every known form (see
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -75,9 +76,12 @@ def needs_dialect(
 
 
 def _model_differs(model: Model) -> bool:
-    history = FIELDS.get(type(model).__name__, {})
+    name = type(model).__name__
+    history = FIELDS.get(name, {})
     for attribute in attrs.fields(type(model)):  # type: ignore[arg-type]
         value = getattr(model, attribute.name)
+        if value is UNSET:
+            continue  # not sent
         if _differing_enum(value):
             return True
         if isinstance(value, Model) and _model_differs(value):
@@ -87,7 +91,7 @@ def _model_differs(model: Model) -> bool:
         ):
             return True
         field = history.get(wire_name(attribute))
-        if field is None or value is UNSET:
+        if field is None:
             continue
         if (
             field.present != VERSIONS
@@ -95,9 +99,16 @@ def _model_differs(model: Model) -> bool:
             or (value is None and field.nullable != field.present)
         ):
             return True
-    # A field an older release requires and the newest dropped: always filled in.
+    return _fills_in_dropped_field(name)
+
+
+@functools.cache
+def _fills_in_dropped_field(model_name: str) -> bool:
+    """Whether a field an older release requires and the newest dropped is always
+    filled in for this model."""
     return any(
-        set(f.required) - {VERSIONS[-1]} and VERSIONS[-1] not in f.present for f in history.values()
+        set(f.required) - {VERSIONS[-1]} and VERSIONS[-1] not in f.present
+        for f in FIELDS.get(model_name, {}).values()
     )
 
 
