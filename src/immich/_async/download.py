@@ -296,9 +296,9 @@ class Wanted:
     taken: datetime.datetime
     checksum: bytes | None
     size: int | None
-    album: str | None = None
+    album: str | None
     #: The order of assets that would share a name: the first gets it.
-    order: tuple[datetime.datetime, str] | None = None
+    order: tuple[datetime.datetime, str]
 
 
 def _wanted(asset: AssetResponseDto, album: str | None) -> Wanted:
@@ -454,7 +454,7 @@ class _Downloader:
     def _by_name(self, assets: list[Wanted]) -> list[list[_Placement]]:
         groups: dict[tuple[str, ...], list[_Placement]] = {}
         # A stable order, so that runs over the same assets give them the same names.
-        for asset in sorted(assets, key=lambda a: a.order or (a.taken, a.id)):
+        for asset in sorted(assets, key=lambda a: a.order):
             relative = self.layout.relative(
                 original=asset.name, taken=asset.taken, album=asset.album
             )
