@@ -218,15 +218,26 @@ def device_asset_id(body: Model) -> str:
     return re.sub(r"[\s\x00-\x1f\x7f]+", "", f"{name}-{size}" if size is not None else name)
 
 
+def file_name(data: Any) -> str:
+    """The name a file argument is uploaded under: a pair's name, a path's base name,
+    ``file`` for bytes, else the file object's own name."""
+    if isinstance(data, tuple):
+        return str(data[0])
+    if isinstance(data, (str, os.PathLike)):
+        return os.path.basename(os.fspath(data))
+    if isinstance(data, bytes):
+        return "file"
+    return os.path.basename(str(getattr(data, "name", "file")))
+
+
 def _name_and_size(data: Any) -> tuple[str, int | None]:
     if isinstance(data, tuple):
-        name, content = data
-        return str(name), _size_of(content)
-    if isinstance(data, (str, os.PathLike)):
-        return os.path.basename(os.fspath(data)), os.path.getsize(data)
-    if isinstance(data, bytes):
-        return "file", len(data)
-    return os.path.basename(str(getattr(data, "name", "file"))), _size_of(data)
+        size = _size_of(data[1])
+    elif isinstance(data, (str, os.PathLike)):
+        size = os.path.getsize(data)
+    else:
+        size = _size_of(data)  # (bytes: their length)
+    return file_name(data), size
 
 
 def _size_of(content: Any) -> int | None:

@@ -185,14 +185,13 @@ def _file_part(
             f"{argument} takes a path, bytes, a binary file or a (filename, file) pair, "
             f"not {type(value).__name__}"
         )
+    filename = _compat.file_name(value)
+    content: IO[bytes] | bytes
     if isinstance(value, tuple):
-        filename, content = value
+        content = value[1]
     elif isinstance(value, (str, os.PathLike)):
-        filename = os.path.basename(os.fspath(value))
         content = files.enter_context(open(value, "rb"))  # noqa: SIM115 - closed by the caller's stack
-    elif isinstance(value, bytes):
-        filename, content = "file", value
     else:
-        filename, content = os.path.basename(str(getattr(value, "name", "file"))), value
+        content = value
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     return filename, content, content_type
