@@ -11,7 +11,7 @@ yields it again; the asset search goes further and pages by date (see
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from immich._core.types import UNSET, Method
@@ -46,10 +46,8 @@ def by_taken_date(fetch: Method[..., Any], arguments: dict[str, Any]) -> Iterato
     while True:
         result = fetch(**{**arguments, bound_name: bound}, page=1)
         items = result.assets.items
-        for item in items:
-            if item.id not in seen:
-                seen.add(item.id)
-                yield item
+        for item in _unseen(items, seen):
+            yield item
         if _is_last(result.assets.next_page) or not items:
             return
         moment = _moment(items[-1].file_created_at)
@@ -110,14 +108,20 @@ def _one_moment(
             continue
         page = 1
         while True:  # the window fits in a page (or cannot be split: then by offset)
-            for item in result.assets.items:
-                if item.id not in seen:
-                    seen.add(item.id)
-                    yield item
+            for item in _unseen(result.assets.items, seen):
+                yield item
             if _is_last(result.assets.next_page):
                 break
             page += 1
             result = fetch(**window, page=page)
+
+
+def _unseen(items: Iterable[Any], seen: set[str]) -> Iterator[Any]:
+    """The items whose id is not in ``seen`` yet (which they are added to)."""
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            yield item
 
 
 def _split(
@@ -146,10 +150,8 @@ def by_next_page(fetch: Method[..., Any], arguments: dict[str, Any]) -> Iterator
     seen: set[str] = set()
     while True:
         result = fetch(**arguments, page=page)
-        for item in result.assets.items:
-            if item.id not in seen:
-                seen.add(item.id)
-                yield item
+        for item in _unseen(result.assets.items, seen):
+            yield item
         next_page = result.assets.next_page
         if _is_last(next_page):
             return
@@ -162,10 +164,8 @@ def by_has_next_page(fetch: Method[..., Any], arguments: dict[str, Any]) -> Iter
     seen: set[str] = set()
     while True:
         result = fetch(**arguments, page=page)
-        for item in result.people:
-            if item.id not in seen:
-                seen.add(item.id)
-                yield item
+        for item in _unseen(result.people, seen):
+            yield item
         if not result.has_next_page:
             return
         page += 1
