@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.naming import GROUP_BY_TAG, python_name
-from codegen.versions import VersionTable, parse_version
+from codegen.versions import VersionTable, parse_version, ref_name, refs
 from immich._core.naming import camel_case, snake_case
 from immich.versions import OLDEST_SUPPORTED
 
@@ -266,12 +266,9 @@ class Resolver:
         self.schemas: dict[str, Any] = spec["components"]["schemas"]
         self.response_schemas = self._reachable_from_responses()
 
-    def ref_name(self, ref: str) -> str:
-        return ref.rsplit("/", 1)[-1]
-
     def type_of(self, node: dict[str, Any]) -> TypeRef:
         if "$ref" in node:
-            name = self.ref_name(node["$ref"])
+            name = ref_name(node["$ref"])
             return TypeRef(name, frozenset({name}))
         for combinator in ("allOf", "anyOf", "oneOf"):
             if combinator in node:
@@ -311,7 +308,7 @@ class Resolver:
         if "enum" in node:
             return Enum(name, description, tuple(node["enum"]), node.get("type") == "integer")
         if "$ref" in node:
-            return Model(name, description, (), alias_of=self.ref_name(node["$ref"]))
+            return Model(name, description, (), alias_of=ref_name(node["$ref"]))
         return Model(name, description, self.fields(name, node))
 
     def fields(self, owner: str, node: dict[str, Any]) -> tuple[Field, ...]:
@@ -348,26 +345,17 @@ class Resolver:
     def _reachable_from_responses(self) -> set[str]:
         found: set[str] = set()
         pending = [
-            self.ref_name(ref)
+            ref_name(ref)
             for item in self.spec["paths"].values()
             for op in item.values()
-            for ref in _refs(op.get("responses", {}))
+            for ref in refs(op.get("responses", {}))
         ]
         while pending:
             name = pending.pop()
             if name not in found:
                 found.add(name)
-                pending.extend(self.ref_name(r) for r in _refs(self.schemas[name]))
+                pending.extend(ref_name(r) for r in refs(self.schemas[name]))
         return found
-
-
-def _refs(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["$ref"]] if "$ref" in node else []
-        return own + [r for value in node.values() for r in _refs(value)]
-    if isinstance(node, list):
-        return [r for value in node for r in _refs(value)]
-    return []
 
 
 _BODY_ENCODINGS = {
@@ -420,7 +408,7 @@ def _operation(
     if body := node.get("requestBody"):
         content_type, content = next(iter(body["content"].items()))
         body_encoding = _BODY_ENCODINGS[content_type]
-        body_model = resolver.ref_name(content["schema"]["$ref"])
+        body_model = ref_name(content["schema"]["$ref"])
         body_fields = api.models[body_model].fields
         body_required = bool(body.get("required"))
         taken = {p.name for p in params}

@@ -118,9 +118,9 @@ def compare(newest: dict[str, Any], older: list[dict[str, Any]]) -> VersionTable
     for operation_id, (_, _, node) in operations[newest_version].items():
         params_vary = any(key[0] == operation_id for key in table.parameters)
         param_enums = {
-            _ref_name(r) for p in node.get("parameters", []) for r in _refs(p.get("schema", {}))
+            ref_name(r) for p in node.get("parameters", []) for r in refs(p.get("schema", {}))
         }
-        body_refs = {_ref_name(r) for r in _refs(node.get("requestBody", {}))}
+        body_refs = {ref_name(r) for r in refs(node.get("requestBody", {}))}
         if (
             operation_id in table.operations
             or params_vary
@@ -194,7 +194,7 @@ def _counterparts(
 def _paired_refs(new: Any, old: Any) -> list[tuple[str, str]]:
     """The schemas two nodes refer to, paired in the order they come (a node that
     names no schema pairs none)."""
-    return list(zip(map(_ref_name, _refs(new)), map(_ref_name, _refs(old)), strict=False))
+    return list(zip(map(ref_name, refs(new)), map(ref_name, refs(old)), strict=False))
 
 
 def _field_histories(
@@ -224,12 +224,12 @@ def _field_histories(
                 if old_type != new_type and not _compatible_models(old_type, new_type, schemas, v):
                     forms[v] = _wire_form(name, wire, old_type, new_type)
         history = FieldHistory(present, required, nullable, forms)
-        if present != versions or required not in ((), present) or _differs(history, versions):
+        if present != versions or required not in ((), present) or _differs(history):
             histories[wire] = history
     return histories
 
 
-def _differs(history: FieldHistory, versions: tuple[Version, ...]) -> bool:
+def _differs(history: FieldHistory) -> bool:
     return bool(history.forms) or history.nullable not in ((), history.present)
 
 
@@ -244,7 +244,7 @@ def _meaning(node: dict[str, Any], schemas: dict[str, Any]) -> Any:
     if "enum" in node:
         return "enum"
     if "$ref" in node:
-        target = _ref_name(node["$ref"])
+        target = ref_name(node["$ref"])
         return "enum" if "enum" in schemas.get(target, {}) else ("model", target)
     kind = node.get("type")
     if kind == "number":
@@ -291,20 +291,22 @@ def _varying_schemas(table: VersionTable, schemas: dict[str, Any]) -> set[str]:
     while changed:
         changed = False
         for name, node in schemas.items():
-            if name not in varying and {_ref_name(r) for r in _refs(node)} & varying:
+            if name not in varying and {ref_name(r) for r in refs(node)} & varying:
                 varying.add(name)
                 changed = True
     return varying
 
 
-def _ref_name(ref: str) -> str:
+def ref_name(ref: str) -> str:
+    """The schema a ``$ref`` names (``#/components/schemas/X`` -> ``X``)."""
     return ref.rsplit("/", 1)[-1]
 
 
-def _refs(node: Any) -> list[str]:
+def refs(node: Any) -> list[str]:
+    """Every ``$ref`` anywhere in ``node``."""
     if isinstance(node, dict):
         own = [node["$ref"]] if "$ref" in node else []
-        return own + [r for value in node.values() for r in _refs(value)]
+        return own + [r for value in node.values() for r in refs(value)]
     if isinstance(node, list):
-        return [r for value in node for r in _refs(value)]
+        return [r for value in node for r in refs(value)]
     return []
