@@ -127,11 +127,8 @@ def parameter_description(op: Operation, param: Param) -> str:
     for key in ((op.operation_id, param.wire_name), ("*", param.wire_name)):
         if key in PARAMETERS:
             return PARAMETERS[key]
-    if param.location == "path" and param.wire_name == "id":
-        return f"The {_path_noun(op.path)}'s id."
-    if param.wire_name.endswith("Id"):
-        noun = ID_NOUNS.get(param.wire_name) or snake_case(param.wire_name[:-2]).replace("_", " ")
-        return f"The {noun}'s id."
+    if param.wire_name.endswith("Id") or (param.location == "path" and param.wire_name == "id"):
+        return f"The {_id_thing(op, param)}'s id."
     return ""
 
 

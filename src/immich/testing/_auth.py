@@ -13,11 +13,11 @@ ACCESS_TOKEN_COOKIE = "immich_access_token"
 
 
 def authenticate(request: FakeRequest, state: FakeState) -> Auth:
-    share_key = request.headers.get("x-immich-share-key") or _query(request, "key")
+    share_key = request.headers.get("x-immich-share-key") or request.query_value("key")
     if share_key:
         link = next((item for item in state.shared_links.values() if item.key == share_key), None)
         return _shared_link_auth(state, link, "Invalid share key")
-    share_slug = request.headers.get("x-immich-share-slug") or _query(request, "slug")
+    share_slug = request.headers.get("x-immich-share-slug") or request.query_value("slug")
     if share_slug:
         link = next((item for item in state.shared_links.values() if item.slug == share_slug), None)
         return _shared_link_auth(state, link, "Invalid share slug")
@@ -25,7 +25,7 @@ def authenticate(request: FakeRequest, state: FakeState) -> Auth:
     token = (
         request.headers.get("x-immich-user-token")
         or request.headers.get("x-immich-session-token")
-        or _query(request, "sessionKey")
+        or request.query_value("sessionKey")
         or _bearer_token(request)
         or request.cookie(ACCESS_TOKEN_COOKIE)
     )
@@ -35,7 +35,7 @@ def authenticate(request: FakeRequest, state: FakeState) -> Auth:
             raise ApiError(401, "Invalid user token")
         return Auth(state.users[session.user_id], session=session)
 
-    api_key_secret = request.headers.get("x-api-key") or _query(request, "apiKey")
+    api_key_secret = request.headers.get("x-api-key") or request.query_value("apiKey")
     if api_key_secret:
         api_key = state.api_key_by_secret(api_key_secret)
         if api_key is None or api_key.user_id not in state.users:
@@ -49,11 +49,6 @@ def _shared_link_auth(state: FakeState, link: SharedLink | None, message: str) -
     if link is None or link.user_id not in state.users or not link.is_valid(utc_now()):
         raise ApiError(401, message)
     return Auth(state.users[link.user_id], shared_link=link)
-
-
-def _query(request: FakeRequest, name: str) -> str | None:
-    values = request.query_values(name)
-    return values[0] if values else None
 
 
 def _bearer_token(request: FakeRequest) -> str | None:

@@ -27,6 +27,11 @@ class FakeRequest:
     def query_values(self, name: str) -> list[str]:
         return [value for key, value in self.query if key == name]
 
+    def query_value(self, name: str) -> str | None:
+        """The parameter's first value, if it is there."""
+        values = self.query_values(name)
+        return values[0] if values else None
+
     def read_body(self, limit: int = MAX_JSON_BODY) -> bytes:
         received = bytearray()
         for chunk in self.body:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ._blobs import FileBlob, hash_file
 from ._media_types import asset_type_of, mime_type_of
-from ._processing import queue_processing
+from ._processing import queue_sidecar_job
 from ._state import Asset, FakeState, Library
 from ._wire import utc_now
 
@@ -76,12 +76,6 @@ def _file_time(stat: os.stat_result) -> datetime:
     return datetime.fromtimestamp(stat.st_mtime, timezone.utc)
 
 
-def scan_library(state: FakeState, library: Library) -> None:
-    """One synchronous scan; the caller holds the state lock."""
-    import_new_files(state, library)
-    check_existing_assets(state, library)
-
-
 def import_new_files(state: FakeState, library: Library) -> None:
     """Immich's ``LibrarySyncFilesQueueAll``: import the files no asset has yet, then
     note the library as refreshed."""
@@ -124,14 +118,8 @@ def check_existing_assets(state: FakeState, library: Library) -> None:
 
 def _queue_sidecar_check(state: FakeState, asset: Asset) -> None:
     """Immich looks for a sidecar of a new or changed file, then reads its metadata."""
-    asset_id = asset.id
-
-    def check() -> None:
-        current = state.assets.get(asset_id)
-        if current is not None:
-            queue_processing(state, current)
-
-    state.queues.submit("sidecar", "SidecarCheck", check, data={"id": asset_id, "source": "upload"})
+    data = {"id": asset.id, "source": "upload"}
+    queue_sidecar_job(state, asset, "SidecarCheck", source="upload", data=data)
 
 
 def _import_file(state: FakeState, library: Library, path: str, stat: os.stat_result) -> None:

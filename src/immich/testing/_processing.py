@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime, timezone
+from typing import Any
 
 from ._exif import read_exif_date
 from ._state import Asset, FakeState
@@ -35,14 +36,21 @@ def queue_processing(state: FakeState, asset: Asset, *, source: str = "upload") 
 
 def queue_sidecar_write(state: FakeState, asset: Asset) -> None:
     """After a tag edit: write the sidecar, then read the metadata again."""
+    queue_sidecar_job(state, asset, "SidecarWrite", source="sidecar-write", data={"id": asset.id})
+
+
+def queue_sidecar_job(
+    state: FakeState, asset: Asset, job: str, *, source: str, data: dict[str, Any]
+) -> None:
+    """A job of the sidecar queue for ``asset``, then its metadata read again."""
     asset_id = asset.id
 
-    def write() -> None:
+    def run() -> None:
         current = state.assets.get(asset_id)
         if current is not None:
-            queue_processing(state, current, source="sidecar-write")
+            queue_processing(state, current, source=source)
 
-    state.queues.submit("sidecar", "SidecarWrite", write, data={"id": asset_id})
+    state.queues.submit("sidecar", job, run, data=data)
 
 
 def extract_metadata(state: FakeState, asset_id: str, *, source: str) -> None:

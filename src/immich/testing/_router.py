@@ -55,8 +55,7 @@ class Call:
         return JsonFields(self._json)
 
     def query(self, name: str) -> str | None:
-        values = self.request.query_values(name)
-        return values[0] if values else None
+        return self.request.query_value(name)
 
     def query_list(self, name: str) -> list[str]:
         """Array parameters arrive repeated (``?ids=a&ids=b``)."""

@@ -3,7 +3,6 @@ on several threads at once."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 import threading
 from collections.abc import Iterator
@@ -169,11 +168,7 @@ class SharedLink:
     id: str = field(default_factory=new_id)
     user_id: str
     # base64url of 50 random bytes, as Immich makes them.
-    key: str = field(
-        default_factory=lambda: (
-            base64.urlsafe_b64encode(secrets.token_bytes(50)).decode().rstrip("=")
-        )
-    )
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     type: str  # "ALBUM" or "INDIVIDUAL"
     album_id: str | None = None
     # A dict keeps insertion order, the order the assets were added in.
@@ -309,8 +304,7 @@ class FakeState:
         asset.stack_id = None
         if stack is None:
             return
-        members = [a for a in self.assets.values() if a.stack_id == stack.id]
-        if asset.id == stack.primary_asset_id or len(members) < 2:
+        if asset.id == stack.primary_asset_id or len(self.stack_members(stack)) < 2:
             self.dissolve_stack(stack)
 
     def dissolve_stack(self, stack: Stack) -> None:

@@ -31,7 +31,7 @@ def validation_failed(*issues: Issue) -> ApiError:
 
 def received(value: Any) -> str:
     """How zod names what it got instead."""
-    if value is _ABSENT:
+    if value is ABSENT:
         return "undefined"
     if value is None:
         return "null"
@@ -51,8 +51,7 @@ class _Absent:
         return "ABSENT"
 
 
-_ABSENT: Any = _Absent()
-ABSENT: Any = _ABSENT
+ABSENT: Any = _Absent()
 
 
 def invalid_type(path: Path, expected: str, value: Any) -> Issue:
