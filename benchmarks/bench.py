@@ -324,8 +324,7 @@ def real_figures(admin: real.Admin, workdir: Path, quick: bool, stack: ExitStack
             result.append(real_call_figure(url, key, endpoint, asset, count, concurrency, where))
 
     # To a RAM disk where there is one: the disk's writeback made the figure swing more.
-    ram = Path("/dev/shm")
-    dest = Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else workdir
+    dest = workflows.ram_folder() or workdir
     stack.callback(shutil.rmtree, dest, ignore_errors=True)
     to = " to a RAM disk" if dest != workdir else ""
     f = Figure(f"{size >> 20} MiB original download{to}", "MB/s", True, "immichpy", "", where)

@@ -205,14 +205,13 @@ def make_video(path: Path, size: int) -> str:
 
 
 def mirror_library(
-    admin: Admin, user: User, folder: Path, workdir: Path, settle: bool = True
+    admin: Admin, user: User, folder: Path, workdir: Path
 ) -> workflows.MirrorScenario:
     """The mirror scenario on the real server: ``user``'s library, the small JPEGs of
     ``folder`` uploaded to start with; new ones made and uploaded on demand."""
     http = user_http(admin.url, user.api_key)
     files = sorted(folder.rglob("*.jpg"))
-    seed_album(http, files)
-    sums = {path.name: hashlib.sha1(path.read_bytes()).hexdigest() for path in files}
+    _, sums = seed_album(http, files)
     made = 0
 
     def add(n: int) -> tuple[dict[str, str], int]:

@@ -206,6 +206,13 @@ def make_photos(folder: Path, small: int, big: int, big_mb: int) -> dict[str, st
     return sums
 
 
+def ram_folder() -> Path | None:
+    """A new folder on the RAM disk, where there is one (a disk's writeback made the
+    figures swing more)."""
+    ram = Path("/dev/shm")
+    return Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else None
+
+
 @dataclass
 class Account:
     """Where one variant's round runs: a server, an API key, and what it holds there."""
@@ -349,8 +356,7 @@ class DownloadScenario:
         sums: dict[str, str],
         on_close: Callable[[], object] | None = None,
     ) -> None:
-        ram = Path("/dev/shm")
-        self._ram_dir = Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else None
+        self._ram_dir = ram_folder()
         self.workdir = self._ram_dir or workdir
         self.on_ram_disk = self._ram_dir is not None
         self.url, self.api_key, self.sums = url, api_key, sums
@@ -438,8 +444,7 @@ class MirrorScenario:
         settle: Callable[[str], object] = lambda what: None,
         on_close: Callable[[], object] | None = None,
     ) -> None:
-        ram = Path("/dev/shm")
-        self._ram_dir = Path(tempfile.mkdtemp(dir=ram)) if ram.is_dir() else None
+        self._ram_dir = ram_folder()
         self.workdir = self._ram_dir or workdir
         self.on_ram_disk = self._ram_dir is not None
         self.url = url
