@@ -163,6 +163,18 @@ def figures(url: str, workdir: Path, quick: bool) -> list[Figure]:
         )
     result.append(f)
 
+    f = Figure(
+        "GET /server/version with nothing on the network (httpx's layer, then the SDK's)",
+        "calls/s",
+        True,
+        "raw httpx.Client",
+        "",
+    )
+    for layer in ("httpx.Client", "Client", "httpx.AsyncClient", "AsyncClient"):
+        name = f"raw {layer}" if layer.startswith("httpx") else f"immich {layer}"
+        f.runs[name] = lambda layer=layer: variants.in_memory_calls(calls * 4, layer)
+    result.append(f)
+
     for concurrency in (1, 50):
         label = "sequential" if concurrency == 1 else f"{concurrency}-concurrent"
         f = Figure(f"async {label} calls", "calls/s", True, "immichpy", ">= 1.0x immichpy")

@@ -243,6 +243,66 @@ def immichpy_sync_pattern(url: str, count: int) -> float:
     return count / elapsed
 
 
+# -- httpx's layer alone: send() over a transport that answers from memory ---------------
+
+_VERSION_BODY = b'{"major":3,"minor":0,"patch":3,"prerelease":null}'
+_VERSION_HEADERS = [
+    ("Content-Type", "application/json; charset=utf-8"),
+    ("Content-Length", str(len(_VERSION_BODY))),
+    ("ETag", '"31-k2OPzDMeq67JFpbtdHhfryuZxG4"'),
+    ("Vary", "Accept-Encoding"),
+    ("Connection", "keep-alive"),
+    ("Keep-Alive", "timeout=5"),
+]
+
+
+def _in_memory_transport() -> Any:
+    """Answers every request as the real server answers ``GET /server/version``: what a
+    call costs on top of the network is then all that is measured."""
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=_VERSION_HEADERS, content=_VERSION_BODY)
+
+    return httpx.MockTransport(answer)
+
+
+def in_memory_calls(count: int, layer: str) -> float:
+    """Calls/s of ``GET /server/version`` with nothing on the network: ``layer`` is
+    ``"httpx.Client"``, ``"httpx.AsyncClient"``, ``"Client"`` or ``"AsyncClient"``."""
+    import httpx
+
+    import immich
+
+    url = "http://127.0.0.1:2283"
+    transport = _in_memory_transport()
+
+    async def on_async(call: Any) -> float:
+        return (await _gather(call, count, 1))[1]
+
+    if layer == "httpx.Client":
+        with httpx.Client(base_url=url, transport=transport, headers={"x-api-key": "k"}) as raw:
+            return _on_threads(lambda: raw.get("/api/server/version").json(), count, 1)[1]
+    if layer == "Client":
+        with immich.Client(base_url=url, api_key="k", transport=transport) as client:
+            return _on_threads(client.server.get_server_version, count, 1)[1]
+
+    async def go() -> float:
+        if layer == "httpx.AsyncClient":
+            async with httpx.AsyncClient(
+                base_url=url, transport=transport, headers={"x-api-key": "k"}
+            ) as raw:
+
+                async def get() -> Any:
+                    return (await raw.get("/api/server/version")).json()
+
+                return await on_async(get)
+        async with immich.AsyncClient(base_url=url, api_key="k", transport=transport) as client:
+            return await on_async(client.server.get_server_version)
+
+    return asyncio.run(go())
+
+
 async def _gather(call: Any, count: int, concurrency: int) -> tuple[Any, float]:
     semaphore = asyncio.Semaphore(concurrency)
 
