@@ -164,11 +164,12 @@ def figures(url: str, workdir: Path, quick: bool) -> list[Figure]:
     result.append(f)
 
     f = Figure(
-        "GET /server/version with nothing on the network (httpx's layer, then the SDK's)",
+        "GET /server/version answered from memory (httpx's layer, then the SDK's)",
         "calls/s",
         True,
         "raw httpx.Client",
         "",
+        "no network",
     )
     for layer in ("httpx.Client", "Client", "httpx.AsyncClient", "AsyncClient"):
         name = f"raw {layer}" if layer.startswith("httpx") else f"immich {layer}"
