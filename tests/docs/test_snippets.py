@@ -23,7 +23,7 @@ import re
 import runpy
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -211,12 +211,26 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeImmic
         yield fake
 
 
-def _assert_in_order(output: str, expected: list[str]) -> None:
+def _assert_in_order(output: str, expected: Sequence[str | frozenset[str]]) -> None:
+    """Each piece printed after the one before; a frozenset's pieces in any order among
+    themselves (what a real server orders by its own timing)."""
     position = 0
     for piece in expected:
-        found = output.find(piece, position)
-        assert found >= 0, f"{piece!r} not printed (after position {position}):\n{output}"
-        position = found + len(piece)
+        after = position
+        for part in sorted(piece) if isinstance(piece, frozenset) else [piece]:
+            found = output.find(part, position)
+            assert found >= 0, f"{part!r} not printed (after position {position}):\n{output}"
+            after = max(after, found + len(part))
+        position = after
+
+
+def test_pieces_in_any_order_are_each_checked() -> None:
+    printed = "a b\nc\n"
+    _assert_in_order(printed, [frozenset({"b", "a"}), "c"])
+    with pytest.raises(AssertionError, match="'d' not printed"):
+        _assert_in_order(printed, [frozenset({"a", "d"}), "c"])
+    with pytest.raises(AssertionError, match="'a' not printed"):
+        _assert_in_order(printed, ["c", frozenset({"a"})])
 
 
 @pytest.mark.parametrize("name", _sdk_snippets())

@@ -128,8 +128,12 @@ def missing_steps(asset: AssetResponseDto, steps: Iterable[Step]) -> tuple[Step,
     """The processing steps ``asset`` has not been through yet, as its record shows them.
 
     Metadata: the server records the file's modification time (``exifInfo.modifyDate``)
-    when it reads the file's metadata, never before. Thumbnails: the thumbhash is set
-    with them; hidden assets get none, so for them the step does not apply.
+    when it reads the file's metadata, never before; and it writes the EXIF row and the
+    asset's own dates at the same time, neither waiting for the other
+    (``metadata.service.ts``), so the step is done once both have landed: the asset's
+    ``fileCreatedAt`` is then the ``dateTimeOriginal`` of its EXIF. Thumbnails: the
+    thumbhash is set with them; hidden assets get none, so for them the step does not
+    apply.
     """
     from immich._core.types import Unset
 
@@ -137,12 +141,27 @@ def missing_steps(asset: AssetResponseDto, steps: Iterable[Step]) -> tuple[Step,
     for step in steps:
         if step == "metadata":
             exif = asset.exif_info
-            read = not isinstance(exif, Unset) and isinstance(exif.modify_date, datetime)
+            read = (
+                not isinstance(exif, Unset)
+                and isinstance(exif.modify_date, datetime)
+                and _same_instant(exif.date_time_original, asset.file_created_at)
+            )
             if not read:
                 missing.append(step)
         elif step == "thumbnails" and asset.visibility != "hidden" and not asset.thumbhash:
             missing.append(step)
     return tuple(missing)
+
+
+def _same_instant(exif_date: object, asset_date: object) -> bool:
+    """Whether the asset's dates are those its EXIF row was written with (true when
+    there is nothing to compare: an EXIF row without a date)."""
+    if not isinstance(exif_date, datetime) or not isinstance(asset_date, datetime):
+        return True
+    try:
+        return abs((exif_date - asset_date).total_seconds()) < 0.001
+    except TypeError:  # one of them without a time zone: nothing to go by
+        return True
 
 
 #: Seconds before the second look of a wait; the pauses then grow by ``GROWTH`` up to
