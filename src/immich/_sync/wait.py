@@ -138,10 +138,10 @@ class Waiter:
         """Wait until the server has processed these assets: read their metadata (dates,
         EXIF, the tags and description in the file) and, unless ``thumbnails=False``,
         made their thumbnails. Afterwards an asset shows its final dates and EXIF, and
-        edits (tags, dates, descriptions) no longer race its background jobs, except
-        for a moment at the end of the metadata job, when the server replaces the
-        asset's tags with those the file holds (nothing in an asset's record shows that
-        step done).
+        edits (tags, dates, descriptions) no longer race its background jobs. (With
+        ``thumbnails=False``, a tag edit may still meet the metadata job's last step,
+        which replaces the asset's tags with those the file holds and which nothing in
+        an asset's record shows; an upload's thumbnails are made after that job.)
 
         Each asset is looked at (``GET /assets/{id}``), oldest first, until it is done;
         any user may wait for their own assets, and nothing depends on how busy the
