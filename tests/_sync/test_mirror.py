@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from immich import ConfigurationError
+from immich._sync import mirror as mirror_module
 from immich._sync.mirror import mirror
 from immich._transfer.mirror_state import MirrorLockedError, MirrorState
 from immich._transfer.progress import Progress
@@ -112,6 +113,23 @@ def assert_mirrors(fake: FakeImmich, owner: str, dest: Path, *, prune: bool = Fa
 def tree(dest: Path) -> list[Path]:
     """What the mirror holds, its state aside."""
     return sorted(p.relative_to(dest) for p in dest.rglob("*") if ".immich-mirror" not in p.parts)
+
+
+def killed_at(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """The next run stops as a killed process would, as its step ``step`` starts: what
+    it had not committed to its state is lost (``close`` rolls back, as for a dry run)."""
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise SimulatedCrash
+
+    close = MirrorState.close
+
+    def close_as_killed(state: MirrorState) -> None:
+        state.dry_run = True  # rolled back
+        close(state)
+
+    monkeypatch.setattr(mirror_module._Run, step, crash)
+    monkeypatch.setattr(MirrorState, "close", close_as_killed)
 
 
 def first_run(fake: FakeImmich, connect: Connect, dest: Path, key: str, **options: Any) -> Any:
@@ -231,6 +249,115 @@ def test_prune_moves_trashed_and_deleted_files_aside_and_back(
     assert back.downloaded == {}
     assert (dest / "2024" / "05" / "IMG_0.jpg").read_bytes() == make_jpeg(0)
     assert not (dest / ".trash" / "2024" / "05" / "IMG_0.jpg").exists()
+
+
+def test_prune_on_a_first_run_puts_trashed_files_straight_in_trash(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [
+        fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner, taken_at=MAY)
+        for i in range(2)
+    ]
+    connect(fake.transport(), api_key=key).assets.delete_assets(ids=[ids[0]])
+
+    result = first_run(fake, connect, dest, key, prune=True)
+
+    assert set(result.downloaded) == set(ids)
+    assert set(result.trashed) == {ids[0]}
+    assert (dest / ".trash" / "2024" / "05" / "IMG_0.jpg").read_bytes() == make_jpeg(0)
+    assert (dest / ".trash" / "2024" / "05" / "IMG_0.jpg.json").is_file()
+    assert not (dest / "2024" / "05" / "IMG_0.jpg").exists()
+    assert_mirrors(fake, owner, dest, prune=True)
+
+
+def test_a_run_killed_after_pruning_finds_the_files_where_it_moved_them(
+    fake: FakeImmich,
+    ann: tuple[str, str],
+    connect: Connect,
+    dest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner, key = ann
+    ids = [
+        fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner, taken_at=MAY)
+        for i in range(2)
+    ]
+    first_run(fake, connect, dest, key, prune=True)
+    connect(fake.transport(), api_key=key).assets.delete_assets(ids=[ids[0]])
+    with monkeypatch.context() as patched:
+        killed_at(patched, "write_sidecars")
+        with pytest.raises(SimulatedCrash):
+            mirror(connect(fake.transport(), api_key=key), dest, prune=True)
+    assert (dest / ".trash" / "2024" / "05" / "IMG_0.jpg").is_file()
+    again = spy(fake)
+
+    result = mirror(connect(again, api_key=key), dest, prune=True)
+
+    assert fetched(again) == Counter()
+    assert result.notes == ()
+    assert tree(dest) == sorted(
+        Path(p)
+        for p in (
+            ".trash",
+            ".trash/2024",
+            ".trash/2024/05",
+            ".trash/2024/05/IMG_0.jpg",
+            ".trash/2024/05/IMG_0.jpg.json",
+            "2024",
+            "2024/05",
+            "2024/05/IMG_1.jpg",
+            "2024/05/IMG_1.jpg.json",
+        )
+    )
+    assert_mirrors(fake, owner, dest, prune=True)
+
+
+def test_replaced_contents_are_each_kept_aside(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    """Two assets that held the same file name in turn, each replaced: both old contents
+    are kept in .trash/replaced/, neither over the other."""
+    owner, key = ann
+    first = fake.add_asset(b"A1" + make_jpeg(1), filename="IMG.jpg", owner=owner, taken_at=MAY)
+    first_run(fake, connect, dest, key)
+    fake.replace_asset_bytes(first, b"A2" + make_jpeg(1))
+    mirror(connect(fake.transport(), api_key=key), dest)
+    second = fake.add_asset(b"B1" + make_jpeg(2), filename="IMG.jpg", owner=owner, taken_at=MAY)
+    mirror(connect(fake.transport(), api_key=key), dest)
+    fake.replace_asset_bytes(second, b"B2" + make_jpeg(2))
+
+    mirror(connect(fake.transport(), api_key=key), dest)
+
+    kept = sorted(p.read_bytes()[:2] for p in (dest / ".trash" / "replaced").rglob("*.jpg"))
+    assert kept == [b"A1", b"B1"]
+    assert_mirrors(fake, owner, dest)
+
+
+def test_a_run_killed_after_moving_a_replaced_file_aside_downloads_nothing_twice(
+    fake: FakeImmich,
+    ann: tuple[str, str],
+    connect: Connect,
+    dest: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner, key = ann
+    asset = fake.add_asset(make_jpeg(1) + bytes(300_000), filename="IMG.jpg", owner=owner)
+    first_run(fake, connect, dest, key)
+    fake.replace_asset_bytes(asset, make_jpeg(2) + bytes(300_000))
+    with monkeypatch.context() as patched:
+        killed_at(patched, "apply_policy")
+        with pytest.raises(SimulatedCrash):
+            mirror(connect(fake.transport(), api_key=key), dest)
+    again = spy(fake)
+
+    result = mirror(connect(again, api_key=key), dest)
+
+    assert fetched(again) == Counter()
+    assert result.ok
+    assert len(list((dest / ".trash" / "replaced").rglob("*.jpg"))) == 1
+    assert len([p for p in tree(dest) if p.suffix == ".jpg" and ".trash" not in p.parts]) == 1
+    assert_mirrors(fake, owner, dest)
 
 
 def test_without_prune_nothing_leaves_its_place_and_turning_it_on_catches_up(
@@ -579,6 +706,28 @@ def test_album_links_renames_and_deletions(
     assert len(manifest["assets"]) == 2
 
 
+def test_an_album_named_like_anothers_manifest_gets_names_of_its_own(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    asset = fake.add_asset(make_jpeg(1), filename="IMG.jpg", owner=owner, taken_at=MAY)
+    setup = connect(fake.transport(), api_key=key)
+    setup.albums.create_album(album_name="Trip.json", asset_ids=[asset])
+    setup.albums.create_album(album_name="Trip", asset_ids=[asset])
+
+    first = first_run(fake, connect, dest, key, album_links=True)
+    again = mirror(connect(fake.transport(), api_key=key), dest, album_links=True)
+
+    assert first.ok
+    assert again.ok
+    manifests = sorted(p.name for p in (dest / "albums").glob("*.json") if p.is_file())
+    names = sorted(json.loads((dest / "albums" / m).read_text())["name"] for m in manifests)
+    assert names == ["Trip", "Trip.json"]
+    for manifest in manifests:
+        links = dest / "albums" / manifest[: -len(".json")]
+        assert (links / "IMG.jpg").read_bytes() == make_jpeg(1)
+
+
 def test_the_layout_is_fixed_by_the_first_run(
     fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
 ) -> None:
@@ -647,6 +796,50 @@ def test_tags_of_many_changed_assets_are_found_by_tag_first(
     # Read one by one only for the two tagged assets, not for the sixty.
     assert len(recorder.sent("GET", "/assets/*")) == 2
     assert_mirrors(fake, owner, dest)
+
+
+def test_tags_that_could_not_be_read_are_read_by_the_next_run(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    asset = fake.add_asset(make_jpeg(1), filename="IMG.jpg", owner=owner, taken_at=MAY)
+    first_run(fake, connect, dest, key)
+    setup = connect(fake.transport(), api_key=key)
+    lake = setup.tags.create_tag(name="lake")
+    setup.tags.tag_assets(lake.id, ids=[asset])
+
+    def busy(request: httpx.Request) -> httpx.Response | None:
+        if request.method == "GET" and request.url.path == f"/api/assets/{asset}":
+            return httpx.Response(503, json={"message": "busy"})
+        return None
+
+    failing = mirror(
+        connect(Recorder(fake.transport(), hook=busy), api_key=key, max_retries=0), dest
+    )
+    assert any("tags of 1 asset(s) could not be read" in note for note in failing.notes)
+    again = mirror(connect(fake.transport(), api_key=key), dest)
+
+    assert again.notes == ()
+    assert sidecars(dest)[asset]["tags"] == ["lake"]
+    assert_mirrors(fake, owner, dest)
+
+
+def test_a_deletion_is_reported_by_the_run_that_learns_it_only(
+    fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
+) -> None:
+    owner, key = ann
+    ids = [
+        fake.add_asset(make_jpeg(i), filename=f"IMG_{i}.jpg", owner=owner, taken_at=MAY)
+        for i in range(2)
+    ]
+    first_run(fake, connect, dest, key)
+    connect(fake.transport(), api_key=key).assets.delete_assets(ids=[ids[0]], force=True)
+
+    learnt = mirror(connect(fake.transport(), api_key=key), dest)
+    listed_again = mirror(connect(fake.transport(), api_key=key), dest, full=True)
+
+    assert learnt.deleted == (ids[0],)
+    assert listed_again.deleted == ()
 
 
 def test_checkpoints_the_server_lost_mean_a_full_listing(

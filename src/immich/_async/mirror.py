@@ -38,9 +38,12 @@ from immich._core import json_codec
 from immich._core import operations as ops
 from immich._errors import (
     AuthenticationError,
+    BadRequestError,
     ConfigurationError,
     ImmichError,
     IncompleteDownloadError,
+    NotFoundError,
+    PermissionDeniedError,
 )
 from immich._transfer.concurrency import (
     async_map_concurrently,
@@ -456,17 +459,28 @@ class _Run:
             self.state.set_no_tags(stale - tagged)
             wanted = stale & tagged
 
+        unread: list[str] = []
+
         async def read(asset_id: str) -> None:
             try:
                 info = await self.client.assets.get_asset_info(asset_id)
+            except (NotFoundError, BadRequestError, PermissionDeniedError):
+                self.state.set_tags(asset_id, None)  # (locked, or gone meanwhile)
+                return
             except AuthenticationError:
                 raise
-            except ImmichError:
-                self.state.set_tags(asset_id, None)  # (locked, or gone meanwhile)
+            except ImmichError as exc:
+                # Left to read again by the next run (a server that failed for a moment).
+                unread.append(f"{asset_id}: {exc}")
                 return
             self.state.set_tags(asset_id, sorted(t.value for t in info.tags or []))
 
         await async_map_concurrently(read, sorted(wanted), self.workers)
+        if unread:
+            self.notes.append(
+                f"the tags of {len(unread)} asset(s) could not be read (e.g. {unread[0]}): "
+                "the next run reads them again"
+            )
 
     # -- files -----------------------------------------------------------------------
 
@@ -565,6 +579,8 @@ class _Run:
             await async_to_thread(self._writer.close)
             self._writer = None
             await async_to_thread(cache.close)
+        if replaced:
+            self.state.commit()  # the new contents' files, before the old ones move
         for asset_id, old in replaced.items():
             if asset_id in self.downloads.downloaded or asset_id in self.downloads.skipped:
                 # A new content for the same asset (the file was replaced on the server):
@@ -579,7 +595,8 @@ class _Run:
             relative = Path(os.path.relpath(path, self.root)).as_posix()
         self.state.record_file(asset_id, relative, to_base64(digest) if digest else None)
         row = self._fetching.get(asset_id)
-        if row is not None and self._writer is not None:
+        # (One that belongs in .trash is moved there first: its sidecar is written after.)
+        if row is not None and self._writer is not None and not self._belongs_in_trash(row):
             # Its sidecar, on the writer's thread while the next files come; noted as
             # written once it is (one that is not is written after the downloads).
             self._writer.put(asset_id, path + SIDECAR, sidecar(row, self._albums.get(asset_id, [])))
@@ -592,7 +609,7 @@ class _Run:
         """Move a file the mirror no longer uses into ``.trash/<why>/``."""
         source = self.root / path
         if source.exists():
-            _move_with_sidecar(source, self.root / TRASH / why / path)
+            _move_with_sidecar(source, _free(self.root / TRASH / why / path))
 
     def apply_policy(self) -> None:
         """With ``prune``, the files of trashed and deleted assets go into ``.trash/``
@@ -605,7 +622,7 @@ class _Run:
             rows = (row for row in self.state.stale_sidecars() if row.path is not None)
         for row in rows:
             assert row.path is not None
-            belongs_in_trash = self.prune and (row.removed or row.trashed)
+            belongs_in_trash = self._belongs_in_trash(row)
             if belongs_in_trash and not row.in_trash:
                 target = _free(self.root / TRASH / row.path)
                 if not self.dry_run:
@@ -619,6 +636,9 @@ class _Run:
                 self.restored[row.id] = target
         self.state.set("prune", "1" if self.prune else "0")
 
+    def _belongs_in_trash(self, row: AssetRow) -> bool:
+        return self.prune and bool(row.removed or row.trashed)
+
     def _relocate(self, row: AssetRow, target: Path, *, in_trash: bool) -> None:
         assert row.path is not None
         source = self.root / row.path
@@ -627,6 +647,9 @@ class _Run:
             self.state.move_file(row.id, target.relative_to(self.root).as_posix(), in_trash)
         else:
             self.state.lose_file(row.id)
+        # At once: a run stopped now finds the file where the state says (not "missing",
+        # to be downloaded again).
+        self.state.commit()
 
     # -- what users lose otherwise: metadata and albums ------------------------------------
 
@@ -650,7 +673,8 @@ class _Run:
             self.state.stale_all_albums()  # links to make, or to take away
         self.state.set("album_links", links)
         files = self.state.album_files()
-        taken = {name.casefold() for name in files.values()}
+        # An album has its manifest "<name>.json" and its links "<name>/": both names.
+        taken = {n.casefold() for name in files.values() for n in (name, f"{name}{SIDECAR}")}
         albums_dir = self.root / ALBUMS
         for album in self.state.stale_albums():
             name = files.get(album.id)
@@ -676,8 +700,8 @@ class _Run:
             wanted = safe_filename(album.album.get("name") or "album", fallback="album")
             if name is None or not _same_stem(name, wanted):
                 if name is not None:
-                    taken.discard(name.casefold())
-                new = _claim_name(wanted, taken)
+                    taken.difference_update({name.casefold(), f"{name}{SIDECAR}".casefold()})
+                new = _claim_name(wanted, taken, also=SIDECAR)
                 if name is not None and not self.dry_run:
                     for old, renamed in ((f"{name}{SIDECAR}", f"{new}{SIDECAR}"), (name, new)):
                         if (albums_dir / old).exists():
@@ -851,11 +875,14 @@ def _free(path: Path) -> Path:
     raise OSError(f"no free file name for {path}")
 
 
-def _claim_name(name: str, taken: set[str], *, keep_suffix: bool = False) -> str:
+def _claim_name(name: str, taken: set[str], *, keep_suffix: bool = False, also: str = "") -> str:
+    """The first of ``name``, ``name (2)``, ... not in ``taken`` (casefolded), added to
+    it; with ``also``, the name followed by ``also`` must be free too, and is taken."""
     for number in range(1, 10_000):
         candidate = numbered(name, number) if keep_suffix else _numbered_stem(name, number)
-        if candidate.casefold() not in taken:
-            taken.add(candidate.casefold())
+        claimed = {candidate.casefold(), f"{candidate}{also}".casefold()}
+        if not claimed & taken:
+            taken.update(claimed)
             return candidate
     raise OSError(f"no free name for {name}")
 

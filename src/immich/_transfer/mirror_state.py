@@ -192,17 +192,16 @@ class MirrorState:
 
     def remove_asset(self, asset_id: str) -> bool:
         """Deleted from the server (its file is kept or moved by policy, not here).
-        Whether the mirror knew the asset."""
+        Whether this is news: the mirror knew the asset, and not yet as deleted."""
         with self._locked():
-            known = self._db.execute("SELECT 1 FROM assets WHERE id = ?", (asset_id,)).fetchone()
-            self._db.execute(
+            removed = self._db.execute(
                 "UPDATE assets SET removed = 1, fetch = 0, sidecar_stale = 1 "
                 "WHERE id = ? AND removed = 0",
                 (asset_id,),
-            )
+            ).rowcount
             self._stale_albums_of(asset_id)
             self._db.execute("DELETE FROM album_assets WHERE asset_id = ?", (asset_id,))
-            return known is not None
+            return removed > 0
 
     def upsert_exif(self, data: Mapping[str, Any]) -> None:
         """``SyncAssetExifV1``: description, rating, dates and camera; tags may have

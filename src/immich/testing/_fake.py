@@ -168,6 +168,15 @@ class FakeImmich:
         with blob.open() as handle:
             return handle.read()
 
+    def replace_asset_bytes(self, asset_id: str, data: bytes) -> None:
+        """Give the asset new content (a new checksum, the same id), as when the file of an
+        external library's asset is rewritten on disk."""
+        with self._state.lock:
+            asset = self._state.assets[asset_id]
+            blob, checksum = self._state.blobs.store(data, Path(asset.original_file_name).suffix)
+            self._state.change_checksum(asset, checksum)
+            asset.blob = blob
+
     # Background jobs
 
     @property
