@@ -55,6 +55,19 @@ DebugOption = Annotated[
     ),
 ]
 
+# Options of the commands that move files (not common to every command).
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
+DownloadsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        "-c",
+        min=1,
+        metavar="N",
+        help="Parallel downloads. Default: min(8, 2 x CPUs).",
+    ),
+]
+
 _COMMON = {
     "url": UrlOption,
     "api_key": ApiKeyOption,

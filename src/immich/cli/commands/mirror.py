@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from immich.cli._command import command
+from immich.cli._command import DownloadsOption, NoProgressOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
 from immich.cli._output import camel_keys, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
@@ -84,17 +84,8 @@ def mirror(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
     ] = False,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            "-c",
-            min=1,
-            metavar="N",
-            help="Parallel downloads. Default: min(8, 2 x CPUs).",
-        ),
-    ] = None,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    concurrency: DownloadsOption = None,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Keep a local copy of the whole library up to date: originals, metadata, albums.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from immich.cli._command import command
+from immich.cli._command import NoProgressOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
 from immich.cli._output import camel_keys, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
@@ -148,7 +148,7 @@ def upload(
             help="Give up waiting for the server's processing after this long.",
         ),
     ] = None,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    no_progress: NoProgressOption = False,
     watch: Annotated[
         bool,
         typer.Option("--watch", help="After uploading, keep watching for new files until Ctrl-C."),
