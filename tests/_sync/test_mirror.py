@@ -115,6 +115,16 @@ def tree(dest: Path) -> list[Path]:
     return sorted(p.relative_to(dest) for p in dest.rglob("*") if ".immich-mirror" not in p.parts)
 
 
+def fake_answer(fake: FakeImmich, request: httpx.Request) -> httpx.Response:
+    """The fake's whole answer to ``request`` (a hook's, to send on altered)."""
+    again = httpx.Request(
+        request.method, request.url, headers=request.headers, content=request.content
+    )
+    answer = fake.transport().handle_request(again)
+    answer.read()
+    return answer
+
+
 def killed_at(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
     """The next run stops as a killed process would, as its step ``step`` starts: what
     it had not committed to its state is lost (``close`` rolls back, as for a dry run)."""
@@ -533,11 +543,7 @@ def test_a_stream_cut_short_is_applied_but_not_acknowledged(
         """The server's answer without its last line (SyncCompleteV1)."""
         if not request.url.path.endswith("/sync/stream"):
             return None
-        again = httpx.Request(
-            request.method, request.url, headers=request.headers, content=request.content
-        )
-        answer = fake.transport().handle_request(again)
-        answer.read()
+        answer = fake_answer(fake, request)
         lines = answer.content.splitlines(keepends=True)
         headers = {"content-type": answer.headers["content-type"]}
         return httpx.Response(200, headers=headers, content=b"".join(lines[:-1]))
@@ -566,11 +572,7 @@ def test_a_stream_that_breaks_off_is_applied_but_not_acknowledged(
     def broken(request: httpx.Request) -> httpx.Response | None:
         if not request.url.path.endswith("/sync/stream"):
             return None
-        again = httpx.Request(
-            request.method, request.url, headers=request.headers, content=request.content
-        )
-        answer = fake.transport().handle_request(again)
-        answer.read()
+        answer = fake_answer(fake, request)
         first_line = answer.content.splitlines(keepends=True)[0]
         return httpx.Response(200, headers=answer.headers, stream=BrokenStream(first_line))
 
