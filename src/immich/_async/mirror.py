@@ -52,7 +52,7 @@ from immich._transfer.concurrency import (
 )
 from immich._transfer.files import LocalFile
 from immich._transfer.hash_cache import from_server, open_hash_cache, sha1_file, to_base64
-from immich._transfer.layout import Layout
+from immich._transfer.layout import Layout, numbered_names
 from immich._transfer.mirror_state import STATE_DIR, AssetRow, MirrorState
 from immich._transfer.paths import numbered, safe_filename
 from immich._transfer.progress import ProgressCallback, ProgressTracker
@@ -868,8 +868,8 @@ def _move_with_sidecar(source: Path, target: Path) -> None:
 
 def _free(path: Path) -> Path:
     """``path``, or ``name (2).ext`` and so on if something is there."""
-    for number in range(1, 10_000):
-        candidate = path.with_name(numbered(path.name, number))
+    for name in numbered_names(path.name):
+        candidate = path.with_name(name)
         if not os.path.lexists(candidate):
             return candidate
     raise OSError(f"no free file name for {path}")
