@@ -1,4 +1,4 @@
-"""Result objects: frozen, JSON-able, ``ok`` when nothing failed; progress reports."""
+"""Result objects: frozen, JSON-able, ``ok`` when nothing failed, short reprs; progress reports."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from pathlib import Path
 
 import attrs
 import pytest
+from IPython.lib.pretty import pretty
 
 from immich._transfer.concurrency import StopFlag, Stopped
 from immich._transfer.progress import Progress, ProgressFile, ProgressTracker
-from immich._transfer.results import DownloadResult, UploadLog, UploadResult
+from immich._transfer.results import DownloadResult, MirrorResult, UploadLog, UploadResult
+from immich._transfer.waiting import ProcessedAssets
+from immich.models import AssetResponseDto
+from tests.helpers import asset_json
 
 
 def test_upload_result_is_frozen_and_json_able() -> None:
@@ -43,6 +47,41 @@ def test_failures_make_results_not_ok() -> None:
     assert not DownloadResult(failed={"id": "gone"}).ok
     data = json.loads(json.dumps(DownloadResult(downloaded={"id": Path("/d/a.jpg")}).to_dict()))
     assert data["downloaded"] == {"id": "/d/a.jpg"}
+
+
+def test_a_result_of_thousands_of_files_has_a_short_repr() -> None:
+    # (What a notebook shows after `client.upload(folder)`.)
+    result = UploadResult(
+        uploaded={Path(f"/photos/{n}.jpg"): f"id-{n}" for n in range(3000)},
+        failed={Path("/photos/big.mov"): "413: too large"},
+        bytes_uploaded=123_456,
+        elapsed=8.055345,
+    )
+    expected = (
+        "UploadResult(uploaded=<3000 items>, failed={PosixPath('/photos/big.mov'): "
+        "'413: too large'}, bytes_uploaded=123456, elapsed=8.06)"
+    )
+    assert repr(result) == expected.replace("PosixPath", type(Path()).__name__)
+    assert pretty(result) == repr(result)
+
+
+def test_a_results_repr_leaves_out_what_is_empty_and_shows_a_few_items_in_full() -> None:
+    assert repr(UploadResult()) == "UploadResult()"
+    assert repr(DownloadResult(failed={"a": "gone"}, elapsed=0.5)) == (
+        "DownloadResult(failed={'a': 'gone'}, elapsed=0.5)"
+    )
+    mirrored = MirrorResult(
+        downloaded={str(n): Path("x") for n in range(500)}, complete=True, events=1502
+    )
+    assert repr(mirrored) == "MirrorResult(downloaded=<500 items>, events=1502, complete=True)"
+
+
+def test_processed_assets_repr_does_not_spell_out_every_asset() -> None:
+    from immich import converter
+
+    asset = converter.structure(asset_json(), AssetResponseDto)
+    waited = ProcessedAssets(assets={str(n): asset for n in range(10)}, elapsed=3.0)
+    assert repr(waited) == "ProcessedAssets(assets=<10 items>, elapsed=3.0)"
 
 
 def test_tracker_reports_per_phase() -> None:

@@ -15,9 +15,44 @@ from typing import Any, Literal
 
 import attrs
 
+#: A collection with more items than this is shown in a result's repr by its size.
+_SHOWN_ITEMS = 3
+
 
 def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
+
+
+def summary_repr(result: Any) -> str:
+    """A result's repr that stays short for thousands of files (a notebook shows it):
+    empty collections and fields at their default are left out, a collection of more
+    than a few items is shown by its size, and seconds are rounded."""
+    parts = []
+    for field in attrs.fields(type(result)):
+        value = getattr(result, field.name)
+        if isinstance(value, Mapping | tuple):
+            if not value:
+                continue
+            if len(value) > _SHOWN_ITEMS:
+                value = _Size(len(value))
+            elif isinstance(value, Mapping):
+                value = dict(value)
+        elif value == field.default:
+            continue
+        elif isinstance(value, float):
+            value = round(value, 2)
+        parts.append(f"{field.name}={value!r}")
+    return f"{type(result).__name__}({', '.join(parts)})"
+
+
+class _Size:
+    __slots__ = ("count",)
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __repr__(self) -> str:
+        return f"<{self.count} items>"
 
 
 @attrs.frozen
@@ -41,7 +76,7 @@ class DateChoice:
         return {"taken": self.taken.isoformat(), "source": self.source, "rule": self.rule}
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class UploadResult:
     """The outcome of :func:`upload`, per local file.
 
@@ -85,6 +120,8 @@ class UploadResult:
     elapsed: float = 0.0
     dry_run: bool = False
 
+    __repr__ = summary_repr
+
     @property
     def ok(self) -> bool:
         """True when no file failed and every album, stack and tag could be made
@@ -120,7 +157,7 @@ class UploadResult:
         }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DownloadResult:
     """The outcome of :func:`download`, per asset.
 
@@ -138,6 +175,8 @@ class DownloadResult:
     bytes_downloaded: int = 0
     elapsed: float = 0.0
 
+    __repr__ = summary_repr
+
     @property
     def ok(self) -> bool:
         return not self.failed
@@ -153,7 +192,7 @@ class DownloadResult:
         }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MirrorResult:
     """The outcome of :func:`mirror`: what this run changed in the mirror, per asset.
 
@@ -206,6 +245,8 @@ class MirrorResult:
     elapsed: float = 0.0
     dry_run: bool = False
     notes: tuple[str, ...] = ()
+
+    __repr__ = summary_repr
 
     @property
     def ok(self) -> bool:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from immich._transfer.results import summary_repr
+
 if TYPE_CHECKING:
     from immich.models.asset_response_dto import AssetResponseDto
     from immich.models.library_response_dto import LibraryResponseDto
@@ -245,7 +247,7 @@ class WaitProgress:
 WaitProgressCallback = Callable[[WaitProgress], None]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ProcessedAssets:
     """The outcome of ``client.wait.for_assets``.
 
@@ -261,6 +263,8 @@ class ProcessedAssets:
     unfinished: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
     elapsed: float = 0.0
 
+    __repr__ = summary_repr
+
     @property
     def ok(self) -> bool:
         return not self.unfinished
@@ -274,7 +278,7 @@ class ProcessedAssets:
         }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class LibraryScanResult:
     """What a library scan found (``client.wait.scan_library``).
 
@@ -299,6 +303,8 @@ class LibraryScanResult:
     unchanged: int | None
     elapsed: float
 
+    __repr__ = summary_repr
+
     def to_dict(self) -> dict[str, Any]:
         from immich._core.converter import converter
 
@@ -312,7 +318,7 @@ class LibraryScanResult:
         }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class JobResult:
     """A job or queue run to its end (``client.wait.run_job``).
 
@@ -330,6 +336,8 @@ class JobResult:
     state: QueueResponseDto
     failed: int
     elapsed: float
+
+    __repr__ = summary_repr
 
     def to_dict(self) -> dict[str, Any]:
         from immich._core.converter import converter
