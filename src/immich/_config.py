@@ -82,16 +82,9 @@ def auth_headers(
     *, api_key: str | None, access_token: str | None, session_cookie: str | None
 ) -> dict[str, str]:
     """The headers that carry whichever credentials were given (none is fine: public calls)."""
-    for kind, value in (
-        ("API key", api_key),
-        ("access token", access_token),
-        ("session cookie", session_cookie),
-    ):
-        if value and not value.isascii():
-            # Often a curly quote or a non-breaking space pasted along; never echo the value.
-            raise ConfigurationError(
-                f"the {kind} contains characters other than ASCII; check how it was copied"
-            )
+    api_key = _credential("API key", api_key)
+    access_token = _credential("access token", access_token)
+    session_cookie = _credential("session cookie", session_cookie)
     headers = {}
     if api_key:
         headers["x-api-key"] = api_key
@@ -100,6 +93,25 @@ def auth_headers(
     if session_cookie:
         headers["cookie"] = f"{COOKIE_NAME}={session_cookie}"
     return headers
+
+
+def _credential(kind: str, value: str | None) -> str | None:
+    """A credential as it is sent: without the whitespace around it that a paste or a
+    file's line ending (``\\r\\n`` in a ``.env`` saved on Windows) leaves. Checked here,
+    because the HTTP layer's error for a bad header value quotes the value."""
+    if not value:
+        return value
+    value = value.strip()
+    if not value.isascii():
+        # Often a curly quote or a non-breaking space pasted along; never echo the value.
+        raise ConfigurationError(
+            f"the {kind} contains characters other than ASCII; check how it was copied"
+        )
+    if not value.isprintable() or " " in value:
+        raise ConfigurationError(
+            f"the {kind} contains spaces or control characters; check how it was copied"
+        )
+    return value
 
 
 def env_url() -> str | None:

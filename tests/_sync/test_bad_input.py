@@ -416,3 +416,33 @@ def test_a_non_ascii_api_key_is_refused_without_showing_it() -> None:
     assert "API key" in str(caught.value)
     assert key not in str(caught.value)
     assert "pasted" not in repr(caught.value)
+
+
+@pytest.mark.parametrize("pasted", ["sk-key\n", "sk-key\r\n", " sk-key", "sk-key\t "])
+def test_whitespace_around_a_credential_is_left_out(pasted: str) -> None:
+    # A key read from a file with its line ending, or pasted with a space.
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    for credentials, header, sent in [
+        ({"api_key": pasted}, "x-api-key", "sk-key"),
+        ({"access_token": pasted}, "authorization", "Bearer sk-key"),
+    ]:
+        with Client(
+            "http://localhost:2283", transport=httpx.MockTransport(answer), **credentials
+        ) as client:
+            client.albums.get_all_albums()
+        assert seen.pop().headers[header] == sent
+
+
+@pytest.mark.parametrize("key", ["sk-SECRET\nkey", "sk-SECRET key", "sk-SECRET\x00"])
+def test_a_credential_with_spaces_or_control_characters_inside_is_refused_unshown(
+    key: str,
+) -> None:
+    # (The HTTP layer's own error for such a header quotes the value.)
+    with pytest.raises(ConfigurationError, match="spaces or control characters") as caught:
+        Client("http://localhost:2283", api_key=key)
+    assert "SECRET" not in str(caught.value)
