@@ -234,6 +234,8 @@ class AuthenticationError(APIStatusError):
     """401: no credentials, or credentials the server does not accept."""
 
     def _hint(self) -> str:
+        if self.response.request.url.path.endswith("/auth/login"):
+            return ""  # the email and password were refused, not the client's credentials
         where = "make one in Immich under Account Settings > API Keys"
         if not self.credentials:
             return f"; no credentials were sent: pass api_key= or set IMMICH_API_KEY ({where})"

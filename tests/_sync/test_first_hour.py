@@ -76,6 +76,18 @@ def test_no_credentials_at_all_says_how_to_give_some(
     assert "no credentials were sent: pass api_key= or set IMMICH_API_KEY" in str(caught.value)
 
 
+@pytest.mark.parametrize("credentials", [{"api_key": API_KEY}, {}])
+def test_a_wrong_password_is_not_blamed_on_the_clients_credentials(
+    fake: FakeImmich, connect: Connect, credentials: dict[str, str]
+) -> None:
+    client = connect(fake.transport(), max_retries=0, **credentials)
+    with pytest.raises(AuthenticationError) as caught:
+        client.login(fake.admin_email, "not the password")
+    message = str(caught.value)
+    assert message.startswith("401 Incorrect email or password (POST ")
+    assert message.endswith("/auth/login)")
+
+
 def test_a_url_without_immich_behind_it_says_so(fake: FakeImmich) -> None:
     with fake.serve() as url:
         with Client(url + "/photos", api_key=fake.api_key) as client:
