@@ -730,16 +730,19 @@ def test_an_album_named_like_anothers_manifest_gets_names_of_its_own(
         assert (links / "IMG.jpg").read_bytes() == make_jpeg(1)
 
 
-def test_the_layout_is_fixed_by_the_first_run(
+def test_the_layout_is_fixed_by_the_first_files(
     fake: FakeImmich, ann: tuple[str, str], connect: Connect, dest: Path
 ) -> None:
     owner, key = ann
     fake.add_asset(make_jpeg(1), filename="IMG.jpg", owner=owner)
     with pytest.raises(ValueError, match="album"):
         first_run(fake, connect, dest, key, layout="{album}/{yyyy}")
+    # A first try that fails before any file (no password given) fixes nothing.
+    with pytest.raises(ConfigurationError):
+        mirror(connect(fake.transport(), api_key=key), dest, layout="{yyyy}")
     first_run(fake, connect, dest, key, layout="{original}")
     assert (dest / "IMG.jpg").is_file()
-    with pytest.raises(ValueError, match="fixed by its first run"):
+    with pytest.raises(ValueError, match="fixed by its first files"):
         mirror(connect(fake.transport(), api_key=key), dest, layout="{yyyy}")
 
 

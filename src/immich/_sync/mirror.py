@@ -125,7 +125,7 @@ def mirror(
         layout: Where files go: ``"{yyyy}/{mm}"`` (the default) sorts them into year and
             month folders; ``"{original}"`` keeps them side by side (see
             :mod:`immich._transfer.layout`; ``{album}`` is not for mirrors: albums are
-            manifests). Fixed by the first run.
+            manifests). Fixed once the mirror holds files.
         prune: Move the files of assets the server trashed or deleted (and their sidecars)
             into ``.trash/`` in the mirror, and back when restored. By default they stay
             where they are, their sidecars saying so.
@@ -189,9 +189,10 @@ def _layout(state: MirrorState, given: str | None) -> Layout:
             "none, and move between them; albums are manifests in albums/ (and folders "
             "of links with album_links)"
         )
-    if stored is not None and plan.template != Layout(stored).template:
+    # (A run that failed before downloading anything, say without credentials, fixes nothing.)
+    if stored is not None and plan.template != Layout(stored).template and state.holds_files():
         raise ValueError(
-            f"this mirror's layout is {stored!r} (fixed by its first run); its files do not "
+            f"this mirror's layout is {stored!r} (fixed by its first files); they do not "
             f"move to {template!r}: mirror into another folder for another layout"
         )
     state.set("layout", plan.template)

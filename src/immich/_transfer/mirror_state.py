@@ -346,6 +346,12 @@ class MirrorState:
                 "SELECT id, path, file_checksum, in_trash FROM assets WHERE path IS NOT NULL"
             ).fetchall()
 
+    def holds_files(self) -> bool:
+        with self._locked():
+            return bool(
+                self._db.execute("SELECT 1 FROM assets WHERE path IS NOT NULL LIMIT 1").fetchone()
+            )
+
     def albums_by_asset(self, asset_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Asset id -> the albums it is in (by id), for the assets given."""
         wanted = set(asset_ids)

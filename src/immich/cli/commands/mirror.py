@@ -56,7 +56,7 @@ def mirror(
         typer.Option(
             "--layout",
             metavar="TEMPLATE",
-            help="Folders for the files, from {yyyy}, {mm}, {dd} (first run; default {yyyy}/{mm}).",
+            help="Folders for the files, from {yyyy}, {mm}, {dd} (fixed by the first files; default {yyyy}/{mm}).",
             show_default=False,
         ),
     ] = None,
