@@ -446,6 +446,16 @@ def test_upload_json_is_one_document_per_pass(
     )
 
 
+def test_mirror_without_an_email_says_how_to_sign_in(
+    invoke: Invoke, connect: list[str], tmp_path: Path
+) -> None:
+    result = invoke("mirror", str(tmp_path / "mirror"), *connect)
+    assert result.exit_code == 2, result
+    assert "pass --email EMAIL" in result.stderr
+    assert "client.login" not in result.stderr  # (the library's advice, not the command's)
+    assert not (tmp_path / "mirror").exists()
+
+
 def test_mirror_json_and_a_later_run_fetches_only_what_is_new(
     invoke: Invoke, url: str, fake: FakeImmich, tmp_path: Path
 ) -> None:

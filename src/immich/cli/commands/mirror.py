@@ -108,6 +108,13 @@ def mirror(
         settings = Settings(stored, f"the mirror ({destination})", settings.api_key, None)
         session.use(settings)
     email = email or os.environ.get(EMAIL_VARIABLE) or None
+    if email is None and read_meta(destination, "session_token") is None:
+        raise UsageError(
+            "a mirror needs a login session of its own (the server's sync protocol refuses "
+            f"API keys): pass --email EMAIL (or set {EMAIL_VARIABLE}), and the password when "
+            f"asked, in {PASSWORD_VARIABLE} or with --password-stdin; the mirror signs in once "
+            "and keeps its session for later runs"
+        )
     password = _password(session, email, password_stdin)
     options: dict[str, Any] = {
         "email": email,
