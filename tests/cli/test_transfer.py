@@ -456,6 +456,21 @@ def test_mirror_without_an_email_says_how_to_sign_in(
     assert not (tmp_path / "mirror").exists()
 
 
+def test_a_mirror_dry_run_reports_what_it_would_do(
+    invoke: Invoke, url: str, fake: FakeImmich, tmp_path: Path
+) -> None:
+    fake.add_asset(b"\xff\xd8\xff\xd9 first", filename="first.jpg")
+    sign_in = ["--url", url, "--email", fake.admin_email, "--password-stdin"]
+    target = tmp_path / "mirror"
+    dry = invoke("mirror", str(target), *sign_in, "--dry-run", input=fake.admin_password + "\n")
+    assert dry.exit_code == 0, dry
+    assert "Would download" in dry.stdout
+    assert "1 files" in dry.stdout
+    assert "Downloaded" not in dry.stdout
+    assert "written" not in dry.stdout
+    assert not target.exists()
+
+
 def test_mirror_json_and_a_later_run_fetches_only_what_is_new(
     invoke: Invoke, url: str, fake: FakeImmich, tmp_path: Path
 ) -> None:

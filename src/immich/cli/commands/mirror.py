@@ -182,24 +182,26 @@ def _report(session: Session, result: MirrorResult) -> None:
         session.out.json("mirror", camel_keys(result.to_dict()))
         return
     out = session.out
-    downloaded = f"{len(result.downloaded)} files ({human_bytes(result.bytes_downloaded)})"
     if result.dry_run:
-        downloaded = f"{len(result.would_download)} files would be"
+        downloaded = ("Would download", f"{len(result.would_download)} files")
+    else:
+        files = f"{len(result.downloaded)} files ({human_bytes(result.bytes_downloaded)})"
+        downloaded = ("Downloaded", files)
     rows: list[tuple[str, Any]] = [
-        ("Downloaded", downloaded),
+        downloaded,
         ("Already there", len(result.already_there)),
         ("Metadata updated", len(result.updated)),
         ("Deleted on the server", len(result.deleted)),
         ("Moved to .trash", len(result.trashed)),
         ("Restored from .trash", len(result.restored)),
-        ("Albums written", result.albums),
+        ("Albums to write" if result.dry_run else "Albums written", result.albums),
         ("Locked (not downloaded)", len(result.locked)),
         ("Failed", len(result.failed)),
         ("In the mirror", f"{result.files} files of {result.assets} assets"),
-        ("Changes read", f"{result.events}{' (full listing)' if result.full else ''}"),
+        ("Sync stream lines", f"{result.events}{' (full listing)' if result.full else ''}"),
         ("Time", f"{result.elapsed:.1f} s"),
     ]
-    out.fields([(k, v) for k, v in rows if v not in (0, "0 files (0 B)")])
+    out.fields([(k, v) for k, v in rows if v not in (0, "0 files", "0 files (0 B)")])
     for note in result.notes:
         out.note(note)
     if result.dry_run:
