@@ -12,7 +12,7 @@ from IPython.lib.pretty import pretty
 from immich._transfer.concurrency import StopFlag, Stopped
 from immich._transfer.progress import Progress, ProgressFile, ProgressTracker
 from immich._transfer.results import DownloadResult, MirrorResult, UploadLog, UploadResult
-from immich._transfer.waiting import ProcessedAssets
+from immich._transfer.waiting import ProcessedAssets, WaitProgress
 from immich.models import AssetResponseDto
 from tests.helpers import asset_json
 
@@ -82,6 +82,8 @@ def test_processed_assets_repr_does_not_spell_out_every_asset() -> None:
     asset = converter.structure(asset_json(), AssetResponseDto)
     waited = ProcessedAssets(assets={str(n): asset for n in range(10)}, elapsed=3.0)
     assert repr(waited) == "ProcessedAssets(assets=<10 items>, elapsed=3.0)"
+    progress = WaitProgress(what="queues", pending=3, elapsed=1.234)
+    assert repr(progress) == "WaitProgress(what='queues', pending=3, elapsed=1.23)"
 
 
 def test_tracker_reports_per_phase() -> None:

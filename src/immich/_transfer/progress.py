@@ -30,7 +30,8 @@ class Progress:
     ``"sync"`` (a mirror reading the server's changes: ``files_done`` counts them,
     ``files_total`` is 0 until the end).
     Counts are for the current phase; ``path`` is the file that just finished, when one
-    did.
+    did. In ``"album"``, ``files_*`` count albums and ``bytes_*`` the assets added to
+    them; in ``"stack"`` and ``"tag"``, ``files_*`` count stacks and files tagged.
     """
 
     phase: Phase

@@ -223,7 +223,7 @@ def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class WaitProgress:
     """A snapshot handed to a wait's ``progress`` callback after every look.
 
@@ -242,6 +242,8 @@ class WaitProgress:
     done: int = 0
     total: int | None = None
     detail: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
+
+    __repr__ = summary_repr
 
 
 WaitProgressCallback = Callable[[WaitProgress], None]
