@@ -394,7 +394,7 @@ class Client(APIGroups):
             layout: Where files go: ``"{yyyy}/{mm}"`` (the default) sorts them into year and
                 month folders; ``"{original}"`` keeps them side by side (see
                 :mod:`immich._transfer.layout`; ``{album}`` is not for mirrors: albums are
-                manifests). Fixed by the first run.
+                manifests). Fixed once the mirror holds files.
             prune: Move the files of assets the server trashed or deleted (and their sidecars)
                 into ``.trash/`` in the mirror, and back when restored. By default they stay
                 where they are, their sidecars saying so.
