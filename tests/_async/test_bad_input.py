@@ -20,7 +20,7 @@ from immich import (
     BadRequestError,
     ConfigurationError,
 )
-from immich.models import AssetMediaSize, AssetTypeEnum, AssetVisibility
+from immich.models import AssetMediaSize, AssetTypeEnum, AssetVisibility, OnThisDayDto
 from immich.testing import FakeImmich
 from tests.helpers import ASSET_ID, FakeServer, multipart_parts, names_in
 
@@ -101,6 +101,39 @@ async def test_a_naive_datetime_is_refused_before_sending(
 ) -> None:
     client, server = wire
     with pytest.raises(ValueError, match="naive datetime 2024-01-02T03:04:05 has no timezone"):
+        await call(client)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(
+            lambda c: c.search.search_assets(taken_after="2024-01-01"),  # type: ignore[arg-type]
+            id="optional",
+        ),
+        pytest.param(
+            lambda c: c.search.search_assets(
+                taken_after=AWARE,
+                taken_before="2024-01-01",  # type: ignore[arg-type]
+            ),
+            id="second-field",
+        ),
+        pytest.param(
+            lambda c: c.memories.create_memory(
+                data=OnThisDayDto(year=2024),
+                memory_at="2024-01-01",  # type: ignore[arg-type]
+                type="on_this_day",
+            ),
+            id="required",
+        ),
+    ],
+)
+async def test_a_string_for_a_datetime_is_refused_before_sending(
+    call: Call, wire: tuple[AsyncClient, FakeServer]
+) -> None:
+    client, server = wire
+    with pytest.raises(TypeError, match="expected a datetime, got str '2024-01-01'"):
         await call(client)
     assert server.requests == []
 

@@ -49,6 +49,12 @@ def format_datetime(value: datetime.datetime) -> str:
     """As the server writes and reads timestamps (JavaScript's ``toISOString``): in UTC,
     to the millisecond, ``2024-05-01T10:20:30.000Z``. (The server reads any offset and
     keeps milliseconds, so nothing it would keep is lost.)"""
+    if not isinstance(value, datetime.datetime):
+        # A string would go out as it is, for the server to refuse or misread.
+        raise TypeError(
+            f"expected a datetime, got {type(value).__name__} {value!r}; pass an aware "
+            "datetime, e.g. datetime(2024, 1, 1, tzinfo=timezone.utc)"
+        )
     if value.tzinfo is None:
         raise ValueError(
             f"naive datetime {value.isoformat()} has no timezone; pass an aware datetime, "
@@ -217,15 +223,21 @@ def _unstructure_list(converter: cattrs.Converter) -> Any:
 
 def _unstructure_present(converter: cattrs.Converter) -> Any:
     """``X | Unset`` (UNSET itself is omitted before this): encode the value by its own
-    type, as cattrs does for unions, but refuse a string where ``X`` is a list."""
+    type, as cattrs does for unions, but refuse a string where ``X`` is a list or a
+    datetime."""
 
     def factory(union: Any) -> Any:
-        if not any(_is_list(option) for option in union.__args__):
+        if any(_is_list(option) for option in union.__args__):
+            refuse_string = _unstructure_list(converter)(list[Any])
+        elif datetime.datetime in union.__args__:
+            refuse_string = format_datetime
+        else:
             return converter.unstructure
-        lists = _unstructure_list(converter)(list[Any])
 
         def unstructure(value: Any) -> Any:
-            return lists(value) if isinstance(value, (str, bytes)) else converter.unstructure(value)
+            if isinstance(value, (str, bytes)):
+                return refuse_string(value)
+            return converter.unstructure(value)
 
         return unstructure
 
