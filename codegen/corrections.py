@@ -31,6 +31,19 @@ SANITIZED_FIELDS = (
 )
 SANITIZED_OPTIONAL = ("originalMimeType", "livePhotoVideoId")
 
+# Timestamps the spec types as plain strings, which the server writes with
+# toISOString() (server/src/dtos/session.dto.ts mapSession, plugin.dto.ts mapPlugin,
+# workflow's mapping, auth.service.ts getAuthStatus; the version check's checkedAt with
+# Luxon's toISO()), in 2.7.5 as in 3.0.3: decoded as datetimes, as every other timestamp.
+TIMESTAMPS = {
+    "SessionResponseDto": ("createdAt", "updatedAt", "expiresAt"),
+    "SessionCreateResponseDto": ("createdAt", "updatedAt", "expiresAt"),
+    "AuthStatusResponseDto": ("expiresAt", "pinExpiresAt"),
+    "PluginResponseDto": ("createdAt", "updatedAt"),
+    "WorkflowResponseDto": ("createdAt", "updatedAt"),
+    "VersionCheckStateResponseDto": ("checkedAt",),
+}
+
 
 def apply(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` with the corrections made (a copy; the original is left as it is)."""
@@ -58,6 +71,11 @@ def apply(spec: dict[str, Any]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SanitizedAssetResponseDto"},
         ]
     }
+    for name, properties in TIMESTAMPS.items():
+        for prop in properties:
+            found = schemas.get(name, {}).get("properties", {}).get(prop)
+            if found is not None and found.get("type") == "string" and "format" not in found:
+                found["format"] = "date-time"
     _describe_sync_stream(fixed)
     return fixed
 

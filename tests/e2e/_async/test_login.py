@@ -3,10 +3,12 @@ endpoints that refuse API keys (``sync``), and is gone after logout."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 import immich
-from immich import AsyncClient
+from immich import UNSET, AsyncClient
 from tests.e2e.server import Account, Server
 
 
@@ -24,6 +26,17 @@ async def test_login_sync_logout(anonymous: AsyncClient, account: Account) -> No
     sessions = await anonymous.sessions.get_sessions()
     current = [s for s in sessions if s.current]
     assert len(current) == 1
+    # Timestamps the spec types as strings decode as aware datetimes (codegen/corrections.py).
+    (mine,) = current
+    assert mine.created_at.tzinfo is not None
+    assert mine.updated_at >= mine.created_at
+    child = await anonymous.sessions.create_session(device_type="e2e", duration=3600)
+    assert isinstance(child.expires_at, datetime.datetime)
+    assert datetime.timedelta(minutes=59) < child.expires_at - child.created_at
+    assert child.expires_at - child.created_at <= datetime.timedelta(hours=1, seconds=5)
+    auth = await anonymous.auth.get_auth_status()
+    assert auth.expires_at is UNSET or isinstance(auth.expires_at, datetime.datetime)
+    await anonymous.sessions.delete_session(child.id)
 
     out = await anonymous.auth.logout()
     assert out.successful is True
