@@ -238,6 +238,9 @@ async def test_selectors(fake: FakeImmich, connect: Connect, dest: Path, cache: 
     assert await chosen(limit=1) in ({old}, {new}, {other})
     with pytest.raises(LookupError, match="no album"):
         await download(client, dest, album="Nope", hash_cache=cache)
+    with pytest.raises(LookupError, match="no album"):
+        await download(client, dest / "new", album="Nope", hash_cache=cache)
+    assert not (dest / "new").exists()  # nothing made for a download that never began
     with pytest.raises(ValueError, match="asset_ids"):
         await download(client, dest, asset_ids=[old], album="Trip", hash_cache=cache)
 

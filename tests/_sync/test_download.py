@@ -236,6 +236,9 @@ def test_selectors(fake: FakeImmich, connect: Connect, dest: Path, cache: Path) 
     assert chosen(limit=1) in ({old}, {new}, {other})
     with pytest.raises(LookupError, match="no album"):
         download(client, dest, album="Nope", hash_cache=cache)
+    with pytest.raises(LookupError, match="no album"):
+        download(client, dest / "new", album="Nope", hash_cache=cache)
+    assert not (dest / "new").exists()  # nothing made for a download that never began
     with pytest.raises(ValueError, match="asset_ids"):
         download(client, dest, asset_ids=[old], album="Trip", hash_cache=cache)
 

@@ -125,7 +125,6 @@ def download(
     if workers < 1:
         raise ValueError("concurrency must be at least 1")
     root = Path(destination)
-    to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
     log = DownloadLog()
     tracker = ProgressTracker(progress)
 
@@ -150,6 +149,8 @@ def download(
         else:
             album_names = _albums_of(client, {a.id for a in assets})
 
+    # Only now: a selection that fails (an album by no such name) leaves no folder behind.
+    to_thread(functools.partial(root.mkdir, parents=True, exist_ok=True))
     cache = to_thread(open_hash_cache, hash_cache)
     try:
         downloader = _Downloader(
