@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from immich._transfer.progress import Progress
+from immich._transfer.progress import Progress, ProgressCallback
 from immich._transfer.results import DownloadResult
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.testing import FakeImmich
@@ -217,13 +217,14 @@ def test_upload_organising_usage_errors(invoke: Invoke, connect: list[str], phot
 def test_upload_interrupted_exits_130(
     invoke: Invoke, connect: list[str], photos: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(*args: object, **kwargs: object) -> None:
+    def interrupted(*args: object, progress: ProgressCallback, **kwargs: object) -> None:
+        progress(Progress("upload", 23, 50, 1000, 2000))
         raise KeyboardInterrupt
 
     monkeypatch.setattr("immich._sync.upload.upload", interrupted)
     result = invoke("upload", str(photos), *connect)
     assert result.exit_code == 130
-    assert "interrupted" in result.stderr
+    assert "interrupted while uploading (23 of 50 done); run the same command" in result.stderr
 
 
 def test_upload_watch_picks_up_new_files_once_stable(

@@ -27,6 +27,18 @@ _LABELS = {
 }
 # Phases whose byte counts are file contents; the album phase counts asset ids there.
 _BYTE_PHASES = frozenset({"hash", "upload", "download"})
+# What a phase was doing, for the message of a run stopped in it.
+_DOING = {
+    "hash": "reading the files",
+    "check": "asking the server which files it has",
+    "upload": "uploading",
+    "album": "adding to albums",
+    "stack": "stacking",
+    "process": "waiting for the server to process the uploads",
+    "tag": "tagging",
+    "download": "downloading",
+    "sync": "reading the server's changes",
+}
 
 
 class ProgressDisplay:
@@ -42,6 +54,16 @@ class ProgressDisplay:
         self._bar: Bar | None = None
         self._tasks: dict[str, TaskID] = {}
         self._totals: dict[str, int] = {}
+        self._last: Progress | None = None
+
+    def interrupted(self) -> str:
+        """What to tell someone who stopped the run: where it was, and what to do."""
+        where = ""
+        if self._last is not None:
+            last = self._last
+            doing = _DOING.get(last.phase, last.phase)
+            where = f" while {doing} ({last.files_done} of {last.files_total} done)"
+        return f"interrupted{where}; run the same command again to resume"
 
     def __enter__(self) -> ProgressDisplay:
         if self.enabled:
@@ -77,6 +99,7 @@ class ProgressDisplay:
             self._totals.clear()
 
     def __call__(self, event: Progress) -> None:
+        self._last = event
         bar = self._bar
         if bar is None:
             return

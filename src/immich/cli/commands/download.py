@@ -158,7 +158,7 @@ def _call(
         with display:
             return function(session.client, destination, progress=display, **options)
     except KeyboardInterrupt:
-        session.out.error("interrupted; run the same command again to resume")
+        session.out.error(display.interrupted())
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (LookupError, ValueError) as exc:
         from immich import ImmichError

@@ -133,7 +133,7 @@ def mirror(
         with display:
             result = client.mirror(destination, progress=display, **options)
     except KeyboardInterrupt:
-        session.out.error("interrupted; run the same command again to resume")
+        session.out.error(display.interrupted())
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except ValueError as exc:
         from immich import ImmichError

@@ -273,7 +273,7 @@ def _one_pass(
         with display:
             result = upload_files(client, paths, progress=display, **options)
     except KeyboardInterrupt:
-        session.out.error("interrupted; run the same command again to resume")
+        session.out.error(display.interrupted())
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (LookupError, ValueError) as exc:
         from immich import ImmichError
