@@ -32,6 +32,7 @@ def test_errors_are_real(immich_client: Client) -> None:
         immich_client.assets.get_asset_info("00000000-0000-4000-8000-000000000000")
 
 
+@pytest.mark.asyncio  # (not needed with pytest-asyncio's asyncio_mode = "auto")
 async def test_the_async_client(immich_fake: FakeImmich, immich_async_client: AsyncClient) -> None:
     user_id, _key = immich_fake.create_user(email="bob@example.com", name="Bob")
     users = await immich_async_client.users_admin.search_users_admin()
