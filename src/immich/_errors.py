@@ -236,6 +236,12 @@ class AuthenticationError(APIStatusError):
     def _hint(self) -> str:
         if self.response.request.url.path.endswith("/auth/login"):
             return ""  # the email and password were refused, not the client's credentials
+        if self.server_message and self.server_message.startswith("Invalid share "):
+            # ("Invalid share key"/"slug"): the call's key= or slug=, not the client's credentials
+            return (
+                "; the shared link's key= or slug= given to this call is unknown, or the link "
+                "has expired"
+            )
         where = "make one in Immich under Account Settings > API Keys"
         if not self.credentials:
             return f"; no credentials were sent: pass api_key= or set IMMICH_API_KEY ({where})"

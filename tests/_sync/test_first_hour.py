@@ -88,6 +88,17 @@ def test_a_wrong_password_is_not_blamed_on_the_clients_credentials(
     assert message.endswith("/auth/login)")
 
 
+@pytest.mark.parametrize("what", ["key", "slug"])
+def test_a_refused_share_key_is_not_blamed_on_the_api_key(connect: Connect, what: str) -> None:
+    answer = httpx.Response(401, json={"message": f"Invalid share {what}"})
+    client = connect(FakeServer(answer), api_key=API_KEY, max_retries=0)
+    with pytest.raises(AuthenticationError) as caught:
+        client.shared_links.get_my_shared_link(**{what: "nope"})
+    message = str(caught.value)
+    assert "the shared link's key= or slug= given to this call is unknown" in message
+    assert "API key" not in message
+
+
 def test_a_url_without_immich_behind_it_says_so(fake: FakeImmich) -> None:
     with fake.serve() as url:
         with Client(url + "/photos", api_key=fake.api_key) as client:
