@@ -356,10 +356,15 @@ def redact_url(url: httpx.URL) -> str:
     if not url.query:
         return str(url)
     params = [
-        (name, "***" if name in SECRET_QUERY_PARAMS else value)
+        (name, _MASK if name in SECRET_QUERY_PARAMS else value)
         for name, value in url.params.multi_items()
     ]
-    return str(url.copy_with(params=params))
+    # The mask as it reads ("key=***"), not as a URL encodes it ("key=%2A%2A%2A").
+    return str(url.copy_with(params=params)).replace(_MASK_ENCODED, "***")
+
+
+_MASK = "***"
+_MASK_ENCODED = "%2A%2A%2A"
 
 
 def describe_request(request: httpx.Request) -> str:
