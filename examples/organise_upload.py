@@ -3,11 +3,12 @@
     python examples/organise_upload.py ~/Pictures --tag Imported
     python examples/organise_upload.py ~/Pictures --no-stack --no-folder-tags
 
-Uploads what the server does not have yet, then (the files it had already included):
-stacks each RAW under the JPEG of the same name, tags every file with its folder's path
-below the folder given (``Trips/Rome``) and with ``--tag``s, dates files that carry no
-date inside by their names (``IMG_20240501_102030.jpg``, WhatsApp's
-``IMG-20240501-WA0007.jpg``), and waits until the server has processed everything. The
+Uploads what the server does not have yet, then stacks each RAW under the JPEG of the
+same name and tags every file with its folder's path below the folder given
+(``Trips/Rome``) and with ``--tag``s (the files the server had already included); dates
+the new files that carry no date inside by their names (``IMG_20240501_102030.jpg``,
+WhatsApp's ``IMG-20240501-WA0007.jpg``); and waits until the server has processed
+everything. The
 tags are applied once the server has processed each file, so that they stick. With
 IMMICH_URL and IMMICH_API_KEY unset it uses the built-in fake server and, given no
 folder, a folder of demo files.
