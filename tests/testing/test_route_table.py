@@ -12,8 +12,9 @@ import pytest
 
 from immich.testing import FakeImmich
 from immich.testing._routes import IMPLEMENTED_ROUTES
+from immich.testing._sync import IMPLEMENTED as SYNC_IMPLEMENTED
 from immich.testing._unimplemented import UNIMPLEMENTED_OPERATIONS
-from tests.spec_location import load_spec
+from tests.spec_location import ROOT, load_spec
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 SOME_ID = "5c1e7a8f-3b2d-4e6f-9a0b-1c2d3e4f5a6b"
@@ -68,3 +69,17 @@ def test_every_unimplemented_operation_answers_501(
     response = admin_client.request(method, path)
     assert response.status_code == 501
     assert response.json()["operationId"] == operation_id
+
+
+def test_the_testing_guide_gives_the_count_of_implemented_operations() -> None:
+    guide = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    spec = load_spec()
+    total = sum(
+        1
+        for item in spec["paths"].values()
+        for method in item
+        if method in {"get", "post", "put", "delete", "patch"}
+    )
+    implemented = total - len(UNIMPLEMENTED_OPERATIONS)
+    assert f"{implemented} of the API's {total} operations are implemented" in guide
+    assert [t for t in sorted(SYNC_IMPLEMENTED) if f"`{t}`" not in guide] == []
