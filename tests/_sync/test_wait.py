@@ -264,6 +264,12 @@ def test_scan_library_says_what_it_found(fake: FakeImmich, admin: Client, tmp_pa
     # The missing file's asset waits in the trash: Immich still counts it.
     assert second.statistics.total == 5
     assert second.to_dict()["removed"] == 1
+    assert second.restored == 0
+
+    (folder / "a.jpg").write_bytes(make_jpeg(100))  # the missing file is back
+    third = admin.wait.scan_library(library.id)
+    assert (third.added, third.removed, third.restored, third.unchanged) == (0, 0, 1, 4)
+    assert third.statistics.total == 5
 
 
 def test_scan_library_of_another_user_counts_what_it_can(
@@ -276,6 +282,7 @@ def test_scan_library_of_another_user_counts_what_it_can(
     assert result.added == 2
     assert result.removed is None
     assert result.unchanged is None
+    assert result.restored is None
 
 
 def test_scan_library_unknown_name_suggests(admin: Client, tmp_path: Path) -> None:

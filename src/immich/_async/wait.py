@@ -290,9 +290,9 @@ class AsyncWaiter:
         (wait for that with :meth:`for_assets`, or :meth:`for_queues`).
 
         Returns :class:`~immich.LibraryScanResult`: the library's statistics, and the
-        assets added, removed (files gone: Immich marks them offline and trashes them)
-        and unchanged. Needs an admin (``library.update``, ``library.statistics``,
-        ``queueJob.read``); ``removed`` and ``unchanged`` need the library's owner,
+        assets added, removed (files gone: Immich marks them offline and trashes them),
+        restored (files back) and unchanged. Needs an admin (``library.update``, ``library.statistics``,
+        ``queueJob.read``); ``removed``, ``restored`` and ``unchanged`` need the library's owner,
         since only they can search its assets, and are None for another user's library.
         """
         client = self._client
@@ -318,16 +318,21 @@ class AsyncWaiter:
         )
         after = await client.libraries.get_library(found.id)
         statistics = await client.libraries.get_library_statistics(found.id)
-        removed = unchanged = None
+        added = max(statistics.total - before_stats.total, 0)
+        removed = unchanged = restored = None
         if present_before is not None:
             removed = await self._count_library(found.id, is_offline=True, trashed_after=started)
             unchanged = max(present_before - removed, 0)
+            # Files that came back: their assets were counted (offline, in the trash) all along.
+            present_after = await self._count_library(found.id, is_offline=False)
+            restored = max(present_after - unchanged - added, 0)
         return LibraryScanResult(
             library=after,
             statistics=statistics,
-            added=max(statistics.total - before_stats.total, 0),
+            added=added,
             removed=removed,
             unchanged=unchanged,
+            restored=restored,
             elapsed=backoff.elapsed,
         )
 

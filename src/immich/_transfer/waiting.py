@@ -296,6 +296,8 @@ class LibraryScanResult:
         unchanged: Assets that were there before and still are (files that changed
             are among them: Immich reads them again). None as ``removed``.
         elapsed: Seconds the scan took, as waited for.
+        restored: Assets whose files are back (or no longer excluded): Immich takes them
+            out of the trash and online again. None as ``removed``.
     """
 
     library: LibraryResponseDto
@@ -304,6 +306,7 @@ class LibraryScanResult:
     removed: int | None
     unchanged: int | None
     elapsed: float
+    restored: int | None = None
 
     __repr__ = summary_repr
 
@@ -316,6 +319,7 @@ class LibraryScanResult:
             "added": self.added,
             "removed": self.removed,
             "unchanged": self.unchanged,
+            "restored": self.restored,
             "elapsed": self.elapsed,
         }
 

@@ -157,6 +157,12 @@ def test_scan_library_for_its_owner(owner: tuple[Account, Client], tmp_path: Pat
         assert second.statistics.total == 5  # the missing file's asset waits in the trash
         offline = client.search.search_assets(library_id=library.id, is_offline=True)
         assert [a.original_file_name for a in offline.assets.items] == ["a.jpg"]
+        assert second.restored == 0
+
+        _nas(folder, ["a.jpg"], seed=8200)  # the missing file is back
+        third = client.wait.scan_library(library.id, timeout=180)
+        assert (third.added, third.removed, third.restored, third.unchanged) == (0, 0, 1, 4)
+        assert third.statistics.total == 5
     finally:
         client.libraries.delete_library(library.id)
 

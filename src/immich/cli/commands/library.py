@@ -141,8 +141,8 @@ def scan(
 ) -> None:
     """Scan a library for new, changed and removed files.
 
-    With --wait: wait until the scan is done, then say what it found (files added and
-    removed, assets unchanged) and the library's counts.
+    With --wait: wait until the scan is done, then say what it found (files added,
+    removed and back, assets unchanged) and the library's counts.
     """
     from immich._sync._lookup import find_library
 
@@ -170,13 +170,13 @@ def scan(
     stats = result.statistics
     found = f"{result.added} added"
     if result.removed is not None:
-        found += f", {result.removed} removed, {result.unchanged} unchanged"
+        found += f", {result.removed} removed, {result.restored} back, {result.unchanged} unchanged"
     session.out.text(
         f"Scanned {library.name!r}: {found}. The library has {stats.photos} photos, "
         f"{stats.videos} videos, {human_bytes(stats.usage)}."
     )
     if result.removed is None:
         session.out.note(
-            "(Removed and unchanged files are counted for the library's owner only: "
+            "(Removed, returning and unchanged files are counted for the library's owner only: "
             "this library belongs to another user.)"
         )
