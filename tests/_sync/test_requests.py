@@ -141,6 +141,18 @@ def test_query_enum_arrays_go_by_value(make_client: Connect) -> None:
     assert query_pairs(server.last) == [("status", "active"), ("status", "failed")]
 
 
+def test_a_query_array_of_one_is_sent_twice_so_immich_3_reads_an_array(
+    make_client: Connect,
+) -> None:
+    # Immich 3.0.3 reads ?status=paused as a string and refuses it (400 "expected array").
+    server = FakeServer(httpx.Response(200, json=[]))
+    client = make_client(server)
+    client.queues.get_queue_jobs(QueueName.SMART_SEARCH, status=[QueueJobStatus.PAUSED])
+    assert query_pairs(server.last) == [("status", "paused"), ("status", "paused")]
+    client.search.search_large_assets(album_ids=("a1",))
+    assert query_pairs(server.last) == [("albumIds", "a1"), ("albumIds", "a1")]
+
+
 def test_naive_datetime_is_refused_before_sending(make_client: Connect) -> None:
     server = FakeServer(httpx.Response(200, json=[]))
     client = make_client(server)

@@ -269,6 +269,11 @@ def test_queue_jobs_and_empty(invoke: Invoke, connect: list[str], photos: Path) 
         "LibrarySyncFilesQueueAll",
         "LibraryScanAssetsQueueAll",
     ]
+    shown = invoke("queues", "show", "library", *connect).stdout
+    held = json.loads(invoke("queues", "show", "library", "--json", *connect).stdout)["queue"]
+    assert held["statistics"]["paused"] == 2
+    # The table shows them too: a paused queue with jobs does not look empty.
+    assert shown.splitlines()[-1].split("\t")[:5] == ["library", "yes", "0", "0", "2"]
     waiting = invoke("queues", "jobs", "library", "--status", "waiting", *connect)
     assert "LibrarySyncFiles" in waiting.stdout
     bad = invoke("queues", "jobs", "library", "--status", "sleeping", *connect)

@@ -131,6 +131,8 @@ def _check_request(
             assert values, f"required query parameter {name} missing"
         if name in sent:
             expected = sent[name] if isinstance(sent[name], list) else [sent[name]]
+            if isinstance(sent[name], list) and len(expected) == 1:
+                expected = expected * 2  # (Immich 3 reads a key given once as a string)
             assert [_instant_or_text(v) for v in values] == [
                 _instant_or_text(_as_text(v)) for v in expected
             ]

@@ -71,9 +71,24 @@ def test_a_paused_queue_holds_its_jobs(api: Api, fake: FakeImmich, jpegs: list[b
     asset_id = fake.add_asset(jpegs[0])
     assert fake.run_jobs() == 0
     assert api.get(f"/assets/{asset_id}").json()["thumbhash"] is None
-    assert _queue(api, "thumbnailGeneration")["waiting"] == 1
+    held = _queue(api, "thumbnailGeneration")
+    assert (held["paused"], held["waiting"]) == (1, 0)  # as Immich counts a paused queue's
+    paused_jobs = api.get("/queues/thumbnailGeneration/jobs", params=[("status", "paused")] * 2)
+    assert [job["name"] for job in paused_jobs.json()] == ["AssetGenerateThumbnails"]
     api.put("/queues/thumbnailGeneration", json={"isPaused": False})
+    assert _queue(api, "thumbnailGeneration")["paused"] == 0
     assert api.get(f"/assets/{asset_id}").json()["thumbhash"]
+
+
+def test_an_array_query_parameter_given_once_is_refused_as_immich_3_does(api: Api) -> None:
+    once = api.get("/queues/thumbnailGeneration/jobs", params={"status": "paused"})
+    assert once.status_code == 400
+    (issue,) = once.json()["errors"]
+    assert (issue["path"], issue["expected"], issue["code"]) == (
+        ["status"],
+        "array",
+        "invalid_type",
+    )
 
 
 def test_a_tag_edit_queues_a_sidecar_write_and_a_metadata_job(

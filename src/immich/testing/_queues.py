@@ -57,13 +57,15 @@ class Queue:
     waiting: list[PendingJob] = field(default_factory=list)
 
     def statistics(self) -> dict[str, int]:
+        # As Immich counts them (BullMQ): the jobs a paused queue keeps are "paused".
+        pending = len(self.waiting)
         return {
             "active": 0,
             "completed": self.completed,
             "delayed": 0,
             "failed": self.failed,
-            "paused": 0,
-            "waiting": len(self.waiting),
+            "paused": pending if self.is_paused else 0,
+            "waiting": 0 if self.is_paused else pending,
         }
 
 

@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import _zod
 from ._errors import ApiError, bad_request
 from ._http import FakeRequest, FakeResponse
 from ._state import ApiKey, FakeState, Session, SharedLink, User
 from ._validation import JsonFields, invalid_uuid_parameter, query_choice, query_flag
 from ._wire import is_uuid
+from ._zod import validation_failed
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,12 @@ class Call:
         return self.request.query_value(name)
 
     def query_list(self, name: str) -> list[str]:
-        """Array parameters arrive repeated (``?ids=a&ids=b``)."""
-        return self.request.query_values(name)
+        """Array parameters arrive repeated (``?ids=a&ids=b``). Given once, Immich 3 takes
+        the value for a string, which the array's schema refuses."""
+        values = self.request.query_values(name)
+        if len(values) == 1:
+            raise validation_failed(_zod.invalid_type((name,), "array", values[0]))
+        return values
 
     def query_uuid(self, name: str) -> str | None:
         value = self.query(name)

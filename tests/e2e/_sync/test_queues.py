@@ -42,8 +42,12 @@ def test_pause_queue_job_waits_resume_runs_it(admin: Client) -> None:
 
         admin.jobs.create_job(name=ManualJobName.BACKUP_DATABASE)
         assert JOB in _pending_jobs(admin)
+        # One status alone (3.0.3 refuses ?status=paused given once: the SDK sends it twice).
+        held = admin.queues.get_queue_jobs(QUEUE, status=[QueueJobStatus.PAUSED])
+        assert JOB in [job.name for job in held]
         stats = (admin.queues.get_queue(QUEUE)).statistics
         assert stats.paused >= 1
+        assert stats.waiting == 0  # a paused queue's jobs count as paused
         assert _backups(admin) == before  # nothing ran yet
     finally:
         resumed = admin.queues.update_queue(QUEUE, is_paused=False)

@@ -74,20 +74,22 @@ def _queue(text: str) -> QueueName:
 
 def _print_queues(session: Session, queues: Iterable[QueueResponseDto]) -> None:
     session.out.table(
-        ["Queue", "Paused", "Active", "Waiting", "Delayed", "Failed", "Completed"],
+        # ("On hold": the jobs a paused queue keeps, which it would otherwise run.)
+        ["Queue", "Paused", "Active", "Waiting", "On hold", "Delayed", "Failed", "Completed"],
         (
             (
                 queue.name,
                 queue.is_paused,
                 queue.statistics.active,
                 queue.statistics.waiting,
+                queue.statistics.paused,
                 queue.statistics.delayed,
                 queue.statistics.failed,
                 queue.statistics.completed,
             )
             for queue in queues
         ),
-        right=["Active", "Waiting", "Delayed", "Failed", "Completed"],
+        right=["Active", "Waiting", "On hold", "Delayed", "Failed", "Completed"],
     )
 
 

@@ -136,8 +136,10 @@ def get_queue_jobs(call: Call) -> FakeResponse:
     for status in statuses:
         if status not in JOB_STATUSES:
             raise bad_request(f"status must be one of: {', '.join(JOB_STATUSES)}")
-    # Only waiting jobs are kept: the others finished the moment they were queued.
-    if statuses and "waiting" not in statuses:
+    # Only pending jobs are kept: the others finished the moment they were queued. A
+    # paused queue's are listed as waiting and as paused, as Immich lists them.
+    listed = {"waiting", "paused"} if queue.is_paused else {"waiting"}
+    if statuses and not listed & set(statuses):
         return json_response(200, [])
     jobs = [
         {"id": job.id, "name": job.name, "data": job.data, "timestamp": job.timestamp_ms}
