@@ -10,7 +10,7 @@ with Client() as client:
         type=SharedLinkType.ALBUM,
         album_id=album.id,
         allow_download=True,
-        show_metadata=False,
+        allow_upload=False,  # Immich allows visitors' uploads unless told not to
         password="s3cret",  # never shown in reprs
         expires_at=datetime.now(timezone.utc) + timedelta(days=7),
         description="For the family",
