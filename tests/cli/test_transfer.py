@@ -357,6 +357,8 @@ def test_download_archive(invoke: Invoke, connect: list[str], album: str, tmp_pa
         (["--archive", "--album", "x", "--asset-id", "y"], "not both"),
         (["--taken-after", "yesterday-ish"], "--taken-after"),
         (["--asset-id", "x", "--album", "y"], "cannot be combined"),
+        (["--layout", "{year}/{mm}"], "--layout: unknown layout field {year}"),
+        (["--layout", ""], "--layout: the layout is empty"),
     ],
 )
 def test_download_usage_errors(

@@ -117,6 +117,12 @@ def download(
         return
     if asset_ids and any(v is not None for v in (album, person, query, taken_after, taken_before)):
         raise UsageError("--asset-id cannot be combined with the other selectors")
+    from immich._transfer.layout import Layout
+
+    try:
+        Layout(layout)
+    except ValueError as exc:
+        raise UsageError(f"--layout: {exc}") from exc
     options: dict[str, Any] = {
         "album": album,
         "asset_ids": asset_ids or None,
