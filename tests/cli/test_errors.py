@@ -111,6 +111,19 @@ def test_interrupted_exits_130(
     assert "interrupted" in result.stderr
 
 
+def test_a_reader_that_stops_reading_ends_the_command_quietly(
+    invoke: Invoke, connect: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (immich api --list | head -1: the pipe closes while the command writes.)
+    def closed(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("immich._sync.api.server.ServerApi.get_server_version", closed)
+    result = invoke("server", "info", *connect)
+    assert result.exit_code == 141
+    assert result.stderr == ""
+
+
 def test_plain_http_to_a_remote_host_warns_in_one_line(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch, fake: FakeImmich
 ) -> None:

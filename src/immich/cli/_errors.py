@@ -16,6 +16,8 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: The output's reader went away (``immich ... | head``): 128 + SIGPIPE, as shells report it.
+EXIT_BROKEN_PIPE = 141
 
 NO_URL = (
     "no Immich server URL configured: pass --url URL, set IMMICH_URL, "

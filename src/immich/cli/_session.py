@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import warnings
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from immich.cli._errors import (
+    EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
     NO_URL,
     CLIError,
@@ -162,6 +164,11 @@ def run(options: GlobalOptions, body: Callable[[Session], None]) -> None:
             body(session)
         except KeyboardInterrupt as exc:
             raise fail("interrupted", EXIT_INTERRUPTED, exc) from None
+        except BrokenPipeError:
+            # The reader stopped reading (| head): end quietly. Standard output goes to
+            # devnull, so that flushing it on the way out does not fail again.
+            _stdout_to_devnull()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except CLIError as exc:
             raise fail(exc.message, exc.exit_code, exc.__cause__ or exc) from None
         except Exception as exc:
@@ -175,6 +182,14 @@ def run(options: GlobalOptions, body: Callable[[Session], None]) -> None:
             raise fail(described.message, described.exit_code, exc) from None
         finally:
             session.close()
+
+
+def _stdout_to_devnull() -> None:
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # (no real descriptor: a test's capture)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _os_error(exc: OSError) -> str:
