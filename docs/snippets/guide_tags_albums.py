@@ -9,7 +9,10 @@ with Client() as client:
 
     # One album per month of 2024, holding that month's assets.
     by_month = defaultdict(list)
-    for asset in client.search.iter_assets(taken_after=datetime(2024, 1, 1, tzinfo=timezone.utc)):
+    for asset in client.search.iter_assets(
+        taken_after=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        taken_before=datetime(2025, 1, 1, tzinfo=timezone.utc),
+    ):
         by_month[asset.file_created_at.strftime("%Y-%m")].append(asset.id)
 
     existing = {album.album_name: album for album in client.albums.get_all_albums()}
