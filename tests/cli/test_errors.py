@@ -190,3 +190,24 @@ def test_with_json_a_usage_error_is_a_json_document_too(invoke: Invoke) -> None:
     error = result.json_error()
     assert error["exitCode"] == 2
     assert "IMMICH_URL" in error["message"]
+
+
+def test_a_waits_notes_count_jobs_in_english_and_name_only_other_queues() -> None:
+    from immich._transfer.waiting import WaitProgress
+    from immich.cli._queues import WaitNotes
+
+    class Notes:
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def note(self, text: str) -> None:
+            self.lines.append(text)
+
+    out = Notes()
+    notes = WaitNotes(out, "thumbnailGeneration")  # type: ignore[arg-type]
+    notes(WaitProgress("queues", 1, 0.1, detail={"thumbnailGeneration": 1}))
+    notes(WaitProgress("queues", 3, 0.2, detail={"thumbnailGeneration": 1, "metadata": 2}))
+    assert out.lines == [
+        "  thumbnailGeneration: 1 job left",
+        "  thumbnailGeneration: 3 jobs left (thumbnailGeneration 1, metadata 2)",
+    ]

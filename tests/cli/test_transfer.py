@@ -468,7 +468,7 @@ def test_a_mirror_dry_run_reports_what_it_would_do(
     dry = invoke("mirror", str(target), *sign_in, "--dry-run", input=fake.admin_password + "\n")
     assert dry.exit_code == 0, dry
     assert "Would download" in dry.stdout
-    assert "1 files" in dry.stdout
+    assert "Would download\t1 file\n" in dry.stdout
     assert "Downloaded" not in dry.stdout
     assert "written" not in dry.stdout
     assert not target.exists()

@@ -12,6 +12,7 @@ from immich._transfer.waiting import (
     manual_job_work,
     queue_names,
 )
+from immich.cli._output import counted
 
 if TYPE_CHECKING:
     from immich import Client
@@ -45,8 +46,11 @@ class WaitNotes:
             return
         self._last = event.pending
         if event.pending:
-            jobs = ", ".join(f"{name} {count}" for name, count in event.detail.items() if count)
-            self.out.note(f"  {self.label}: {event.pending} jobs left ({jobs})")
+            left = f"  {self.label}: {counted(event.pending, 'job')} left"
+            shown = {name: count for name, count in event.detail.items() if count}
+            if list(shown) != [self.label]:  # (not "library: 2 jobs left (library 2)")
+                left += " (" + ", ".join(f"{name} {count}" for name, count in shown.items()) + ")"
+            self.out.note(left)
 
 
 def wait_for_queue(

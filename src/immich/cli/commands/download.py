@@ -10,7 +10,7 @@ import typer
 
 from immich.cli._command import DownloadsOption, NoProgressOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
-from immich.cli._output import camel_keys, human_bytes
+from immich.cli._output import camel_keys, counted, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
@@ -205,7 +205,7 @@ def _report(session: Session, result: DownloadResult) -> None:
         [
             (
                 "Downloaded",
-                f"{len(result.downloaded)} files ({human_bytes(result.bytes_downloaded)})",
+                f"{counted(len(result.downloaded), 'file')} ({human_bytes(result.bytes_downloaded)})",
             ),
             ("Already there", len(result.skipped)),
             ("Failed", len(result.failed)),

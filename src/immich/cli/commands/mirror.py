@@ -11,7 +11,7 @@ import typer
 
 from immich.cli._command import DownloadsOption, NoProgressOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
-from immich.cli._output import camel_keys, human_bytes
+from immich.cli._output import camel_keys, counted, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 from immich.cli._settings import Settings
@@ -183,9 +183,11 @@ def _report(session: Session, result: MirrorResult) -> None:
         return
     out = session.out
     if result.dry_run:
-        downloaded = ("Would download", f"{len(result.would_download)} files")
+        downloaded = ("Would download", counted(len(result.would_download), "file"))
     else:
-        files = f"{len(result.downloaded)} files ({human_bytes(result.bytes_downloaded)})"
+        files = (
+            f"{counted(len(result.downloaded), 'file')} ({human_bytes(result.bytes_downloaded)})"
+        )
         downloaded = ("Downloaded", files)
     rows: list[tuple[str, Any]] = [
         downloaded,
@@ -197,7 +199,7 @@ def _report(session: Session, result: MirrorResult) -> None:
         ("Albums to write" if result.dry_run else "Albums written", result.albums),
         ("Locked (not downloaded)", len(result.locked)),
         ("Failed", len(result.failed)),
-        ("In the mirror", f"{result.files} files of {result.assets} assets"),
+        ("In the mirror", f"{counted(result.files, 'file')} of {counted(result.assets, 'asset')}"),
         ("Sync stream lines", f"{result.events}{' (full listing)' if result.full else ''}"),
         ("Time", f"{result.elapsed:.1f} s"),
     ]

@@ -11,7 +11,7 @@ import typer
 
 from immich.cli._command import NoProgressOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
-from immich.cli._output import camel_keys, human_bytes
+from immich.cli._output import camel_keys, counted, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
 from immich.cli._session import Session
 
@@ -354,7 +354,7 @@ def report(session: Session, result: UploadResult) -> None:
 
 
 def files(count: int) -> str:
-    return f"{count} file" if count == 1 else f"{count} files"
+    return counted(count, "file")
 
 
 def _listing(
