@@ -166,6 +166,17 @@ def test_no_credentials_sends_none(make_client: Connect) -> None:
     assert "cookie" not in headers
 
 
+def test_an_empty_api_key_sends_none_whatever_the_environment_says(
+    make_client: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (A shared link's visitor: the shared-links guide says so.)
+    monkeypatch.setenv("IMMICH_API_KEY", API_KEY)
+    server = FakeServer(httpx.Response(200, json={"res": "pong"}))
+    client = make_client(server, api_key="")
+    client.server.ping_server()
+    assert "x-api-key" not in server.last.headers
+
+
 def test_login_switches_to_bearer_auth(make_client: Connect) -> None:
     server = FakeServer(httpx.Response(201, json=login_json()), httpx.Response(200, json=[]))
     client = make_client(server, api_key=API_KEY)
