@@ -51,6 +51,28 @@ async def test_unknown_fields_are_ignored(make_client: Connect) -> None:
     assert asset.exif_info.make == "Canon"
 
 
+async def test_a_notifications_data_sent_as_json_text_is_read_as_the_object(
+    make_client: Connect,
+) -> None:
+    # As Immich 2.7.5 and 3.0.3 send an album invitation (data: JSON.stringify({albumId})).
+    invitation = {
+        "id": "ea8ab62c-3d11-4e03-9950-3449bc36cf94",
+        "createdAt": "2026-12-06T17:26:36.441Z",
+        "level": "success",
+        "type": "AlbumInvite",
+        "title": "Shared Album Invitation",
+        "description": "User Two shared an album (Trip) with you",
+        "data": '{"albumId":"471511e8-b512-4cd7-b66a-69fb2c908c9a"}',
+    }
+    other = {**invitation, "type": "Custom", "data": {"albumId": "x"}}
+    client = make_client(FakeServer(httpx.Response(200, json=[invitation, other])))
+    read = await client.notifications.get_notifications()
+    assert [n.data for n in read] == [
+        {"albumId": "471511e8-b512-4cd7-b66a-69fb2c908c9a"},
+        {"albumId": "x"},
+    ]
+
+
 async def test_unknown_enum_values_are_kept(make_client: Connect) -> None:
     asset = await fetch_asset(make_client, asset_json(type="HOLOGRAM", visibility="vault"))
     assert isinstance(asset.type, AssetTypeEnum)

@@ -8,6 +8,7 @@ real servers hand out UUIDs the spec's patterns reject.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import sys
@@ -19,6 +20,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from immich._core import compat as _compat
+from immich._core import json_codec as _json
 from immich._core.model import Model
 from immich._core.naming import wire_name
 from immich._core.open_enum import OpenIntEnum, OpenStrEnum
@@ -94,6 +96,18 @@ def _structure_enum(value: Any, cls: type[Enum]) -> Enum:
 
 
 def _structure_passthrough(value: Any, _: type) -> Any:
+    return value
+
+
+def _structure_json_object(value: Any, _: type) -> dict[str, Any]:
+    """A free-form object (``dict[str, Any]``). Immich stores some as JSON text and sends
+    them so (an album notification's ``data``: ``JSON.stringify({albumId})`` in
+    ``notification.service.ts``, 2.7.5 and 3.0.3): that text is read as the object."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # (not JSON: refused below)
+            value = _json.loads(value)
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
     return value
 
 
@@ -267,6 +281,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     # A predicate, not register(Any, ...): typing.Any is a class only from Python 3.11.
     converter.register_structure_hook_func(lambda t: t is Any, _structure_passthrough)
+    converter.register_structure_hook_func(lambda t: t == dict[str, Any], _structure_json_object)
     converter.register_structure_hook(Unset, _structure_passthrough)
     # Files are what the caller hands in for an upload; there is nothing to decode.
     converter.register_structure_hook_func(lambda t: t == FileInput, _structure_passthrough)

@@ -8,6 +8,7 @@ import pytest
 import immich
 from immich import UNSET, Client
 from immich.models import AlbumUserRole
+from tests.e2e._sync.polling import eventually
 from tests.e2e.server import Account, Server, Uploaded
 
 
@@ -59,6 +60,17 @@ def test_album_lifecycle_shared_with_a_second_user(
         roles = {u.user.id: u.role for u in shared.album_users}
         owner = {} if two else {me.id: AlbumUserRole.OWNER}
         assert roles == {**owner, other.id: AlbumUserRole.EDITOR}
+
+        # The server tells them (a notification whose data it sends as JSON text).
+        def invitation() -> immich.models.NotificationDto | None:
+            for note in user2.notifications.get_notifications():
+                if note.data is not UNSET and note.data.get("albumId") == album.id:
+                    return note
+            return None
+
+        invited = eventually(invitation, what="the album invitation", timeout=60)
+        assert invited.type == immich.models.NotificationType.ALBUM_INVITE
+        user2.notifications.delete_notification(invited.id)
 
         seen = user2.albums.get_album_info(album.id)
         assert seen.album_name == "E2E shared album"
