@@ -29,7 +29,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -674,8 +674,7 @@ class _Run:
             self.state.stale_all_albums()  # links to make, or to take away
         self.state.set("album_links", links)
         files = self.state.album_files()
-        # An album has its manifest "<name>.json" and its links "<name>/": both names.
-        taken = {n.casefold() for name in files.values() for n in (name, f"{name}{SIDECAR}")}
+        taken = {n for name in files.values() for n in _album_names(name)}
         albums_dir = self.root / ALBUMS
         for album in self.state.stale_albums():
             name = files.get(album.id)
@@ -701,8 +700,8 @@ class _Run:
             wanted = safe_filename(album.album.get("name") or "album", fallback="album")
             if name is None or not _same_stem(name, wanted):
                 if name is not None:
-                    taken.difference_update({name.casefold(), f"{name}{SIDECAR}".casefold()})
-                new = _claim_name(wanted, taken, also=SIDECAR)
+                    taken.difference_update(_album_names(name))
+                new = _claim_name(wanted, taken, names=_album_names)
                 if name is not None and not self.dry_run:
                     for old, renamed in ((f"{name}{SIDECAR}", f"{new}{SIDECAR}"), (name, new)):
                         if (albums_dir / old).exists():
@@ -876,12 +875,28 @@ def _free(path: Path) -> Path:
     raise OSError(f"no free file name for {path}")
 
 
-def _claim_name(name: str, taken: set[str], *, keep_suffix: bool = False, also: str = "") -> str:
-    """The first of ``name``, ``name (2)``, ... not in ``taken`` (casefolded), added to
-    it; with ``also``, the name followed by ``also`` must be free too, and is taken."""
+def _album_names(name: str) -> set[str]:
+    """An album's names in ``albums/``, casefolded: its manifest ``<name>.json``, and
+    ``<name>`` for its folder of links."""
+    return {name.casefold(), f"{name}{SIDECAR}".casefold()}
+
+
+def _file_names(name: str) -> set[str]:
+    return {name.casefold()}
+
+
+def _claim_name(
+    name: str,
+    taken: set[str],
+    *,
+    keep_suffix: bool = False,
+    names: Callable[[str], set[str]] = _file_names,
+) -> str:
+    """The first of ``name``, ``name (2)``, ... whose ``names`` (casefolded: the name
+    itself, or an album's two) are not in ``taken``; they are added to it."""
     for number in range(1, 10_000):
         candidate = numbered(name, number) if keep_suffix else _numbered_stem(name, number)
-        claimed = {candidate.casefold(), f"{candidate}{also}".casefold()}
+        claimed = names(candidate)
         if not claimed & taken:
             taken.update(claimed)
             return candidate
