@@ -57,16 +57,20 @@ DebugOption = Annotated[
 
 # Options of the commands that move files (not common to every command).
 NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
-DownloadsOption = Annotated[
-    int | None,
-    typer.Option(
+
+
+def _concurrency(transfers: str) -> Any:
+    return typer.Option(
         "--concurrency",
         "-c",
         min=1,
         metavar="N",
-        help="Parallel downloads. Default: min(8, 2 x CPUs).",
-    ),
-]
+        help=f"Parallel {transfers}. Default: min(8, 2 x CPUs).",
+    )
+
+
+DownloadsOption = Annotated[int | None, _concurrency("downloads")]
+UploadsOption = Annotated[int | None, _concurrency("uploads")]
 
 _COMMON = {
     "url": UrlOption,

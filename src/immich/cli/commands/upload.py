@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from immich.cli._command import NoProgressOption, command
+from immich.cli._command import NoProgressOption, UploadsOption, command
 from immich.cli._errors import EXIT_FAILURE, EXIT_INTERRUPTED, CLIError, UsageError
 from immich.cli._output import camel_keys, counted, human_bytes
 from immich.cli._progress import ProgressDisplay, progress_enabled
@@ -82,16 +82,7 @@ def upload(
         bool,
         typer.Option("--delete-duplicates", help="Delete local files the server already has."),
     ] = False,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            "-c",
-            min=1,
-            metavar="N",
-            help="Parallel uploads. Default: min(8, 2 x CPUs).",
-        ),
-    ] = None,
+    concurrency: UploadsOption = None,
     no_hash_cache: Annotated[
         bool,
         typer.Option(
