@@ -360,7 +360,7 @@ def redact_url(url: httpx.URL) -> str:
         for name, value in url.params.multi_items()
     ]
     # The mask as it reads ("key=***"), not as a URL encodes it ("key=%2A%2A%2A").
-    return str(url.copy_with(params=params)).replace(_MASK_ENCODED, "***")
+    return str(url.copy_with(params=params)).replace(_MASK_ENCODED, _MASK)
 
 
 _MASK = "***"

@@ -130,11 +130,12 @@ def _query(query: Params) -> list[tuple[str, str | int | float | bool | None]]:
     for name, value in query.items():
         if value is UNSET or value is None:
             continue
-        items = value if isinstance(value, (list, tuple)) else (value,)
-        if isinstance(value, (list, tuple)) and len(value) == 1:
+        if isinstance(value, (list, tuple)):
             # Immich 3 reads a key given once as a string and refuses it where its schema
             # wants an array ("expected array, received string"); twice, it is an array.
-            items = (value[0], value[0])
+            items = value * 2 if len(value) == 1 else value
+        else:
+            items = (value,)
         for item in items:
             pairs.append((name, _text(item)))
     return pairs

@@ -291,9 +291,10 @@ class Waiter:
 
         Returns :class:`~immich.LibraryScanResult`: the library's statistics, and the
         assets added, removed (files gone: Immich marks them offline and trashes them),
-        restored (files back) and unchanged. Needs an admin (``library.update``, ``library.statistics``,
-        ``queueJob.read``); ``removed``, ``restored`` and ``unchanged`` need the library's owner,
-        since only they can search its assets, and are None for another user's library.
+        restored (files back) and unchanged. Needs an admin (``library.update``,
+        ``library.statistics``, ``queueJob.read``); ``removed``, ``restored`` and
+        ``unchanged`` need the library's owner, since only they can search its assets,
+        and are None for another user's library.
         """
         client = self._client
         from immich._sync._lookup import find_library

@@ -19,7 +19,7 @@ import attrs
 _SHOWN_ITEMS = 3
 
 
-def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+def frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
 
 
@@ -102,20 +102,20 @@ class UploadResult:
         elapsed: Seconds the run took.
     """
 
-    uploaded: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
-    duplicates: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    uploaded: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
+    duplicates: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
     unsupported: tuple[Path, ...] = ()
-    failed: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    failed: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
     would_upload: tuple[Path, ...] = ()
     deleted: tuple[Path, ...] = ()
-    albums: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
-    album_failures: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
-    stacks: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict, converter=_frozen_map)
-    stack_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
-    tags: Mapping[Path, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_map)
-    tag_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
-    dates: Mapping[Path, DateChoice] = attrs.field(factory=dict, converter=_frozen_map)
-    unprocessed: Mapping[Path, str] = attrs.field(factory=dict, converter=_frozen_map)
+    albums: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
+    album_failures: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
+    stacks: Mapping[str, tuple[Path, ...]] = attrs.field(factory=dict, converter=frozen_map)
+    stack_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
+    tags: Mapping[Path, tuple[str, ...]] = attrs.field(factory=dict, converter=frozen_map)
+    tag_failures: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
+    dates: Mapping[Path, DateChoice] = attrs.field(factory=dict, converter=frozen_map)
+    unprocessed: Mapping[Path, str] = attrs.field(factory=dict, converter=frozen_map)
     bytes_uploaded: int = 0
     elapsed: float = 0.0
     dry_run: bool = False
@@ -169,9 +169,9 @@ class DownloadResult:
         elapsed: Seconds the run took.
     """
 
-    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
-    skipped: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
-    failed: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
+    skipped: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
+    failed: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
     bytes_downloaded: int = 0
     elapsed: float = 0.0
 
@@ -225,14 +225,14 @@ class MirrorResult:
         notes: What else to know (the session was renewed, a full listing was needed).
     """
 
-    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
-    already_there: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    downloaded: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
+    already_there: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
     updated: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
-    trashed: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
-    restored: Mapping[str, Path] = attrs.field(factory=dict, converter=_frozen_map)
+    trashed: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
+    restored: Mapping[str, Path] = attrs.field(factory=dict, converter=frozen_map)
     locked: tuple[str, ...] = ()
-    failed: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    failed: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
     albums: int = 0
     albums_deleted: int = 0
     events: int = 0

@@ -10,12 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from immich._transfer.results import summary_repr
+from immich._transfer.results import frozen_map, summary_repr
 
 if TYPE_CHECKING:
     from immich.models.asset_response_dto import AssetResponseDto
@@ -219,10 +218,6 @@ class Backoff:
         return delay
 
 
-def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(value))
-
-
 @attrs.frozen(repr=False)
 class WaitProgress:
     """A snapshot handed to a wait's ``progress`` callback after every look.
@@ -241,7 +236,7 @@ class WaitProgress:
     elapsed: float
     done: int = 0
     total: int | None = None
-    detail: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
+    detail: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_map)
 
     __repr__ = summary_repr
 
@@ -261,8 +256,8 @@ class ProcessedAssets:
         elapsed: Seconds waited.
     """
 
-    assets: Mapping[str, AssetResponseDto] = attrs.field(factory=dict, converter=_frozen)
-    unfinished: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
+    assets: Mapping[str, AssetResponseDto] = attrs.field(factory=dict, converter=frozen_map)
+    unfinished: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
     elapsed: float = 0.0
 
     __repr__ = summary_repr

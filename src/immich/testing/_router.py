@@ -7,13 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _zod
 from ._errors import ApiError, bad_request
 from ._http import FakeRequest, FakeResponse
 from ._state import ApiKey, FakeState, Session, SharedLink, User
 from ._validation import JsonFields, invalid_uuid_parameter, query_choice, query_flag
 from ._wire import is_uuid
-from ._zod import validation_failed
+from ._zod import invalid_type, validation_failed
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class Call:
         the value for a string, which the array's schema refuses."""
         values = self.request.query_values(name)
         if len(values) == 1:
-            raise validation_failed(_zod.invalid_type((name,), "array", values[0]))
+            raise validation_failed(invalid_type((name,), "array", values[0]))
         return values
 
     def query_uuid(self, name: str) -> str | None:
